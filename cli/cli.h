@@ -1,0 +1,119 @@
+/*
+ * cli.h -- shared pieces of the `myriad` command: options, errors, output.
+ *
+ * Exit codes: 0 success, 1 a run failed (out of memory, I/O, interrupted),
+ * 2 bad usage (unknown command, option or value).
+ */
+#ifndef MYR_CLI_CLI_H
+#define MYR_CLI_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "myriad/myriad.h"
+
+#define CLI_MAX_PARAMS 32
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+typedef struct cli_opts {
+  const char* cmd;       /* "run", "bench throughput", ... for messages */
+  const char* env;
+  int64_t num_envs;
+  int64_t steps;
+  uint64_t seed;
+  int32_t threads;
+  myr_precision precision;
+  myr_autoreset autoreset;
+  const char* policy;
+  int64_t chunk;
+  int64_t block;
+  int32_t runs;
+  int32_t warmup;
+  const char* csv;
+  const char* mode;      /* bench: fused | step */
+  const char* record;    /* run: directory for .npy trajectories */
+  const char* profile;   /* bench memory: envs | chunk | both */
+  const char* backend;   /* cpu | cuda */
+  int full;
+  int tuned;
+  int quiet;
+  int32_t num_params;
+  myr_param_setting params[CLI_MAX_PARAMS];
+  char param_names[CLI_MAX_PARAMS][64];
+  /* which options were given explicitly */
+  int has_num_envs, has_steps, has_chunk, has_threads, has_block;
+} cli_opts;
+
+/* one option a command accepts */
+enum {
+  OPT_ENV = 1 << 0,
+  OPT_NUM_ENVS = 1 << 1,
+  OPT_STEPS = 1 << 2,
+  OPT_SEED = 1 << 3,
+  OPT_THREADS = 1 << 4,
+  OPT_PRECISION = 1 << 5,
+  OPT_POLICY = 1 << 6,
+  OPT_PARAM = 1 << 7,
+  OPT_CHUNK = 1 << 8,
+  OPT_BLOCK = 1 << 9,
+  OPT_RUNS = 1 << 10,
+  OPT_WARMUP = 1 << 11,
+  OPT_CSV = 1 << 12,
+  OPT_MODE = 1 << 13,
+  OPT_RECORD = 1 << 14,
+  OPT_FULL = 1 << 15,
+  OPT_AUTORESET = 1 << 16,
+  OPT_PROFILE = 1 << 17,
+  OPT_TUNED = 1 << 18,
+  OPT_BACKEND = 1 << 19,
+  OPT_QUIET = 1 << 20
+};
+
+void cli_opts_init(cli_opts* o, const char* cmd);
+/* Parse argv[0..argc) against the accepted options; prints a git-style
+ * error and returns CLI_EXIT_USAGE on bad input, -1 if --help was shown
+ * (usage printed), 0 on success. */
+int cli_parse(cli_opts* o, int argc, char** argv, unsigned accepted,
+              const char* usage);
+
+/* print "myriad: <message>" to stderr (printf-style) */
+void cli_error(const char* fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* create the batch described by the options; prints the error and returns
+ * an exit code on failure */
+int cli_make_batch(const cli_opts* o, myr_batch** out);
+
+/* exit code for a library status */
+int cli_exit_code(int status);
+
+double cli_now(void);
+/* peak resident set size of this process, bytes (0 if unknown) */
+uint64_t cli_peak_rss(void);
+/* current resident set size of this process, bytes (0 if unknown) */
+uint64_t cli_current_rss(void);
+/* CPU model name from /proc/cpuinfo */
+const char* cli_cpu_model(void);
+/* compiler that built this binary */
+const char* cli_compiler(void);
+/* git revision baked in at build time, or "unknown" */
+const char* cli_git_rev(void);
+/* human-readable count with SI suffix: 1.23M */
+const char* cli_si(double v, char* buf, size_t size);
+
+/* install SIGINT/SIGTERM handlers that set *cli_stop_flag() */
+void cli_install_signals(void);
+volatile int* cli_stop_flag(void);
+
+/* commands */
+int cli_cmd_envs(int argc, char** argv);
+int cli_cmd_run(int argc, char** argv);
+int cli_cmd_demo(int argc, char** argv);
+int cli_cmd_bench(int argc, char** argv);
+
+#endif /* MYR_CLI_CLI_H */

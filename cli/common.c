@@ -1,0 +1,385 @@
+/*
+ * common.c -- option parsing and helpers shared by the myriad commands.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "cli.h"
+
+void cli_error(const char* fmt, ...) {
+  va_list ap;
+  fputs("myriad: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+}
+
+void cli_opts_init(cli_opts* o, const char* cmd) {
+  memset(o, 0, sizeof *o);
+  o->cmd = cmd;
+  o->env = "cartpole-v1";
+  o->num_envs = 100000;
+  o->steps = 1000;
+  o->seed = 0;
+  o->threads = 0;
+  o->precision = MYR_FLOAT32;
+  o->autoreset = MYR_AUTORESET_SAME_STEP;
+  o->policy = "random";
+  o->chunk = 0;
+  o->block = 0;
+  o->runs = 5;
+  o->warmup = 1;
+  o->csv = NULL;
+  o->mode = "fused";
+  o->profile = "both";
+  o->backend = "cpu";
+}
+
+static int parse_i64(const char* cmd, const char* opt, const char* v,
+                     int64_t lo, int64_t hi, int64_t* out) {
+  char* end = NULL;
+  double d;
+  long long x;
+  errno = 0;
+  x = strtoll(v, &end, 10);
+  if (end != v && (*end == 'k' || *end == 'K' || *end == 'M' || *end == 'G') &&
+      end[1] == '\0') {
+    /* 100K, 1M, 5M style sizes */
+    d = (double)x * (*end == 'G' ? 1e9 : *end == 'M' ? 1e6 : 1e3);
+    if (d > 9e18) errno = ERANGE;
+    x = (long long)d;
+    end++;
+  } else if (end != v && (*end == 'e' || *end == '.')) {
+    /* 1e6 */
+    d = strtod(v, &end);
+    if (*end == '\0' && d == (double)(long long)d && d < 9e18) x = (long long)d;
+    else end = (char*)v;
+  }
+  if (end == v || *end != '\0' || errno == ERANGE || x < lo || x > hi) {
+    cli_error("%s: bad value '%s' for %s (want an integer in [%lld, %lld])",
+              cmd, v, opt, (long long)lo, (long long)hi);
+    return CLI_EXIT_USAGE;
+  }
+  *out = x;
+  return 0;
+}
+
+int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
+              const char* usage) {
+  int i;
+  for (i = 0; i < argc; ++i) {
+    const char* a = argv[i];
+    const char* v = NULL;
+    int64_t x = 0;
+    int rc = 0;
+    char name[64];
+    const char* eq;
+    if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+      fputs(usage, stdout);
+      return -1;
+    }
+    if (strncmp(a, "--", 2) != 0) {
+      cli_error("%s: unexpected argument '%s' (see 'myriad %s --help')", o->cmd,
+                a, o->cmd);
+      return CLI_EXIT_USAGE;
+    }
+    /* --opt=value or --opt value */
+    eq = strchr(a, '=');
+    if (eq != NULL) {
+      size_t len = (size_t)(eq - a);
+      if (len >= sizeof name) len = sizeof name - 1;
+      memcpy(name, a, len);
+      name[len] = '\0';
+      v = eq + 1;
+    } else {
+      snprintf(name, sizeof name, "%s", a);
+    }
+#define FLAG(str, bit) (strcmp(name, str) == 0 && (acc & (bit)))
+#define NEED_VALUE()                                                        \
+  do {                                                                      \
+    if (v == NULL) {                                                        \
+      if (i + 1 >= argc) {                                                  \
+        cli_error("%s: option %s needs a value", o->cmd, name);             \
+        return CLI_EXIT_USAGE;                                              \
+      }                                                                     \
+      v = argv[++i];                                                        \
+    }                                                                       \
+  } while (0)
+    if (FLAG("--full", OPT_FULL)) {
+      o->full = 1;
+    } else if (FLAG("--tuned", OPT_TUNED)) {
+      o->tuned = 1;
+    } else if (FLAG("--quiet", OPT_QUIET)) {
+      o->quiet = 1;
+    } else if (FLAG("--env", OPT_ENV)) {
+      NEED_VALUE();
+      o->env = v;
+    } else if (FLAG("--num-envs", OPT_NUM_ENVS)) {
+      NEED_VALUE();
+      rc = parse_i64(o->cmd, name, v, 1, INT64_MAX, &x);
+      o->num_envs = x;
+      o->has_num_envs = 1;
+    } else if (FLAG("--steps", OPT_STEPS)) {
+      NEED_VALUE();
+      rc = parse_i64(o->cmd, name, v, 0, INT64_MAX / 2, &x);
+      o->steps = x;
+      o->has_steps = 1;
+    } else if (FLAG("--seed", OPT_SEED)) {
+      char* end = NULL;
+      NEED_VALUE();
+      errno = 0;
+      o->seed = strtoull(v, &end, 0);
+      if (end == v || *end != '\0' || errno == ERANGE || v[0] == '-') {
+        cli_error("%s: bad value '%s' for --seed (want an unsigned integer)",
+                  o->cmd, v);
+        return CLI_EXIT_USAGE;
+      }
+    } else if (FLAG("--threads", OPT_THREADS)) {
+      NEED_VALUE();
+      rc = parse_i64(o->cmd, name, v, 0, 1024, &x);
+      o->threads = (int32_t)x;
+      o->has_threads = 1;
+    } else if (FLAG("--precision", OPT_PRECISION)) {
+      NEED_VALUE();
+      if (myr_precision_parse(v, &o->precision) != MYR_OK) {
+        cli_error("%s: %s", o->cmd, myr_last_error());
+        return CLI_EXIT_USAGE;
+      }
+    } else if (FLAG("--autoreset", OPT_AUTORESET)) {
+      NEED_VALUE();
+      if (myr_autoreset_parse(v, &o->autoreset) != MYR_OK) {
+        cli_error("%s: %s", o->cmd, myr_last_error());
+        return CLI_EXIT_USAGE;
+      }
+    } else if (FLAG("--policy", OPT_POLICY)) {
+      NEED_VALUE();
+      o->policy = v;
+    } else if (FLAG("--param", OPT_PARAM)) {
+      NEED_VALUE();
+      if (o->num_params >= CLI_MAX_PARAMS) {
+        cli_error("%s: too many --param options (at most %d)", o->cmd,
+                  CLI_MAX_PARAMS);
+        return CLI_EXIT_USAGE;
+      }
+      if (myr_param_parse(v, &o->params[o->num_params],
+                          o->param_names[o->num_params],
+                          sizeof o->param_names[0]) != MYR_OK) {
+        cli_error("%s: %s", o->cmd, myr_last_error());
+        return CLI_EXIT_USAGE;
+      }
+      o->num_params++;
+    } else if (FLAG("--chunk", OPT_CHUNK)) {
+      NEED_VALUE();
+      rc = parse_i64(o->cmd, name, v, 1, 1 << 24, &x);
+      o->chunk = x;
+      o->has_chunk = 1;
+    } else if (FLAG("--block", OPT_BLOCK)) {
+      NEED_VALUE();
+      rc = parse_i64(o->cmd, name, v, 1, 1 << 22, &x);
+      o->block = x;
+      o->has_block = 1;
+    } else if (FLAG("--runs", OPT_RUNS)) {
+      NEED_VALUE();
+      rc = parse_i64(o->cmd, name, v, 1, 1000000, &x);
+      o->runs = (int32_t)x;
+    } else if (FLAG("--warmup", OPT_WARMUP)) {
+      NEED_VALUE();
+      rc = parse_i64(o->cmd, name, v, 0, 1000000, &x);
+      o->warmup = (int32_t)x;
+    } else if (FLAG("--csv", OPT_CSV)) {
+      NEED_VALUE();
+      o->csv = v;
+    } else if (FLAG("--mode", OPT_MODE)) {
+      NEED_VALUE();
+      if (strcmp(v, "fused") != 0 && strcmp(v, "step") != 0) {
+        cli_error("%s: unknown mode '%s' (fused, step)", o->cmd, v);
+        return CLI_EXIT_USAGE;
+      }
+      o->mode = v;
+    } else if (FLAG("--record", OPT_RECORD)) {
+      NEED_VALUE();
+      o->record = v;
+    } else if (FLAG("--profile", OPT_PROFILE)) {
+      NEED_VALUE();
+      if (strcmp(v, "envs") != 0 && strcmp(v, "chunk") != 0 &&
+          strcmp(v, "both") != 0) {
+        cli_error("%s: unknown profile '%s' (envs, chunk, both)", o->cmd, v);
+        return CLI_EXIT_USAGE;
+      }
+      o->profile = v;
+    } else if (FLAG("--backend", OPT_BACKEND)) {
+      NEED_VALUE();
+      if (strcmp(v, "cpu") != 0 && strcmp(v, "cuda") != 0) {
+        cli_error("%s: unknown backend '%s' (cpu, cuda)", o->cmd, v);
+        return CLI_EXIT_USAGE;
+      }
+      o->backend = v;
+    } else {
+      cli_error("%s: unknown option '%s' (see 'myriad %s --help')", o->cmd,
+                name, o->cmd);
+      return CLI_EXIT_USAGE;
+    }
+#undef FLAG
+#undef NEED_VALUE
+    if (rc != 0) return rc;
+  }
+  if ((acc & OPT_ENV) && o->env != NULL) {
+    if (myr_env_find(o->env) == NULL && strcmp(o->env, "all") != 0) {
+      cli_error("unknown environment '%s' (try 'myriad envs')", o->env);
+      return CLI_EXIT_USAGE;
+    }
+  }
+  if (strcmp(o->backend, "cuda") == 0 &&
+      strstr(myr_build_info(), "cuda") == NULL) {
+    cli_error("%s: backend not built in: cuda (this build: %s)", o->cmd,
+              myr_build_info());
+    return CLI_EXIT_USAGE;
+  }
+  return 0;
+}
+
+int cli_exit_code(int status) {
+  switch (status) {
+    case MYR_OK: return CLI_EXIT_OK;
+    case MYR_EINVAL:
+    case MYR_ENOENV:
+    case MYR_ENOPARAM:
+    case MYR_ERANGE:
+    case MYR_ENOFIELD:
+    case MYR_ENODEV: return CLI_EXIT_USAGE;
+    default: return CLI_EXIT_FAIL;
+  }
+}
+
+int cli_make_batch(const cli_opts* o, myr_batch** out) {
+  myr_batch_def def = myr_batch_def_default();
+  int rc;
+  def.seed = o->seed;
+  def.threads = o->threads;
+  def.precision = o->precision;
+  def.autoreset = o->autoreset;
+  def.num_params = o->num_params;
+  def.params = o->params;
+  rc = myr_batch_create(o->env, o->num_envs, &def, out);
+  if (rc == MYR_OK && o->block > 0) {
+    rc = myr_batch_set_block_size(*out, o->block);
+    if (rc != MYR_OK) {
+      myr_batch_destroy(*out);
+      *out = NULL;
+    }
+  }
+  if (rc != MYR_OK) {
+    cli_error("%s", myr_last_error());
+    return cli_exit_code(rc);
+  }
+  return 0;
+}
+
+double cli_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static uint64_t status_kb(const char* key) {
+  FILE* f = fopen("/proc/self/status", "r");
+  char line[256];
+  uint64_t kb = 0;
+  size_t klen = strlen(key);
+  if (f == NULL) return 0;
+  while (fgets(line, sizeof line, f) != NULL)
+    if (strncmp(line, key, klen) == 0) {
+      kb = strtoull(line + klen, NULL, 10);
+      break;
+    }
+  fclose(f);
+  return kb;
+}
+
+uint64_t cli_peak_rss(void) {
+  uint64_t kb = status_kb("VmHWM:");
+  if (kb == 0) {
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0) kb = (uint64_t)ru.ru_maxrss;
+  }
+  return kb * 1024u;
+}
+
+uint64_t cli_current_rss(void) { return status_kb("VmRSS:") * 1024u; }
+
+const char* cli_cpu_model(void) {
+  static char model[128];
+  FILE* f;
+  char line[512];
+  if (model[0] != '\0') return model;
+  snprintf(model, sizeof model, "unknown");
+  f = fopen("/proc/cpuinfo", "r");
+  if (f == NULL) return model;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (strncmp(line, "model name", 10) == 0) {
+      const char* c = strchr(line, ':');
+      size_t n;
+      if (c == NULL) break;
+      c++;
+      while (*c == ' ') c++;
+      snprintf(model, sizeof model, "%s", c);
+      n = strlen(model);
+      while (n > 0 && (model[n - 1] == '\n' || model[n - 1] == ' '))
+        model[--n] = '\0';
+      break;
+    }
+  }
+  fclose(f);
+  return model;
+}
+
+const char* cli_compiler(void) {
+#if defined(__clang__)
+  return "clang " __clang_version__;
+#elif defined(__GNUC__)
+  return "gcc " __VERSION__;
+#else
+  return "unknown";
+#endif
+}
+
+#ifndef MYR_GIT_REV
+#  define MYR_GIT_REV "unknown"
+#endif
+
+const char* cli_git_rev(void) { return MYR_GIT_REV; }
+
+const char* cli_si(double v, char* buf, size_t size) {
+  const char* suf[] = {"", "K", "M", "G", "T"};
+  int k = 0;
+  while (v >= 1000.0 && k < 4) {
+    v /= 1000.0;
+    k++;
+  }
+  snprintf(buf, size, k ? "%.2f%s" : "%.0f%s", v, suf[k]);
+  return buf;
+}
+
+static volatile int stop_flag = 0;
+
+static void on_signal(int sig) {
+  (void)sig;
+  stop_flag = 1;
+}
+
+void cli_install_signals(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+}
+
+volatile int* cli_stop_flag(void) { return &stop_flag; }

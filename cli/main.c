@@ -1,0 +1,109 @@
+/*
+ * main.c -- `myriad` command dispatch, `envs` and `version`.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char* top_usage =
+    "usage: myriad <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  envs      list environments, their spaces and parameters\n"
+    "  run       run a fused rollout and print statistics\n"
+    "  demo      the showcase: 100,000 CartPole envs with live progress\n"
+    "  bench     benchmarks (throughput, memory, chunk, threads, all)\n"
+    "  version   print version and build information\n"
+    "\n"
+    "'myriad <command> --help' describes a command's options.\n";
+
+static const char* envs_usage =
+    "usage: myriad envs [--env ID]\n"
+    "\n"
+    "List every environment with its observation and action spaces, state\n"
+    "fields and parameters (name, default, range, unit).\n";
+
+static void print_env(const myr_env_info* e) {
+  int32_t i;
+  printf("%s", e->id);
+  if (e->aliases[0] != '\0') printf("  (aliases: %s)", e->aliases);
+  printf("\n  %s\n", e->description);
+  printf("  observation  float32[%d]", (int)e->obs_dim);
+  if (isfinite(e->obs_low)) printf(" in [%g, %g]", (double)e->obs_low, (double)e->obs_high);
+  printf("\n");
+  if (e->action_space.kind == MYR_SPACE_DISCRETE)
+    printf("  action       Discrete(%d)\n", (int)e->action_space.n);
+  else
+    printf("  action       Box(%g, %g, (%d,), float32)\n",
+           (double)e->action_space.low, (double)e->action_space.high,
+           (int)e->action_space.n);
+  printf("  truncation   %d steps; state %zu bytes/env (float32)\n",
+         (int)e->max_steps_default, e->state_bytes_per_env);
+  printf("  fields      ");
+  for (i = 0; i < e->num_fields; ++i)
+    printf(" %s%s%s%s", e->fields[i].name, e->fields[i].unit[0] ? " [" : "",
+           e->fields[i].unit, e->fields[i].unit[0] ? "]" : "");
+  printf("\n  parameters   %-22s %12s  %-25s %s\n", "name", "default", "range",
+         "unit");
+  for (i = 0; i < e->num_params; ++i) {
+    const myr_param_info* p = &e->params[i];
+    char range[64];
+    snprintf(range, sizeof range, "[%g, %g]%s", p->min_value, p->max_value,
+             p->is_integer ? " int" : "");
+    printf("               %-22s %12g  %-25s %s\n", p->name, p->default_value,
+           range, p->unit);
+  }
+  printf("\n");
+}
+
+int cli_cmd_envs(int argc, char** argv) {
+  cli_opts o;
+  int rc;
+  int32_t i;
+  cli_opts_init(&o, "envs");
+  o.env = NULL;
+  if ((rc = cli_parse(&o, argc, argv, OPT_ENV, envs_usage)) != 0)
+    return rc < 0 ? 0 : rc;
+  if (o.env != NULL) {
+    print_env(myr_env_find(o.env));
+    return 0;
+  }
+  for (i = 0; i < myr_env_count(); ++i) print_env(myr_env_at(i));
+  return 0;
+}
+
+static int cmd_version(int argc, char** argv) {
+  (void)argv;
+  if (argc > 0 && strcmp(argv[0], "--help") == 0) {
+    printf("usage: myriad version\n\nPrint version and build information.\n");
+    return 0;
+  }
+  printf("%s\n", myr_build_info());
+  printf("compiler  %s\n", cli_compiler());
+  printf("revision  %s\n", cli_git_rev());
+  printf("cpu       %s (%d online)\n", cli_cpu_model(), (int)myr_cpu_count());
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  const char* cmd;
+  if (argc < 2) {
+    fputs(top_usage, stderr);
+    return CLI_EXIT_USAGE;
+  }
+  cmd = argv[1];
+  if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+      strcmp(cmd, "help") == 0) {
+    fputs(top_usage, stdout);
+    return 0;
+  }
+  if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0)
+    return cmd_version(argc - 2, argv + 2);
+  if (strcmp(cmd, "envs") == 0) return cli_cmd_envs(argc - 2, argv + 2);
+  if (strcmp(cmd, "run") == 0) return cli_cmd_run(argc - 2, argv + 2);
+  if (strcmp(cmd, "demo") == 0) return cli_cmd_demo(argc - 2, argv + 2);
+  if (strcmp(cmd, "bench") == 0) return cli_cmd_bench(argc - 2, argv + 2);
+  cli_error("'%s' is not a myriad command (see 'myriad --help')", cmd);
+  return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,29 @@
+/*
+ * common.h -- qualifiers shared by every physics header.
+ *
+ * Physics headers are compiled by the C compiler for the CPU loops and by
+ * nvcc (as C++) for the CUDA kernels, so they stay inside C11 ∩ C++: no
+ * compound literals, no designated initialisers, no VLAs, explicit casts.
+ */
+#ifndef MYR_CORE_COMMON_H
+#define MYR_CORE_COMMON_H
+
+#include <stdint.h>
+
+#if defined(__CUDACC__)
+#  define MYR_HD static inline __host__ __device__
+#  define MYR_RESTRICT __restrict__
+#else
+#  define MYR_HD static inline
+#  define MYR_RESTRICT __restrict__
+#endif
+
+#if defined(__GNUC__) && !defined(__CUDACC__)
+#  define MYR_LIKELY(x) __builtin_expect(!!(x), 1)
+#  define MYR_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#  define MYR_LIKELY(x) (x)
+#  define MYR_UNLIKELY(x) (x)
+#endif
+
+#endif /* MYR_CORE_COMMON_H */

@@ -1,0 +1,37 @@
+/*
+ * fastmath.h -- branch-free float32 sin/cos that vectorise (and run in CUDA
+ * kernels) with the same results on every backend.
+ *
+ * Range reduction by k = nearest integer of x * 2/pi with a three-part
+ * Cody-Waite pi/2, then the Cephes minimax polynomials on [-pi/4, pi/4]
+ * (Moshier, "Methods and Programs for Mathematical Functions", 1989).
+ * Maximum error about 1 ulp for |x| < 2^16; inputs are assumed finite.
+ */
+#ifndef MYR_CORE_FASTMATH_H
+#define MYR_CORE_FASTMATH_H
+
+#include "common.h"
+
+MYR_HD void myr_sincosf(float x, float* s_out, float* c_out) {
+  /* k = rint(x * 2/pi) with the 1.5 * 2^23 trick (exact for |x| < 2^22) */
+  const float shift = 12582912.0f;
+  float kf = (x * 0.63661977236758134f + shift) - shift;
+  int32_t q = (int32_t)kf;
+  float r = x - kf * 1.5703125f;
+  r = r - kf * 4.837512969970703125e-4f;
+  r = r - kf * 7.54978995489188216e-8f;
+  {
+    float z = r * r;
+    float sp = ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z -
+                1.6666654611e-1f) * z * r + r;
+    float cp = ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z +
+                4.166664568298827e-2f) * z * z - 0.5f * z + 1.0f;
+    int32_t swap = q & 1;
+    float s = swap ? cp : sp;
+    float c = swap ? sp : cp;
+    *s_out = (q & 2) ? -s : s;
+    *c_out = ((q + 1) & 2) ? -c : c;
+  }
+}
+
+#endif /* MYR_CORE_FASTMATH_H */

@@ -1,0 +1,188 @@
+/*
+ * internal.h -- the batch object, the environment class interface and the
+ * helpers shared by the engine and the environments.
+ *
+ * Invariants of a batch:
+ *  - all per-env arrays live in one 64-byte-aligned allocation (mem), laid
+ *    out by the env class's bind() through a myr__arena; nothing is
+ *    allocated on the step path;
+ *  - env i of the batch has global index env_offset + i, which is what the
+ *    random streams and the state hash see;
+ *  - clock counts steps since the last seeded reset; every env shares it;
+ *  - pending[i] is set when env i's episode has ended and it has not been
+ *    reset yet (next_step: reset due on the next step; disabled: waits for
+ *    myr_batch_reset_mask).
+ */
+#ifndef MYR_ENGINE_INTERNAL_H
+#define MYR_ENGINE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "myriad/myriad.h"
+#include "../core/philox.h"
+
+#if defined(__GNUC__)
+#  define MYR_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#  define MYR_PRINTF(a, b)
+#endif
+
+/* ------------------------------------------------------------ errors, memory */
+
+/* record the detailed message of a failure and return status */
+int myr__fail(int status, const char* fmt, ...) MYR_PRINTF(2, 3);
+void myr__log(int level, const char* fmt, ...) MYR_PRINTF(2, 3);
+void* myr__alloc(size_t size);
+void myr__free(void* ptr);
+/* 64-byte aligned allocation through the user allocator */
+void* myr__alloc_aligned(size_t size);
+void myr__free_aligned(void* ptr);
+/* physical memory in bytes (0 if unknown) */
+uint64_t myr__phys_mem(void);
+
+/* Two-pass layout of per-env arrays: with base == NULL take() only counts
+ * bytes; with a base it hands out 64-byte aligned slices. */
+typedef struct myr__arena {
+  unsigned char* base;
+  size_t used;
+} myr__arena;
+
+void* myr__arena_take(myr__arena* a, int64_t count, size_t elem_size);
+
+/* ------------------------------------------------------------ thread pool */
+
+typedef struct myr__pool myr__pool;
+/* runs [begin, end) of a parallel-for on worker `worker` (0 = caller) */
+typedef void (*myr__range_fn)(void* ctx, int64_t begin, int64_t end,
+                              int32_t worker);
+
+int myr__pool_create(int32_t threads, myr__pool** out);
+void myr__pool_destroy(myr__pool* pool);
+int32_t myr__pool_threads(const myr__pool* pool);
+/* Split [0, n) into one contiguous range per worker (boundaries multiples
+ * of `align` envs) and run fn on each; returns when all are done. */
+void myr__pool_for(myr__pool* pool, int64_t n, int64_t align, myr__range_fn fn,
+                   void* ctx);
+
+/* ------------------------------------------------------------ statistics */
+
+/* Episode statistics kept as integers so that sums do not depend on the
+ * order of accumulation (thread count, block size, ranks). */
+#define MYR_RETURN_SCALE 16777216.0 /* fixed-point returns: 2^-24 units */
+
+typedef struct myr__stats {
+  int64_t episodes;
+  int64_t length_sum;
+  int64_t return_fixed; /* sum of returns * MYR_RETURN_SCALE, rounded */
+  int64_t cap_hits;
+  int64_t reactions;
+  char pad[24];         /* keep workers' copies on separate cache lines */
+} myr__stats;
+
+void myr__stats_add_episode(myr__stats* s, double ret, int64_t length);
+void myr__stats_merge(myr__stats* into, const myr__stats* from);
+
+/* ------------------------------------------------------------ policies */
+
+typedef enum myr__policy_kind {
+  MYR__POLICY_RANDOM = 0,
+  MYR__POLICY_CONSTANT = 1
+} myr__policy_kind;
+
+typedef struct myr__policy {
+  myr__policy_kind kind;
+  int32_t action;   /* constant, discrete */
+  float value;      /* constant, box */
+} myr__policy;
+
+int myr__policy_parse(const myr_env_info* env, const char* spec,
+                      myr__policy* out);
+
+/* ------------------------------------------------------------ env classes */
+
+/* Outputs of a step on a range; pointers are already offset so that index
+ * k refers to env begin + k.  obs, reward, terminated, truncated may be
+ * NULL in fused rollouts (not recorded); final_obs may be NULL. */
+typedef struct myr__io {
+  uint64_t clock;       /* batch clock before this step */
+  const int32_t* act_i; /* discrete actions (or NULL for box) */
+  const float* act_f;   /* box actions (or NULL for discrete) */
+  float* obs;
+  float* reward;
+  uint8_t* terminated;
+  uint8_t* truncated;
+  float* final_obs;
+} myr__io;
+
+typedef struct myr__env_class {
+  myr_env_info info;
+  /* cross-parameter checks after range checks; returns a status */
+  int (*validate)(const double* values);
+  /* create env state (batch->env) from batch->param_values; may fail */
+  int (*init)(myr_batch* b);
+  void (*fini)(myr_batch* b);
+  /* lay out per-env arrays through the arena (called twice) */
+  void (*bind)(myr_batch* b, myr__arena* a);
+  /* reset envs [begin, end) whose mask is set (mask NULL: all), drawing
+   * from `stream` at the batch clock; obs indexed from begin, may be NULL */
+  void (*reset)(myr_batch* b, int64_t begin, int64_t end, const uint8_t* mask,
+                uint32_t stream, float* obs);
+  /* one step on [begin, end) with autoreset per the batch mode */
+  void (*step)(myr_batch* b, int64_t begin, int64_t end, const myr__io* io,
+               myr__stats* stats);
+  /* observations of [begin, end) */
+  void (*observe)(const myr_batch* b, int64_t begin, int64_t end, float* obs);
+  /* state fields by index into info.fields, on [begin, end) */
+  void (*get_field)(const myr_batch* b, int32_t field, int64_t begin,
+                    int64_t end, double* out);
+  void (*set_field)(myr_batch* b, int32_t field, int64_t begin, int64_t end,
+                    const double* in);
+  /* optional: validate a whole state field before writing (NULL: finite) */
+  int (*check_field)(const myr_batch* b, int32_t field, const double* in,
+                     int64_t n);
+  /* optional: per-env parameter values (NULL: shared values) */
+  int (*get_param)(const myr_batch* b, int32_t param, double* out);
+} myr__env_class;
+
+#define MYR_ENV_CLASS_(name) extern const myr__env_class name;
+#include "env_list.h"
+#undef MYR_ENV_CLASS_
+const myr__env_class* myr__env_class_find(const char* id);
+const myr__env_class* myr__env_class_at(int32_t index);
+int32_t myr__env_class_count(void);
+
+/* ------------------------------------------------------------ the batch */
+
+#define MYR_PARAMS_MAX 32
+
+struct myr_batch {
+  const myr__env_class* cls;
+  int64_t num_envs;
+  int64_t env_offset;
+  uint64_t seed;
+  uint64_t clock;
+  uint32_t epoch;
+  myr_precision precision;
+  myr_autoreset autoreset;
+  int32_t threads;
+  int64_t block_size;
+  myr__pool* pool;
+  double param_values[MYR_PARAMS_MAX];
+  /* per-env parameter settings (distributions) as given at create */
+  myr_param_setting param_dist[MYR_PARAMS_MAX];
+  uint8_t param_randomised[MYR_PARAMS_MAX];
+  uint8_t* pending; /* (n) */
+  void* mem;        /* all per-env arrays */
+  size_t mem_bytes;
+  void* env;        /* env-class state (params, array pointers) */
+  int64_t cap_hits;
+  /* per-worker scratch for fused rollouts */
+  void* scratch;
+  size_t scratch_stride;
+};
+
+/* per-worker scratch of a fused rollout, carved from batch->scratch */
+unsigned char* myr__scratch(myr_batch* b, int32_t worker);
+
+#endif /* MYR_ENGINE_INTERNAL_H */
