@@ -135,22 +135,90 @@ static void cp_reset(myr_batch* b, int64_t begin, int64_t end,
 static void cp_observe(const myr_batch* b, int64_t begin, int64_t end,
                        float* obs);
 
+/* pass 1: one Euler step of envs [0, n) of the range; branch-free so the
+ * compiler vectorises it (the arguments never alias) */
+static void physics_f32(const myr_cartpole_params_f* Pp, float* MYR_RESTRICT x,
+                        float* MYR_RESTRICT xd, float* MYR_RESTRICT th,
+                        float* MYR_RESTRICT thd, int32_t* MYR_RESTRICT t,
+                        const int32_t* MYR_RESTRICT act,
+                        uint8_t* MYR_RESTRICT term, uint8_t* MYR_RESTRICT trunc,
+                        float* MYR_RESTRICT rew, int64_t n) {
+  const myr_cartpole_params_f P = *Pp;
+  int64_t k;
+  for (k = 0; k < n; ++k) {
+    myr_cartpole_qf q, r;
+    int32_t tk = t[k] + 1;
+    q.x = x[k];
+    q.x_dot = xd[k];
+    q.theta = th[k];
+    q.theta_dot = thd[k];
+    r = myr_cartpole_step_f(&P, q, act[k]);
+    x[k] = r.x;
+    xd[k] = r.x_dot;
+    th[k] = r.theta;
+    thd[k] = r.theta_dot;
+    t[k] = tk;
+    term[k] = (uint8_t)myr_cartpole_terminated_f(&P, r);
+    trunc[k] = (uint8_t)(tk >= P.max_steps);
+    rew[k] = 1.0f;
+  }
+}
+
+/* non-zero if any of the n flags of a, b or c is set (8 at a time) */
+static uint64_t any_flag8(const uint8_t* a, const uint8_t* b, const uint8_t* c,
+                          int64_t k) {
+  uint64_t wa, wb, wc;
+  memcpy(&wa, a + k, 8);
+  memcpy(&wb, b + k, 8);
+  memcpy(&wc, c + k, 8);
+  return wa | wb | wc;
+}
+
+/* Autoreset of the listed envs (offsets from begin): the Philox draws run
+ * as one vectorised loop over the list, then the states are scattered.
+ * Same formula as reset_one(): lo + width * u, in double, then float. */
+#define RESET_BATCH 256
+
+static void reset_listed(myr_batch* b, int64_t begin, uint64_t clock,
+                         const int32_t* list, int32_t m) {
+  myr__cartpole_env* E = (myr__cartpole_env*)b->env;
+  float q[4][RESET_BATCH];
+  double lo = -E->p.reset_bound, width = 2.0 * E->p.reset_bound;
+  uint32_t g0 = (uint32_t)(b->env_offset + begin);
+  int32_t j;
+  for (j = 0; j < m; ++j) {
+    myr_philox_out r = myr_draw(b->seed, g0 + (uint32_t)list[j], clock,
+                                MYR_STREAM_AUTORESET, b->epoch);
+    q[0][j] = (float)(lo + width * (double)myr_u01f(r.v[0]));
+    q[1][j] = (float)(lo + width * (double)myr_u01f(r.v[1]));
+    q[2][j] = (float)(lo + width * (double)myr_u01f(r.v[2]));
+    q[3][j] = (float)(lo + width * (double)myr_u01f(r.v[3]));
+  }
+  for (j = 0; j < m; ++j) {
+    int64_t i = begin + list[j];
+    E->x[i] = q[0][j];
+    E->x_dot[i] = q[1][j];
+    E->theta[i] = q[2][j];
+    E->theta_dot[i] = q[3][j];
+    E->t[i] = 0;
+  }
+}
+
 static void cp_step(myr_batch* b, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   myr__cartpole_env* E = (myr__cartpole_env*)b->env;
-  const myr_cartpole_params_f P = E->pf;
-  int64_t n = end - begin, k;
-  float* MYR_RESTRICT x;
-  float* MYR_RESTRICT xd;
-  float* MYR_RESTRICT th;
-  float* MYR_RESTRICT thd;
-  int32_t* MYR_RESTRICT t;
-  const int32_t* MYR_RESTRICT act = io->act_i;
-  float* MYR_RESTRICT rew = io->reward;
-  uint8_t* MYR_RESTRICT term = io->terminated;
-  uint8_t* MYR_RESTRICT trunc = io->truncated;
-  uint8_t* MYR_RESTRICT pend = b->pending + begin;
-  uint8_t any = 0;
+  int64_t n = end - begin, k, k0;
+  float* x;
+  float* xd;
+  float* th;
+  float* thd;
+  int32_t* t;
+  float* rew = io->reward;
+  uint8_t* term = io->terminated;
+  uint8_t* trunc = io->truncated;
+  uint8_t* pend = b->pending + begin;
+  int32_t resets[RESET_BATCH];
+  int32_t m = 0;
 
   if (b->precision == MYR_FLOAT64) {
     myr__cartpole_step64(b, begin, end, io, st);
@@ -162,37 +230,27 @@ static void cp_step(myr_batch* b, int64_t begin, int64_t end,
   thd = E->theta_dot + begin;
   t = E->t + begin;
 
-  /* 1. physics: branch-free, vectorised */
-  for (k = 0; k < n; ++k) {
-    myr_cartpole_qf q, r;
-    int32_t tk = t[k] + 1;
-    uint8_t te, tr;
-    q.x = x[k];
-    q.x_dot = xd[k];
-    q.theta = th[k];
-    q.theta_dot = thd[k];
-    r = myr_cartpole_step_f(&P, q, act[k]);
-    x[k] = r.x;
-    xd[k] = r.x_dot;
-    th[k] = r.theta;
-    thd[k] = r.theta_dot;
-    t[k] = tk;
-    te = (uint8_t)myr_cartpole_terminated_f(&P, r);
-    tr = (uint8_t)(tk >= P.max_steps);
-    term[k] = te;
-    trunc[k] = tr;
-    rew[k] = 1.0f;
-    any |= (uint8_t)(te | tr | pend[k]);
-  }
+  /* 1. physics */
+  physics_f32(&E->pf, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
 
-  /* 2. events: episode ends and pending resets */
-  if (any) {
-    for (k = 0; k < n; ++k) {
-      if (!(term[k] | trunc[k] | pend[k])) continue;
+  /* 2. events: episode ends and pending resets; groups of 8 envs are
+   * tested as one 64-bit word and only flagged bytes are visited */
+  for (k0 = 0; k0 < n; k0 += 8) {
+    uint64_t w;
+    if (k0 + 8 <= n) {
+      w = any_flag8(term, trunc, pend, k0);
+    } else {
+      w = 0;
+      for (k = k0; k < n; ++k)
+        w |= (uint64_t)(term[k] | trunc[k] | pend[k]) << (8 * (k - k0));
+    }
+    while (w != 0) {
+      k = k0 + (int64_t)(__builtin_ctzll(w) >> 3);
+      w &= ~((uint64_t)0xFF << (8 * (k - k0)));
       if (pend[k]) {
         if (b->autoreset == MYR_AUTORESET_NEXT_STEP) {
           /* the step after an end: reset, ignore the action, reward 0 */
-          reset_one(b, begin + k, io->clock, MYR_STREAM_AUTORESET, NULL);
+          resets[m++] = (int32_t)k;
           pend[k] = 0;
           term[k] = 0;
           trunc[k] = 0;
@@ -201,23 +259,31 @@ static void cp_step(myr_batch* b, int64_t begin, int64_t end,
           /* disabled: stepping past the end (Gymnasium warns, reward 0) */
           rew[k] = 0.0f;
         }
-        continue;
-      }
-      myr__stats_add_episode(st, (double)t[k], t[k]);
-      if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
-        if (io->final_obs != NULL) {
-          float* f = io->final_obs + 4 * k;
-          f[0] = x[k];
-          f[1] = xd[k];
-          f[2] = th[k];
-          f[3] = thd[k];
-        }
-        reset_one(b, begin + k, io->clock, MYR_STREAM_AUTORESET, NULL);
       } else {
-        pend[k] = 1;
+        /* an episode ended: reward 1 per step, so return = length */
+        st->episodes += 1;
+        st->length_sum += t[k];
+        st->return_fixed += (int64_t)t[k] * (int64_t)MYR_RETURN_SCALE;
+        if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
+          if (io->final_obs != NULL) {
+            float* f = io->final_obs + 4 * k;
+            f[0] = x[k];
+            f[1] = xd[k];
+            f[2] = th[k];
+            f[3] = thd[k];
+          }
+          resets[m++] = (int32_t)k;
+        } else {
+          pend[k] = 1;
+        }
+      }
+      if (m == RESET_BATCH) {
+        reset_listed(b, begin, io->clock, resets, m);
+        m = 0;
       }
     }
   }
+  if (m > 0) reset_listed(b, begin, io->clock, resets, m);
 
   /* 3. observations */
   if (io->obs != NULL) cp_observe(b, begin, end, io->obs);
