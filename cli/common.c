@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "mpi.h"
 
 void cli_error(const char* fmt, ...) {
   va_list ap;
@@ -259,14 +260,22 @@ int cli_exit_code(int status) {
 
 int cli_make_batch(const cli_opts* o, myr_batch** out) {
   myr_batch_def def = myr_batch_def_default();
+  int64_t count;
   int rc;
+  /* under mpirun this rank steps its shard of the global env range */
+  cli_mpi_shard(o->num_envs, &def.env_offset, &count);
+  if (count == 0) {
+    cli_error("%s: %lld envs cannot be split over %d processes", o->cmd,
+              (long long)o->num_envs, cli_mpi_size());
+    return CLI_EXIT_USAGE;
+  }
   def.seed = o->seed;
   def.threads = o->threads;
   def.precision = o->precision;
   def.autoreset = o->autoreset;
   def.num_params = o->num_params;
   def.params = o->params;
-  rc = myr_batch_create(o->env, o->num_envs, &def, out);
+  rc = myr_batch_create(o->env, count, &def, out);
   if (rc == MYR_OK && o->block > 0) {
     rc = myr_batch_set_block_size(*out, o->block);
     if (rc != MYR_OK) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mpi.h"
 
 static const char* top_usage =
     "usage: myriad <command> [options]\n"
@@ -86,7 +87,7 @@ static int cmd_version(int argc, char** argv) {
   return 0;
 }
 
-int main(int argc, char** argv) {
+static int dispatch(int argc, char** argv) {
   const char* cmd;
   if (argc < 2) {
     fputs(top_usage, stderr);
@@ -106,4 +107,11 @@ int main(int argc, char** argv) {
   if (strcmp(cmd, "bench") == 0) return cli_cmd_bench(argc - 2, argv + 2);
   cli_error("'%s' is not a myriad command (see 'myriad --help')", cmd);
   return CLI_EXIT_USAGE;
+}
+
+int main(int argc, char** argv) {
+  int rc = cli_mpi_init(&argc, &argv);
+  if (rc == 0) rc = dispatch(argc, argv);
+  cli_mpi_finalize(rc);
+  return rc;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mpi.h"
 #include "npy.h"
 #include "report.h"
 
@@ -106,6 +107,11 @@ int cli_cmd_run(int argc, char** argv) {
     cli_error("run: %s", myr_last_error());
     return CLI_EXIT_USAGE;
   }
+  if (o.record != NULL && cli_mpi_size() > 1) {
+    cli_error("run: --record is not supported under mpirun (one process "
+              "writes the trajectory)");
+    return CLI_EXIT_USAGE;
+  }
   if ((rc = cli_make_batch(&o, &b)) != 0) return rc;
 
   def.steps = o.steps;
@@ -140,6 +146,7 @@ int cli_cmd_run(int argc, char** argv) {
     myr_batch_destroy(b);
     return cli_exit_code(status);
   }
+  cli_mpi_reduce_stats(&st);
   cli_report_run(stdout, &o, b, &st);
   myr_batch_destroy(b);
   if (status == MYR_EINTR) {
@@ -241,6 +248,7 @@ int cli_cmd_demo(int argc, char** argv) {
     }
   }
   total.wall_seconds = cli_now() - t0;
+  cli_mpi_reduce_stats(&total);
   if (tty) fputc('\n', stderr);
   if (total.episodes > 0) {
     total.mean_length = (double)total.length_sum / (double)total.episodes;
