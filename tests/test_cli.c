@@ -1,0 +1,107 @@
+/*
+ * The myriad command: output of run, identical hashes for any thread count,
+ * git-style errors with exit code 2 for bad usage, --help everywhere.
+ */
+#include <sys/wait.h>
+
+#include "check.h"
+
+/* run a shell command, capture stdout+stderr, return the exit code */
+static int sh(const char* cmd, char* out, size_t size) {
+  char full[1024];
+  FILE* p;
+  size_t n = 0;
+  int status;
+  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  p = popen(full, "r");
+  if (p == NULL) return -1;
+  while (n + 1 < size) {
+    size_t r = fread(out + n, 1, size - 1 - n, p);
+    if (r == 0) break;
+    n += r;
+  }
+  out[n] = '\0';
+  status = pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static const char* field(const char* out, const char* key, char* buf, size_t size) {
+  const char* p = strstr(out, key);
+  size_t k = 0;
+  buf[0] = '\0';
+  if (p == NULL) return buf;
+  p += strlen(key);
+  while (*p == ' ') p++;
+  while (*p && *p != '\n' && k + 1 < size) buf[k++] = *p++;
+  buf[k] = '\0';
+  return buf;
+}
+
+int main(void) {
+  static char out[65536];
+  char h1[64], h2[64], h3[64], len[64];
+  int rc;
+
+  rc = sh(MYR_CLI " run --env cartpole --num-envs 20000 --steps 300 --threads 1",
+          out, sizeof out);
+  CHECK_MSG(rc == 0, "%s", out);
+  field(out, "state hash", h1, sizeof h1);
+  field(out, "mean length", len, sizeof len);
+  CHECK(strlen(h1) == 16);
+  /* random CartPole-v1 episodes average about 22 steps */
+  CHECK_MSG(atof(len) > 20.0 && atof(len) < 24.0, "mean length %s", len);
+  CHECK(strstr(out, "throughput") != NULL && strstr(out, "episodes") != NULL);
+  rc = sh(MYR_CLI " run --env cartpole-v1 --num-envs 20000 --steps 300 --threads 3 --chunk 7",
+          out, sizeof out);
+  CHECK(rc == 0);
+  CHECK(strcmp(field(out, "state hash", h2, sizeof h2), h1) == 0);
+  rc = sh(MYR_CLI " run --env cartpole --num-envs 20000 --steps 300 --seed 1",
+          out, sizeof out);
+  CHECK(rc == 0 && strcmp(field(out, "state hash", h3, sizeof h3), h1) != 0);
+  /* constant pushes end episodes quickly; parameters apply */
+  rc = sh(MYR_CLI " run --num-envs 1000 --steps 200 --policy constant:1 "
+                  "--param max_steps=5", out, sizeof out);
+  CHECK(rc == 0 && atof(field(out, "mean length", len, sizeof len)) <= 5.0);
+  rc = sh(MYR_CLI " run --num-envs 100 --steps 50 --precision float64", out, sizeof out);
+  CHECK(rc == 0 && strstr(out, "float64") != NULL);
+
+  /* usage errors: exit 2 with a git-style message */
+  rc = sh(MYR_CLI " run --env cartpol", out, sizeof out);
+  CHECK(rc == 2 && strstr(out, "myriad: unknown environment 'cartpol'") != NULL);
+  rc = sh(MYR_CLI " run --num-envs 0", out, sizeof out);
+  CHECK(rc == 2 && strstr(out, "--num-envs") != NULL);
+  rc = sh(MYR_CLI " run --num-envs abc", out, sizeof out);
+  CHECK(rc == 2);
+  rc = sh(MYR_CLI " run --policy constant:3", out, sizeof out);
+  CHECK(rc == 2 && strstr(out, "constant") != NULL);
+  rc = sh(MYR_CLI " run --param mass=3", out, sizeof out);
+  CHECK(rc == 2 && strstr(out, "unknown parameter 'mass'") != NULL);
+  rc = sh(MYR_CLI " run --param tau=nan", out, sizeof out);
+  CHECK(rc == 2);
+  rc = sh(MYR_CLI " run --bogus", out, sizeof out);
+  CHECK(rc == 2 && strstr(out, "unknown option '--bogus'") != NULL);
+  rc = sh(MYR_CLI " frobnicate", out, sizeof out);
+  CHECK(rc == 2 && strstr(out, "not a myriad command") != NULL);
+  /* out of memory is a run failure (exit 1), not a crash */
+  rc = sh(MYR_CLI " run --num-envs 4000000000 --steps 1", out, sizeof out);
+  CHECK_MSG(rc == 1 && strstr(out, "out of memory") != NULL, "rc %d: %s", rc, out);
+
+  /* --help on every command; envs and version */
+  CHECK(sh(MYR_CLI " --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
+  CHECK(sh(MYR_CLI " run --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
+  CHECK(sh(MYR_CLI " demo --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
+  CHECK(sh(MYR_CLI " bench --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
+  CHECK(sh(MYR_CLI " bench throughput --help", out, sizeof out) == 0);
+  CHECK(sh(MYR_CLI " envs --help", out, sizeof out) == 0);
+  CHECK(sh(MYR_CLI " version", out, sizeof out) == 0 && strstr(out, "myriad") != NULL);
+  rc = sh(MYR_CLI " envs", out, sizeof out);
+  CHECK(rc == 0 && strstr(out, "cartpole-v1") != NULL &&
+        strstr(out, "max_steps") != NULL && strstr(out, "Discrete(2)") != NULL);
+  /* a small demo and a small benchmark run to completion */
+  rc = sh(MYR_CLI " demo --num-envs 2000 --steps 100", out, sizeof out);
+  CHECK_MSG(rc == 0 && strstr(out, "throughput") != NULL, "%s", out);
+  rc = sh(MYR_CLI " bench throughput --env cartpole --num-envs 2000 --steps 20 "
+                  "--runs 5 --warmup 1 --mode step", out, sizeof out);
+  CHECK_MSG(rc == 0 && strstr(out, "steps/s") != NULL, "%s", out);
+  return check_summary("test_cli");
+}
