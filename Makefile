@@ -4,7 +4,7 @@ PYTHON ?= /usr/bin/python3
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build demo test test-c test-python bench plots clean
+.PHONY: all build demo test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
 
 all: build
 
@@ -15,11 +15,50 @@ build:
 demo: build
 	./$(BUILD)/myriad demo
 
-test: build
+# every test: the suite, then the sanitizer builds and short fuzz runs
+test: test-unit test-sanitize test-fuzz
+
+test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# AddressSanitizer + UndefinedBehaviorSanitizer over the whole C suite;
+# ThreadSanitizer over the threaded C tests (real thread pool, 2+ threads)
+SAN_EXCLUDE = python|mpi|cuda
+TSAN_TESTS = test_determinism|test_errors|test_autoreset|test_ccasr|test_policies|test_params
+test-sanitize: test-asan test-tsan
+
+test-asan:
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMYR_MPI=OFF -DMYR_CUDA=OFF \
+	  -DMYR_SANITIZE=address,undefined $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -E '$(SAN_EXCLUDE)'
+
+test-tsan:
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMYR_MPI=OFF -DMYR_CUDA=OFF \
+	  -DMYR_SANITIZE=thread $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+	  ctest --output-on-failure -R '$(TSAN_TESTS)' -E '$(SAN_EXCLUDE)'
+
+# short bounded libFuzzer runs of every parser (longer: FUZZ_SECONDS=600)
+FUZZ_SECONDS ?= 8
+test-fuzz:
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMYR_MPI=OFF \
+	  -DMYR_CUDA=OFF -DMYR_TESTS=OFF -DMYR_FUZZ=ON \
+	  -DMYR_SANITIZE=address,undefined,fuzzer-no-link $(CMAKE_FLAGS) >/dev/null
+	cmake --build build-fuzz -j $(JOBS)
+	@set -e; for f in build-fuzz/fuzz_*; do \
+	  name=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$name; \
+	  echo "fuzz $$name ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	    build-fuzz/corpus-$$name fuzz/corpus/$$name 2>build-fuzz/fuzz-$$name.log \
+	    || { tail -40 build-fuzz/fuzz-$$name.log; exit 1; }; \
+	done; echo "fuzz: all targets ran without a crash"
 
 bench: build
 	./$(BUILD)/myriad bench all
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -1,0 +1,27 @@
+# libFuzzer targets for every parser (clang only).  Configure a separate
+# build with CC=clang -DMYR_FUZZ=ON -DMYR_SANITIZE=address,undefined,fuzzer-no-link
+# (`make test-fuzz` does); each fuzz/fuzz_<name>.c becomes fuzz_<name>.
+option(MYR_FUZZ "Build libFuzzer targets (needs clang)" OFF)
+if(MYR_FUZZ)
+  if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "MYR_FUZZ needs clang (configure with CC=clang)")
+  endif()
+  file(GLOB MYR_FUZZ_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fuzz/fuzz_*.c)
+  file(GLOB MYR_FUZZ_CLI_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/cli/*.c)
+  list(REMOVE_ITEM MYR_FUZZ_CLI_SOURCES ${CMAKE_SOURCE_DIR}/cli/main.c)
+  foreach(src ${MYR_FUZZ_SOURCES})
+    get_filename_component(name ${src} NAME_WE)
+    if(name STREQUAL "fuzz_cli" OR name MATCHES "^fuzz_cli_")
+      # the CLI sources without main.c, built without MPI
+      add_executable(${name} ${src} ${MYR_FUZZ_CLI_SOURCES})
+    else()
+      add_executable(${name} ${src})
+    endif()
+    target_compile_definitions(${name} PRIVATE _GNU_SOURCE)
+    target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/cli)
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+    target_link_libraries(${name} PRIVATE myriad)
+  endforeach()
+  message(STATUS "myriad: fuzz targets enabled")
+endif()
