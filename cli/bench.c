@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "bench_compare.h"
 
 /* ------------------------------------------------------------ statistics */
 
@@ -377,13 +378,16 @@ static const char* bench_usage =
     "usage: myriad bench <kind> [options]\n"
     "\n"
     "kinds:\n"
-    "  throughput   env-steps/s of one configuration (see --help)\n";
+    "  throughput   env-steps/s of one configuration (see --help)\n"
+    "  compare      Myriad beside Gymnasium, gymnax, EnvPool (Python)\n";
 
 int cli_cmd_bench(int argc, char** argv) {
   if (argc < 1 || strcmp(argv[0], "--help") == 0) {
     fputs(bench_usage, argc < 1 ? stderr : stdout);
     return argc < 1 ? CLI_EXIT_USAGE : 0;
   }
+  if (strcmp(argv[0], "compare") == 0)
+    return cli_bench_compare(argc - 1, argv + 1);
   if (strcmp(argv[0], "throughput") == 0)
     return bench_throughput_one(argc - 1, argv + 1);
   cli_error("bench: unknown kind '%s' (see 'myriad bench --help')", argv[0]);

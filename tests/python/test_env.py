@@ -256,12 +256,22 @@ def test_per_env_distributions_when_supported():
     if not sysid:
         pytest.skip("no environment with per-env parameter draws is built in")
     eid = sysid[0]
-    name = next(iter(infos[eid]["params"]))
-    lo = infos[eid]["params"][name]["default"]
-    env = myriad.make(eid, 50, seed=1, **{name: "uniform(%r,%r)" % (lo, lo * 1.5 + 1e-3)})
+    env = None
+    for name, p in infos[eid]["params"].items():
+        lo, hi = p["default"], min(p["default"] * 1.5 + 1e-3, p["max"])
+        if p["integer"] or not lo < hi:
+            continue
+        try:  # only some parameters may vary per env
+            env = myriad.make(eid, 50, seed=1, **{name: "uniform(%r,%r)" % (lo, hi)})
+            break
+        except ValueError as e:
+            assert "per env" in str(e) or "per-env" in str(e), e
+    assert env is not None, "no parameter of %s accepts a per-env draw" % eid
     v = env.params()[name]
     assert isinstance(v, np.ndarray) and v.shape == (50,)
-    assert np.all((v >= lo) & (v <= lo * 1.5 + 1e-3)) and np.ptp(v) > 0
+    assert np.all((v >= lo) & (v <= hi)) and np.ptp(v) > 0
+    # parameters left alone stay single values
+    assert all(isinstance(x, (float, int)) for k, x in env.params().items() if k != name)
 
 
 # ------------------------------------------------------------------ determinism
