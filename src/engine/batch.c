@@ -175,7 +175,8 @@ static size_t scratch_stride(const myr_batch* b) {
                             ? b->cls->info.action_space.n
                             : 1);
   size_t bytes = blk * 4 * sizeof(uint32_t) + blk * dim * 4 + blk * 4 +
-                 blk * 2 + blk * (size_t)b->cls->info.obs_dim * 4;
+                 blk * 2 + blk * (size_t)b->cls->info.obs_dim * 4 +
+                 blk * sizeof(double); /* policy: the field it reads */
   return (bytes + 4096 + 63) & ~(size_t)63;
 }
 
@@ -227,6 +228,74 @@ static void run_reset(myr_batch* b, const uint8_t* mask, uint32_t stream,
   j.stream = stream;
   j.obs = obs;
   myr__pool_for(b->pool, b->num_envs, RANGE_ALIGN, reset_range, &j);
+}
+
+/* ------------------------------------------------------------ per-env params */
+
+/* lay out one (n) double array per randomised parameter */
+static void bind_param_arrays(myr_batch* b, myr__arena* a) {
+  int32_t k;
+  for (k = 0; k < b->cls->info.num_params; ++k)
+    b->param_env[k] = b->param_randomised[k]
+                          ? (double*)myr__arena_take(a, b->num_envs, sizeof(double))
+                          : NULL;
+}
+
+/* Parameter k of env i: one Philox block at (global env index, clock 0,
+ * MYR_STREAM_PARAM, sub-stream k).  uniform: lo + (hi - lo) u with a 53-bit
+ * u (integer parameters: a whole number in [lo, hi], each equally likely);
+ * lognormal: exp(loc + scale z), z from Box-Muller on two 53-bit uniforms
+ * (integer parameters: rounded to nearest). */
+static double draw_param(const myr_batch* b, int32_t k, int64_t i) {
+  const myr_param_setting* d = &b->param_dist[k];
+  myr_philox_out r = myr_draw(b->seed, (uint32_t)(b->env_offset + i), 0,
+                              MYR_STREAM_PARAM, (uint32_t)k);
+  int integer = b->cls->info.params[k].is_integer;
+  if (d->dist == MYR_DIST_UNIFORM) {
+    double u = myr_u01d(r.v[0], r.v[1]);
+    if (integer) {
+      double v = d->a + floor(u * (d->b - d->a + 1.0));
+      return v > d->b ? d->b : v;
+    }
+    return d->a + (d->b - d->a) * u;
+  } else {
+    double u1 = myr_u01d_open0(r.v[0], r.v[1]);
+    double u2 = myr_u01d(r.v[2], r.v[3]);
+    double z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+    double v = exp(d->a + d->b * z);
+    return integer ? floor(v + 0.5) : v;
+  }
+}
+
+static void params_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
+  myr_batch* b = (myr_batch*)ctx;
+  int32_t k;
+  int64_t i;
+  (void)w;
+  for (k = 0; k < b->cls->info.num_params; ++k)
+    if (b->param_env[k] != NULL)
+      for (i = begin; i < end; ++i) b->param_env[k][i] = draw_param(b, k, i);
+}
+
+/* draw every randomised parameter; fail if a draw leaves the range */
+static int draw_params(myr_batch* b) {
+  const myr_env_info* info = &b->cls->info;
+  int32_t k;
+  int64_t i;
+  myr__pool_for(b->pool, b->num_envs, RANGE_ALIGN, params_range, b);
+  for (k = 0; k < info->num_params; ++k) {
+    const myr_param_info* p = &info->params[k];
+    if (b->param_env[k] == NULL) continue;
+    for (i = 0; i < b->num_envs; ++i) {
+      double v = b->param_env[k][i];
+      if (!(v >= p->min_value && v <= p->max_value))
+        return myr__fail(MYR_ERANGE,
+                         "parameter '%s' of '%s': the per-env draw %g for env "
+                         "%lld is outside [%g, %g]", p->name, info->id, v,
+                         (long long)i, p->min_value, p->max_value);
+    }
+  }
+  return MYR_OK;
 }
 
 /* ------------------------------------------------------------ create */
@@ -292,6 +361,7 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   arena.base = NULL;
   arena.used = 0;
   myr__arena_take(&arena, num_envs, sizeof(uint8_t)); /* pending */
+  bind_param_arrays(b, &arena);
   cls->bind(b, &arena);
   phys = myr__phys_mem();
   if (phys != 0 && (uint64_t)arena.used > phys) {
@@ -315,11 +385,13 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   arena.base = (unsigned char*)b->mem;
   arena.used = 0;
   b->pending = (uint8_t*)myr__arena_take(&arena, num_envs, sizeof(uint8_t));
+  bind_param_arrays(b, &arena);
   cls->bind(b, &arena);
 
   threads = def.threads > 0 ? def.threads : myr_cpu_count();
   rc = alloc_scratch(b, threads, DEFAULT_BLOCK);
   if (rc == MYR_OK) rc = myr__pool_create(threads, &b->pool);
+  if (rc == MYR_OK) rc = draw_params(b);
   if (rc != MYR_OK) {
     myr_batch_destroy(b);
     return rc;
@@ -335,6 +407,7 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
 void myr_batch_destroy(myr_batch* b) {
   if (b == NULL) return;
   myr__pool_destroy(b->pool);
+  myr__policy_state_free(b->policy_state);
   if (b->cls != NULL && b->env != NULL) b->cls->fini(b);
   myr__free_aligned(b->scratch);
   myr__free_aligned(b->mem);
@@ -603,6 +676,12 @@ int myr_batch_get_param(const myr_batch* b, const char* name, double* values) {
                      name ? name : "(null)", b->cls->info.id);
   if (b->cls->get_param != NULL) return b->cls->get_param(b, k, values);
   for (i = 0; i < b->num_envs; ++i) values[i] = b->param_values[k];
+  return MYR_OK;
+}
+
+int myr__param_get(const myr_batch* b, int32_t k, double* out) {
+  int64_t i;
+  for (i = 0; i < b->num_envs; ++i) out[i] = myr__param(b, k, i);
   return MYR_OK;
 }
 

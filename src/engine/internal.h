@@ -87,14 +87,30 @@ void myr__stats_merge(myr__stats* into, const myr__stats* from);
 
 typedef enum myr__policy_kind {
   MYR__POLICY_RANDOM = 0,
-  MYR__POLICY_CONSTANT = 1
+  MYR__POLICY_CONSTANT = 1,
+  MYR__POLICY_BANGBANG = 2,
+  MYR__POLICY_PID = 3,
+  MYR__POLICY_PERIODIC = 4
 } myr__policy_kind;
 
+/* A parsed policy spec (src/policies/policy.c describes each kind). */
 typedef struct myr__policy {
   myr__policy_kind kind;
   int32_t action;   /* constant, discrete */
   float value;      /* constant, box */
+  int32_t field;    /* bangbang, pid: state field index (info.fields) */
+  int32_t invert;   /* bangbang: swap the high and low actions */
+  double setpoint;  /* bangbang threshold, pid target (field units) */
+  double kp, ki, kd; /* pid gains (action per field unit [per step]) */
+  double limit;     /* pid anti-windup: |integral| <= limit */
+  double bias;      /* pid output offset (action units) */
+  int64_t period;   /* periodic: steps per period, on for the first half */
 } myr__policy;
+
+/* per-env policy memory (pid integral, previous error), owned by the
+ * batch, created on first use by a fused rollout (policy.c) */
+typedef struct myr__policy_state myr__policy_state;
+void myr__policy_state_free(myr__policy_state* s);
 
 int myr__policy_parse(const myr_env_info* env, const char* spec,
                       myr__policy* out);
@@ -141,7 +157,10 @@ typedef struct myr__env_class {
   /* optional: validate a whole state field before writing (NULL: finite) */
   int (*check_field)(const myr_batch* b, int32_t field, const double* in,
                      int64_t n);
-  /* optional: per-env parameter values (NULL: shared values) */
+  /* optional: per-env parameter values (NULL: shared values, and no
+   * per-env distributions); a class that
+   * reads every parameter through myr__param() sets myr__param_get, which
+   * allows per-env distributions of any of its parameters */
   int (*get_param)(const myr_batch* b, int32_t param, double* out);
 } myr__env_class;
 
@@ -172,6 +191,10 @@ struct myr_batch {
   /* per-env parameter settings (distributions) as given at create */
   myr_param_setting param_dist[MYR_PARAMS_MAX];
   uint8_t param_randomised[MYR_PARAMS_MAX];
+  /* per-env values of randomised parameters, drawn once at create from
+   * MYR_STREAM_PARAM (sub-stream = parameter index); NULL if shared (n) */
+  double* param_env[MYR_PARAMS_MAX];
+  myr__policy_state* policy_state; /* NULL until a pid rollout */
   uint8_t* pending; /* (n) */
   void* mem;        /* all per-env arrays */
   size_t mem_bytes;
@@ -181,6 +204,15 @@ struct myr_batch {
   void* scratch;
   size_t scratch_stride;
 };
+
+/* value of parameter k for env i (per-env if randomised, else shared) */
+static inline double myr__param(const myr_batch* b, int32_t k, int64_t i) {
+  return b->param_env[k] != NULL ? b->param_env[k][i] : b->param_values[k];
+}
+
+/* get_param for classes that read parameters through myr__param():
+ * param k of every env into out (n) */
+int myr__param_get(const myr_batch* b, int32_t k, double* out);
 
 /* per-worker scratch of a fused rollout, carved from batch->scratch */
 unsigned char* myr__scratch(myr_batch* b, int32_t worker);

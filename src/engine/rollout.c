@@ -93,6 +93,10 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
       (float*)((unsigned char*)act_scratch + (size_t)b->block_size * (size_t)ad * 4);
   uint8_t* term_scratch = (uint8_t*)(rew_scratch + b->block_size);
   uint8_t* trunc_scratch = term_scratch + b->block_size;
+  /* closed-loop policies: the field they read (after the obs scratch) */
+  size_t field_off = ((size_t)(trunc_scratch - s) + (size_t)b->block_size +
+                      (size_t)b->block_size * (size_t)od * 4 + 7) & ~(size_t)7;
+  double* field_scratch = (double*)(s + field_off);
   uint64_t cached = UINT64_MAX;
   int64_t step, e;
   int32_t d;
@@ -126,6 +130,8 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
         else
           for (e = 0; e < n; ++e) ((int32_t*)act)[e] = j->policy.action;
       }
+    } else if (j->policy.kind != MYR__POLICY_RANDOM) {
+      myr__policy_act(b, &j->policy, begin, end, clock, field_scratch, act);
     } else if (two) {
       int32_t* MYR_RESTRICT a = (int32_t*)act;
       const uint32_t* MYR_RESTRICT w;
@@ -158,6 +164,9 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
     io.act_i = box ? NULL : (const int32_t*)act;
     io.act_f = box ? (const float*)act : NULL;
     b->cls->step(b, begin, end, &io, &j->stats[worker]);
+    if (j->policy.kind == MYR__POLICY_PID)
+      myr__policy_after_step(b, &j->policy, begin, end, io.terminated,
+                             io.truncated);
   }
 }
 
@@ -197,6 +206,7 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
   rc = myr__policy_parse(&b->cls->info, def->policy ? def->policy : "random",
                          &j.policy);
   if (rc != MYR_OK) return rc;
+  if ((rc = myr__policy_begin(b, &j.policy)) != MYR_OK) return rc;
   chunk = def->chunk_size > 0 ? def->chunk_size : DEFAULT_CHUNK;
   if (def->steps > 0 && chunk > def->steps && def->on_chunk == NULL)
     chunk = def->steps;
@@ -268,6 +278,7 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
       break;
     }
   }
+  myr__policy_end(b, &j.policy);
   memset(&total, 0, sizeof total);
   for (w = 0; w < b->threads; ++w) myr__stats_merge(&total, &stats_buf[w]);
   b->cap_hits += total.cap_hits;

@@ -9,6 +9,25 @@
  *    discrete: floor(word * n / 2^32); box: low + (high - low) * u01(word).
  * myr_batch_random_actions() and the fused rollout use the same formulas,
  * so driving the step API with it reproduces a fused random rollout.
+ *
+ * Closed-loop policies read one *state field* of each env by name (the
+ * names myr_env_info.fields lists, e.g. "theta" of cartpole, "F" of the
+ * gene circuit, "X" of opto-hill), through the class's get_field(), before
+ * each step.  "On" means the highest action (discrete n - 1, box high) and
+ * "off" the lowest (0, box low).
+ *  - bangbang:field=NAME[,setpoint=S][,invert=1]: on when value > S
+ *    (default S = 0), off otherwise; invert swaps on and off.
+ *  - pid:field=NAME,setpoint=S[,kp=..][,ki=..][,kd=..][,limit=L][,bias=B]:
+ *    error e = S - value; integral I = clamp(I + e, -L, L) (anti-windup,
+ *    default L unbounded); derivative d = e - e_prev (0 on an episode's
+ *    first step); output u = B + kp e + ki I + kd d, one step = one time
+ *    unit.  Box actions: u clipped to [low, high]; discrete actions: u
+ *    thresholded to the nearest action, floor(u + 1/2) clamped to
+ *    [0, n - 1] (two actions: on when u >= 1/2).  I and e_prev are kept
+ *    per env in the batch (so results do not depend on threads or block
+ *    size) and cleared when an episode ends.
+ *  - periodic:W: on during the first half of every W steps of the batch
+ *    clock (2 * (clock mod W) < W), off in the second half.
  */
 #include <errno.h>
 #include <math.h>
@@ -17,6 +36,121 @@
 
 #include "../engine/internal.h"
 #include "policy.h"
+
+struct myr__policy_state {
+  int64_t num_envs;
+  double* integral;   /* pid integral of the error (n) */
+  double* prev_error; /* previous error, NaN on an episode's first step (n) */
+  int valid;          /* the fields below describe where memory left off */
+  myr__policy policy;
+  uint64_t seed;
+  uint32_t epoch;
+  uint64_t clock;
+};
+
+/* ------------------------------------------------------------ parsing */
+
+/* parse a finite number spanning [v, end) */
+static int parse_value(const char* v, const char* end, double* out) {
+  char buf[64];
+  char* stop = NULL;
+  size_t len = (size_t)(end - v);
+  if (len == 0 || len >= sizeof buf) return -1;
+  memcpy(buf, v, len);
+  buf[len] = '\0';
+  errno = 0;
+  *out = strtod(buf, &stop);
+  if (stop == buf || *stop != '\0' || errno == ERANGE || !isfinite(*out))
+    return -1;
+  return 0;
+}
+
+static int find_field(const myr_env_info* env, const char* name, size_t len) {
+  int32_t i;
+  for (i = 0; i < env->num_fields; ++i)
+    if (strlen(env->fields[i].name) == len &&
+        strncmp(env->fields[i].name, name, len) == 0)
+      return i;
+  return -1;
+}
+
+/* "key=value,key=value" after "bangbang:" or "pid:" */
+static int parse_keys(const myr_env_info* env, const char* spec,
+                      const char* args, myr__policy* p) {
+  int pid = p->kind == MYR__POLICY_PID;
+  const char* keys = pid ? "field, setpoint, kp, ki, kd, limit, bias"
+                         : "field, setpoint, invert";
+  const char* cur = args;
+  int have_field = 0, have_setpoint = 0;
+  while (*cur != '\0') {
+    const char* comma = strchr(cur, ',');
+    const char* end = comma ? comma : cur + strlen(cur);
+    const char* eq = memchr(cur, '=', (size_t)(end - cur));
+    size_t klen = eq ? (size_t)(eq - cur) : (size_t)(end - cur);
+    double v = 0.0;
+    int is_num = 0;
+#define KEY(name) (klen == strlen(name) && strncmp(cur, name, klen) == 0)
+    if (eq == NULL)
+      return myr__fail(MYR_EINVAL, "policy '%s': '%.*s' is not key=value",
+                       spec, (int)klen, cur);
+    if (!KEY("field")) {
+      if (parse_value(eq + 1, end, &v) != 0) {
+        if (KEY("setpoint") || KEY("invert") ||
+            (pid && (KEY("kp") || KEY("ki") || KEY("kd") || KEY("limit") ||
+                     KEY("bias"))))
+          return myr__fail(MYR_EINVAL,
+                           "policy '%s': bad value '%.*s' for key '%.*s' "
+                           "(want a finite number)", spec,
+                           (int)(end - eq - 1), eq + 1, (int)klen, cur);
+      } else {
+        is_num = 1;
+      }
+    }
+    if (KEY("field")) {
+      int f = find_field(env, eq + 1, (size_t)(end - eq - 1));
+      if (f < 0)
+        return myr__fail(MYR_EINVAL,
+                         "policy '%s': key 'field': '%.*s' is not a state "
+                         "field of '%s' (see 'myriad envs')", spec,
+                         (int)(end - eq - 1), eq + 1, env->id);
+      p->field = f;
+      have_field = 1;
+    } else if (KEY("setpoint") && is_num) {
+      p->setpoint = v;
+      have_setpoint = 1;
+    } else if (!pid && KEY("invert") && is_num) {
+      if (v != 0.0 && v != 1.0)
+        return myr__fail(MYR_EINVAL,
+                         "policy '%s': key 'invert' must be 0 or 1", spec);
+      p->invert = (int32_t)v;
+    } else if (pid && KEY("kp") && is_num) {
+      p->kp = v;
+    } else if (pid && KEY("ki") && is_num) {
+      p->ki = v;
+    } else if (pid && KEY("kd") && is_num) {
+      p->kd = v;
+    } else if (pid && KEY("limit") && is_num) {
+      if (v < 0.0)
+        return myr__fail(MYR_EINVAL,
+                         "policy '%s': key 'limit' must be >= 0", spec);
+      p->limit = v;
+    } else if (pid && KEY("bias") && is_num) {
+      p->bias = v;
+    } else {
+      return myr__fail(MYR_EINVAL, "policy '%s': unknown key '%.*s' (%s)",
+                       spec, (int)klen, cur, keys);
+    }
+#undef KEY
+    cur = comma ? comma + 1 : end;
+  }
+  if (!have_field)
+    return myr__fail(MYR_EINVAL,
+                     "policy '%s' needs key 'field' (a state field of '%s')",
+                     spec, env->id);
+  if (pid && !have_setpoint)
+    return myr__fail(MYR_EINVAL, "policy '%s' needs key 'setpoint'", spec);
+  return MYR_OK;
+}
 
 int myr__policy_parse(const myr_env_info* env, const char* spec,
                       myr__policy* out) {
@@ -50,9 +184,33 @@ int myr__policy_parse(const myr_env_info* env, const char* spec,
                          (double)env->action_space.high, env->id);
       p.value = (float)a;
     }
+  } else if (strcmp(spec, "bangbang") == 0 || strcmp(spec, "pid") == 0) {
+    return myr__fail(MYR_EINVAL, "policy '%s' needs key 'field' (e.g. "
+                     "'%s:field=NAME,setpoint=S')", spec, spec);
+  } else if (strncmp(spec, "bangbang:", 9) == 0 ||
+             strncmp(spec, "pid:", 4) == 0) {
+    int rc;
+    int pid = spec[0] == 'p';
+    p.kind = pid ? MYR__POLICY_PID : MYR__POLICY_BANGBANG;
+    p.limit = INFINITY;
+    if ((rc = parse_keys(env, spec, spec + (pid ? 4 : 9), &p)) != MYR_OK)
+      return rc;
+  } else if (strncmp(spec, "periodic:", 9) == 0) {
+    double w;
+    const char* v = spec + 9;
+    if (parse_value(v, v + strlen(v), &w) != 0 || w != floor(w) || w < 1.0 ||
+        w > 1e15)
+      return myr__fail(MYR_EINVAL,
+                       "policy '%s': the period must be a whole number of "
+                       "steps >= 1", spec);
+    p.kind = MYR__POLICY_PERIODIC;
+    p.period = (int64_t)w;
   } else {
     return myr__fail(MYR_EINVAL,
-                     "unknown policy '%s' (random, constant:<a>)", spec);
+                     "unknown policy '%s' (random, constant:<a>, "
+                     "bangbang:field=F[,setpoint=S][,invert=1], "
+                     "pid:field=F,setpoint=S[,kp=..,ki=..,kd=..,limit=..,"
+                     "bias=..], periodic:<steps>)", spec);
   }
   *out = p;
   return MYR_OK;
@@ -82,4 +240,130 @@ int myr_batch_random_actions(const myr_batch* b, void* actions) {
     }
   }
   return MYR_OK;
+}
+
+/* ------------------------------------------------------------ closed loop */
+
+void myr__policy_state_free(myr__policy_state* s) {
+  if (s == NULL) return;
+  myr__free_aligned(s->integral);
+  myr__free(s);
+}
+
+static int same_policy(const myr__policy* a, const myr__policy* b) {
+  return a->kind == b->kind && a->field == b->field &&
+         a->setpoint == b->setpoint && a->kp == b->kp && a->ki == b->ki &&
+         a->kd == b->kd && a->limit == b->limit && a->bias == b->bias;
+}
+
+int myr__policy_begin(myr_batch* b, const myr__policy* p) {
+  myr__policy_state* s = b->policy_state;
+  int64_t i;
+  if (p->kind != MYR__POLICY_PID) return MYR_OK;
+  if (s == NULL) {
+    s = (myr__policy_state*)myr__alloc(sizeof *s);
+    if (s == NULL) return myr__fail(MYR_ENOMEM, "out of memory (pid state)");
+    memset(s, 0, sizeof *s);
+    s->integral =
+        (double*)myr__alloc_aligned(2 * sizeof(double) * (size_t)b->num_envs);
+    if (s->integral == NULL) {
+      myr__free(s);
+      return myr__fail(MYR_ENOMEM, "out of memory (pid state of %lld envs)",
+                       (long long)b->num_envs);
+    }
+    s->prev_error = s->integral + b->num_envs;
+    s->num_envs = b->num_envs;
+    b->policy_state = s;
+  }
+  if (s->valid && same_policy(&s->policy, p) && s->seed == b->seed &&
+      s->epoch == b->epoch && s->clock == b->clock)
+    return MYR_OK;
+  for (i = 0; i < b->num_envs; ++i) {
+    s->integral[i] = 0.0;
+    s->prev_error[i] = NAN;
+  }
+  s->valid = 0;
+  return MYR_OK;
+}
+
+void myr__policy_end(myr_batch* b, const myr__policy* p) {
+  myr__policy_state* s = b->policy_state;
+  if (p->kind != MYR__POLICY_PID || s == NULL) return;
+  s->valid = 1;
+  s->policy = *p;
+  s->seed = b->seed;
+  s->epoch = b->epoch;
+  s->clock = b->clock;
+}
+
+/* write "on" (1) or "off" (0) as an action of env k */
+static void put_switch(const myr_space* sp, void* act, int64_t k, int on) {
+  if (sp->kind == MYR_SPACE_DISCRETE) {
+    ((int32_t*)act)[k] = on ? sp->n - 1 : 0;
+  } else {
+    int32_t d;
+    for (d = 0; d < sp->n; ++d)
+      ((float*)act)[k * sp->n + d] = on ? sp->high : sp->low;
+  }
+}
+
+void myr__policy_act(myr_batch* b, const myr__policy* p, int64_t begin,
+                     int64_t end, uint64_t clock, double* field, void* act) {
+  const myr_space* sp = &b->cls->info.action_space;
+  int64_t n = end - begin, k;
+  if (p->kind == MYR__POLICY_PERIODIC) {
+    int on = 2 * (clock % (uint64_t)p->period) < (uint64_t)p->period;
+    for (k = 0; k < n; ++k) put_switch(sp, act, k, on);
+    return;
+  }
+  b->cls->get_field(b, p->field, begin, end, field);
+  if (p->kind == MYR__POLICY_BANGBANG) {
+    for (k = 0; k < n; ++k) {
+      int on = field[k] > p->setpoint;
+      put_switch(sp, act, k, p->invert ? !on : on);
+    }
+    return;
+  }
+  /* pid */
+  {
+    myr__policy_state* s = b->policy_state;
+    double* integral = s->integral + begin;
+    double* prev = s->prev_error + begin;
+    for (k = 0; k < n; ++k) {
+      double e = p->setpoint - field[k];
+      double in = integral[k] + e;
+      double d = isnan(prev[k]) ? 0.0 : e - prev[k];
+      double u;
+      in = in > p->limit ? p->limit : (in < -p->limit ? -p->limit : in);
+      integral[k] = in;
+      prev[k] = e;
+      u = p->bias + p->kp * e + p->ki * in + p->kd * d;
+      if (sp->kind == MYR_SPACE_DISCRETE) {
+        double a = floor(u + 0.5);
+        int32_t ai = !(a > 0.0) ? 0 : a >= (double)(sp->n - 1)
+                                           ? sp->n - 1
+                                           : (int32_t)a;
+        ((int32_t*)act)[k] = ai;
+      } else {
+        float uf = !(u > (double)sp->low)
+                       ? sp->low
+                       : (u > (double)sp->high ? sp->high : (float)u);
+        int32_t dd;
+        for (dd = 0; dd < sp->n; ++dd) ((float*)act)[k * sp->n + dd] = uf;
+      }
+    }
+  }
+}
+
+void myr__policy_after_step(myr_batch* b, const myr__policy* p, int64_t begin,
+                            int64_t end, const uint8_t* terminated,
+                            const uint8_t* truncated) {
+  myr__policy_state* s = b->policy_state;
+  int64_t k;
+  if (p->kind != MYR__POLICY_PID) return;
+  for (k = 0; k < end - begin; ++k)
+    if (terminated[k] | truncated[k]) {
+      s->integral[begin + k] = 0.0;
+      s->prev_error[begin + k] = NAN;
+    }
 }

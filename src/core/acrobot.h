@@ -1,0 +1,196 @@
+/*
+ * acrobot.h -- Acrobot-v1 physics (Sutton 1996; Sutton & Barto 2018 "book"
+ * dynamics, as in Gymnasium classic_control/acrobot.py), one step of one
+ * environment: a single classical RK4 step of length dt on the state
+ * (theta1, theta2, dtheta1, dtheta2) with the torque held, then the angles
+ * wrapped into [-pi, pi] and the speeds bounded, in that order.
+ *
+ * float64 follows Gymnasium's expression order term by term (rk4() with
+ * t = [0, dt], _dsdt() with book_or_nips = "book", torque noise 0); compile
+ * with -ffp-contract=off and libm sin/cos.  float32 evaluates the same
+ * expressions in float32 with myr_sincosf.
+ */
+#ifndef MYR_CORE_ACROBOT_H
+#define MYR_CORE_ACROBOT_H
+
+#include "common.h"
+#include "fastmath.h"
+
+#if !defined(__CUDACC__)
+#  include <math.h>
+#endif
+
+#define MYR_ACROBOT_PI 3.14159265358979323846
+
+/* Constants (float64 master copy); read-only while stepping. */
+typedef struct myr_acrobot_params {
+  double l1;        /* m, length of link 1 */
+  double l2;        /* m, length of link 2 (drawing only in Gymnasium) */
+  double m1;        /* kg */
+  double m2;        /* kg */
+  double lc1;       /* m, centre of mass of link 1 */
+  double lc2;       /* m, centre of mass of link 2 */
+  double moi;       /* kg m^2, moment of inertia of both links */
+  double max_vel1;  /* rad/s */
+  double max_vel2;  /* rad/s */
+  double g;         /* m/s^2 */
+  double dt;        /* s, one RK4 step */
+  double torque;    /* N m, magnitude of actions 0 and 2 */
+  double reset_bound; /* reset draws each variable from U(-b, b) */
+  int32_t max_steps;  /* truncation horizon (steps) */
+} myr_acrobot_params;
+
+typedef struct myr_acrobot_params_f {
+  float l1, m1, m2, lc1, lc2, moi, max_vel1, max_vel2, g, dt, torque;
+  int32_t max_steps;
+} myr_acrobot_params_f;
+
+MYR_HD myr_acrobot_params_f myr_acrobot_params_to_f(
+    const myr_acrobot_params* p) {
+  myr_acrobot_params_f f;
+  f.l1 = (float)p->l1;
+  f.m1 = (float)p->m1;
+  f.m2 = (float)p->m2;
+  f.lc1 = (float)p->lc1;
+  f.lc2 = (float)p->lc2;
+  f.moi = (float)p->moi;
+  f.max_vel1 = (float)p->max_vel1;
+  f.max_vel2 = (float)p->max_vel2;
+  f.g = (float)p->g;
+  f.dt = (float)p->dt;
+  f.torque = (float)p->torque;
+  f.max_steps = p->max_steps;
+  return f;
+}
+
+#if !defined(__CUDACC__) || defined(MYR_CUDA_DOUBLE_LIBM)
+/* _dsdt(): time derivative of s = (theta1, theta2, dtheta1, dtheta2) */
+MYR_HD void myr_acrobot_dsdt_d(const myr_acrobot_params* p, const double* s,
+                               double a, double* ds) {
+  const double pi = MYR_ACROBOT_PI;
+  double m1 = p->m1, m2 = p->m2, l1 = p->l1, lc1 = p->lc1, lc2 = p->lc2;
+  double I1 = p->moi, I2 = p->moi, g = p->g;
+  double theta1 = s[0], theta2 = s[1], dtheta1 = s[2], dtheta2 = s[3];
+  double d1 = m1 * (lc1 * lc1) +
+              m2 * (l1 * l1 + lc2 * lc2 + 2.0 * l1 * lc2 * cos(theta2)) + I1 +
+              I2;
+  double d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos(theta2)) + I2;
+  double phi2 = m2 * lc2 * g * cos(theta1 + theta2 - pi / 2.0);
+  double phi1 = -m2 * l1 * lc2 * (dtheta2 * dtheta2) * sin(theta2) -
+                2.0 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin(theta2) +
+                (m1 * lc1 + m2 * l1) * g * cos(theta1 - pi / 2.0) + phi2;
+  double ddtheta2 = (a + d2 / d1 * phi1 -
+                     m2 * l1 * lc2 * (dtheta1 * dtheta1) * sin(theta2) - phi2) /
+                    (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
+  double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
+  ds[0] = dtheta1;
+  ds[1] = dtheta2;
+  ds[2] = ddtheta1;
+  ds[3] = ddtheta2;
+}
+
+/* wrap() and bound() of acrobot.py */
+MYR_HD double myr_acrobot_wrap_d(double x, double m, double M) {
+  double diff = M - m;
+  while (x > M) x = x - diff;
+  while (x < m) x = x + diff;
+  return x;
+}
+
+MYR_HD double myr_acrobot_bound_d(double x, double m, double M) {
+  double lo = x > m ? x : m; /* Python max(x, m): x unless m is larger */
+  return lo < M ? lo : M;    /* Python min(lo, M) */
+}
+
+/* one env step: rk4() over [0, dt], wrap angles, bound speeds; s in/out */
+MYR_HD void myr_acrobot_step_d(const myr_acrobot_params* p, double* s,
+                               double torque) {
+  const double pi = MYR_ACROBOT_PI;
+  double dt = p->dt - 0.0, dt2 = dt / 2.0;
+  double k1[4], k2[4], k3[4], k4[4], y[4];
+  int j;
+  myr_acrobot_dsdt_d(p, s, torque, k1);
+  for (j = 0; j < 4; ++j) y[j] = s[j] + dt2 * k1[j];
+  myr_acrobot_dsdt_d(p, y, torque, k2);
+  for (j = 0; j < 4; ++j) y[j] = s[j] + dt2 * k2[j];
+  myr_acrobot_dsdt_d(p, y, torque, k3);
+  for (j = 0; j < 4; ++j) y[j] = s[j] + dt * k3[j];
+  myr_acrobot_dsdt_d(p, y, torque, k4);
+  for (j = 0; j < 4; ++j)
+    s[j] = s[j] + dt / 6.0 * (k1[j] + 2.0 * k2[j] + 2.0 * k3[j] + k4[j]);
+  s[0] = myr_acrobot_wrap_d(s[0], -pi, pi);
+  s[1] = myr_acrobot_wrap_d(s[1], -pi, pi);
+  s[2] = myr_acrobot_bound_d(s[2], -p->max_vel1, p->max_vel1);
+  s[3] = myr_acrobot_bound_d(s[3], -p->max_vel2, p->max_vel2);
+}
+
+/* the free end is one link length above the pivot */
+MYR_HD int32_t myr_acrobot_terminal_d(const double* s) {
+  return -cos(s[0]) - cos(s[1] + s[0]) > 1.0;
+}
+#endif
+
+/* float32: the same expressions */
+MYR_HD void myr_acrobot_dsdt_f(const myr_acrobot_params_f* p, const float* s,
+                               float a, float* ds) {
+  const float half_pi = 1.57079632679489662f;
+  float m1 = p->m1, m2 = p->m2, l1 = p->l1, lc1 = p->lc1, lc2 = p->lc2;
+  float I1 = p->moi, I2 = p->moi, g = p->g;
+  float s2, c2, s12, c12, s1, c1;
+  float d1, d2, phi1, phi2, ddtheta1, ddtheta2;
+  myr_sincosf(s[1], &s2, &c2);
+  myr_sincosf(s[0] + s[1] - half_pi, &s12, &c12);
+  myr_sincosf(s[0] - half_pi, &s1, &c1);
+  (void)s12;
+  (void)s1;
+  d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2.0f * l1 * lc2 * c2) +
+       I1 + I2;
+  d2 = m2 * (lc2 * lc2 + l1 * lc2 * c2) + I2;
+  phi2 = m2 * lc2 * g * c12;
+  phi1 = -m2 * l1 * lc2 * (s[3] * s[3]) * s2 -
+         2.0f * m2 * l1 * lc2 * s[3] * s[2] * s2 + (m1 * lc1 + m2 * l1) * g * c1 +
+         phi2;
+  ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * (s[2] * s[2]) * s2 - phi2) /
+             (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
+  ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
+  ds[0] = s[2];
+  ds[1] = s[3];
+  ds[2] = ddtheta1;
+  ds[3] = ddtheta2;
+}
+
+MYR_HD void myr_acrobot_step_f(const myr_acrobot_params_f* p, float* s,
+                               float torque) {
+  const float pi = 3.14159265358979f, two_pi = 6.28318530717959f;
+  float dt = p->dt, dt2 = p->dt * 0.5f;
+  float k1[4], k2[4], k3[4], k4[4], y[4];
+  int j;
+  myr_acrobot_dsdt_f(p, s, torque, k1);
+  for (j = 0; j < 4; ++j) y[j] = s[j] + dt2 * k1[j];
+  myr_acrobot_dsdt_f(p, y, torque, k2);
+  for (j = 0; j < 4; ++j) y[j] = s[j] + dt2 * k2[j];
+  myr_acrobot_dsdt_f(p, y, torque, k3);
+  for (j = 0; j < 4; ++j) y[j] = s[j] + dt * k3[j];
+  myr_acrobot_dsdt_f(p, y, torque, k4);
+  for (j = 0; j < 4; ++j)
+    s[j] = s[j] + dt / 6.0f * (k1[j] + 2.0f * k2[j] + 2.0f * k3[j] + k4[j]);
+  for (j = 0; j < 2; ++j) {
+    while (s[j] > pi) s[j] = s[j] - two_pi;
+    while (s[j] < -pi) s[j] = s[j] + two_pi;
+  }
+  s[2] = s[2] < -p->max_vel1 ? -p->max_vel1
+                             : (s[2] > p->max_vel1 ? p->max_vel1 : s[2]);
+  s[3] = s[3] < -p->max_vel2 ? -p->max_vel2
+                             : (s[3] > p->max_vel2 ? p->max_vel2 : s[3]);
+}
+
+MYR_HD int32_t myr_acrobot_terminal_f(const float* s) {
+  float sa, ca, sb, cb;
+  myr_sincosf(s[0], &sa, &ca);
+  myr_sincosf(s[1] + s[0], &sb, &cb);
+  (void)sa;
+  (void)sb;
+  return -ca - cb > 1.0f;
+}
+
+#endif /* MYR_CORE_ACROBOT_H */
