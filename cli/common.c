@@ -275,6 +275,8 @@ int cli_make_batch(const cli_opts* o, myr_batch** out) {
   def.autoreset = o->autoreset;
   def.num_params = o->num_params;
   def.params = o->params;
+  def.backend = strcmp(o->backend, "cuda") == 0 ? MYR_BACKEND_CUDA
+                                                : MYR_BACKEND_CPU;
   rc = myr_batch_create(o->env, count, &def, out);
   if (rc == MYR_OK && o->block > 0) {
     rc = myr_batch_set_block_size(*out, o->block);

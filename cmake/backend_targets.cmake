@@ -15,3 +15,43 @@ if(MYR_MPI_ENABLED)
     endforeach()
   endif()
 endif()
+
+# ---------------------------------------------------------------- CUDA
+if(MYR_CUDA_ENABLED)
+  file(GLOB MYR_CUDA_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/cuda/*.cu)
+  add_library(myriad_cuda_obj OBJECT ${MYR_CUDA_SOURCES})
+  target_include_directories(myriad_cuda_obj PRIVATE ${CMAKE_SOURCE_DIR}/include
+                             ${CMAKE_SOURCE_DIR}/src)
+  set_target_properties(myriad_cuda_obj PROPERTIES CUDA_STANDARD 17
+                        CUDA_STANDARD_REQUIRED ON POSITION_INDEPENDENT_CODE ON)
+  # no contraction into FMA and IEEE division/sqrt, as the CPU float32
+  # kernels compile, so both backends round every operation the same way
+  target_compile_options(myriad_cuda_obj PRIVATE
+    $<$<COMPILE_LANGUAGE:CUDA>:--fmad=false -prec-div=true -prec-sqrt=true
+    -Xcompiler=-Wall>)
+
+  # the C side of the backend (dispatch, host mirror) lives in the library
+  target_sources(myriad_obj PRIVATE ${CMAKE_SOURCE_DIR}/src/cuda/cuda_batch.c)
+  target_compile_definitions(myriad_obj PRIVATE MYR_HAVE_CUDA=1)
+  foreach(lib myriad myriad_shared)
+    target_sources(${lib} PRIVATE $<TARGET_OBJECTS:myriad_cuda_obj>)
+    target_link_libraries(${lib} PUBLIC CUDA::cudart_static)
+  endforeach()
+
+  if(MYR_TESTS)
+    # CPU vs GPU agreement; exit 77 (skipped) where no CUDA device is present
+    file(GLOB MYR_CUDA_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cuda/test_*.c)
+    foreach(src ${MYR_CUDA_TESTS})
+      get_filename_component(name ${src} NAME_WE)
+      add_executable(cuda_${name} ${src})
+      target_compile_definitions(cuda_${name} PRIVATE _GNU_SOURCE)
+      target_include_directories(cuda_${name} PRIVATE ${CMAKE_SOURCE_DIR}/src
+                                 ${CMAKE_SOURCE_DIR}/tests)
+      target_compile_options(cuda_${name} PRIVATE ${MYR_WARNINGS})
+      target_link_libraries(cuda_${name} PRIVATE myriad)
+      add_test(NAME cuda_${name} COMMAND cuda_${name})
+      set_tests_properties(cuda_${name} PROPERTIES TIMEOUT 300 LABELS cuda
+                           SKIP_RETURN_CODE 77)
+    endforeach()
+  endif()
+endif()

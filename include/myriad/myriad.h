@@ -89,6 +89,12 @@ typedef enum myr_precision {
   MYR_FLOAT64 = 1  /* float64, reference operation order (Gymnasium parity) */
 } myr_precision;
 
+typedef enum myr_backend {
+  MYR_BACKEND_CPU = 0, /* threads + SIMD (always built) */
+  MYR_BACKEND_CUDA = 1 /* device-resident state on a CUDA GPU (optional at
+                          build time: "cuda" in myr_build_info()) */
+} myr_backend;
+
 typedef enum myr_space_kind {
   MYR_SPACE_DISCRETE = 0, /* int32 actions in [0, n) */
   MYR_SPACE_BOX = 1       /* float32 actions in [low, high]^dim */
@@ -173,6 +179,15 @@ typedef struct myr_batch_def {
   int64_t env_offset;       /* global index of env 0 (process sharding) */
   int32_t num_params;
   const myr_param_setting* params; /* borrowed for the create call */
+  int32_t backend;          /* myr_backend: MYR_BACKEND_CPU (default) or
+                               MYR_BACKEND_CUDA.  A CUDA batch keeps its
+                               state on the device; step() copies the
+                               caller's host buffers in and out; state
+                               access and the hash read a host mirror.
+                               Without CUDA built in: MYR_ENODEV "backend
+                               not built in: cuda"; built in but no device:
+                               MYR_ENODEV; an env or precision the CUDA
+                               backend lacks: MYR_EINVAL. */
 } myr_batch_def;
 
 myr_batch_def myr_batch_def_default(void);
@@ -198,6 +213,10 @@ int32_t myr_batch_threads(const myr_batch* batch);
 myr_autoreset myr_batch_autoreset(const myr_batch* batch);
 myr_precision myr_batch_precision(const myr_batch* batch);
 uint64_t myr_batch_seed(const myr_batch* batch);
+/* MYR_BACKEND_CPU or MYR_BACKEND_CUDA */
+myr_backend myr_batch_backend(const myr_batch* batch);
+/* "cpu" or "cuda" ("unknown" for other values) */
+const char* myr_backend_name(int backend);
 /* Steps taken since the last seeded reset (the batch clock). */
 uint64_t myr_batch_clock(const myr_batch* batch);
 /* Bytes of per-env state the batch allocated (all arrays, all envs). */

@@ -147,6 +147,7 @@ class myr_batch_def(ctypes.Structure):
         ("env_offset", c_int64),
         ("num_params", c_int32),
         ("params", ctypes.POINTER(myr_param_setting)),
+        ("backend", c_int32),
     ]
 
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "../cuda/cuda_backend.h"
 
 #define RANGE_ALIGN 64
 
@@ -333,6 +334,9 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   if (def.threads < 0 || def.threads > 1024)
     return myr__fail(MYR_EINVAL, "threads must be in [0, 1024] (got %d)",
                      (int)def.threads);
+  if (def.backend != MYR_BACKEND_CPU && def.backend != MYR_BACKEND_CUDA)
+    return myr__fail(MYR_EINVAL, "bad backend %d", (int)def.backend);
+  if ((rc = myr__cuda_check(&def, cls)) != MYR_OK) return rc;
 
   b = (myr_batch*)myr__alloc(sizeof *b);
   if (b == NULL) return myr__fail(MYR_ENOMEM, "out of memory (batch)");
@@ -400,12 +404,18 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
 
   /* first episodes: the same as myr_batch_reset(seed) */
   run_reset(b, NULL, MYR_STREAM_RESET, NULL);
+  /* a CUDA batch starts from a device copy of that state */
+  if (def.backend == MYR_BACKEND_CUDA && (rc = myr__cuda_create(b)) != MYR_OK) {
+    myr_batch_destroy(b);
+    return rc;
+  }
   *out = b;
   return MYR_OK;
 }
 
 void myr_batch_destroy(myr_batch* b) {
   if (b == NULL) return;
+  myr__cuda_destroy(b);
   myr__pool_destroy(b->pool);
   myr__policy_state_free(b->policy_state);
   if (b->cls != NULL && b->env != NULL) b->cls->fini(b);
@@ -428,6 +438,15 @@ myr_precision myr_batch_precision(const myr_batch* b) {
   return b ? b->precision : MYR_FLOAT32;
 }
 uint64_t myr_batch_seed(const myr_batch* b) { return b ? b->seed : 0; }
+myr_backend myr_batch_backend(const myr_batch* b) {
+  return b && b->backend == MYR_BACKEND_CUDA ? MYR_BACKEND_CUDA
+                                             : MYR_BACKEND_CPU;
+}
+const char* myr_backend_name(int backend) {
+  return backend == MYR_BACKEND_CPU    ? "cpu"
+         : backend == MYR_BACKEND_CUDA ? "cuda"
+                                       : "unknown";
+}
 uint64_t myr_batch_clock(const myr_batch* b) { return b ? b->clock : 0; }
 size_t myr_batch_state_bytes(const myr_batch* b) { return b ? b->mem_bytes : 0; }
 int64_t myr_batch_cap_hits(const myr_batch* b) { return b ? b->cap_hits : 0; }
@@ -476,6 +495,7 @@ int myr_batch_reset(myr_batch* b, const uint64_t* seed, float* obs) {
   } else {
     b->epoch += 1;
   }
+  if (b->dev != NULL) return myr__cuda_reset(b, NULL, obs);
   run_reset(b, NULL, MYR_STREAM_RESET, obs);
   return MYR_OK;
 }
@@ -484,6 +504,7 @@ int myr_batch_reset_mask(myr_batch* b, const uint8_t* mask, float* obs) {
   if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
   if (mask == NULL) return myr__fail(MYR_EINVAL, "mask is NULL");
   b->epoch += 1;
+  if (b->dev != NULL) return myr__cuda_reset(b, mask, obs);
   run_reset(b, mask, MYR_STREAM_RESET, obs);
   return MYR_OK;
 }
@@ -532,6 +553,11 @@ static int run_step(myr_batch* b, const int32_t* act_i, const float* act_f,
   myr__stats* st = stats;
   step_job j;
   int32_t w;
+  if (b->dev != NULL) {
+    int rc = myr__cuda_step(b, act_i, out);
+    if (rc == MYR_OK) b->clock += 1;
+    return rc;
+  }
   if (b->threads > 64) {
     st = (myr__stats*)myr__alloc(sizeof(myr__stats) * (size_t)b->threads);
     if (st == NULL) return myr__fail(MYR_ENOMEM, "out of memory (step stats)");
@@ -602,10 +628,12 @@ static void observe_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
 
 int myr_batch_observe(const myr_batch* b, float* obs) {
   obs_job j;
+  int rc;
   if (b == NULL || obs == NULL)
     return myr__fail(MYR_EINVAL, "batch or obs is NULL");
   j.b = b;
   j.obs = obs;
+  if ((rc = myr__cuda_sync_host(b)) != MYR_OK) return rc;
   myr__pool_for(b->pool, b->num_envs, RANGE_ALIGN, observe_range, &j);
   return MYR_OK;
 }
@@ -622,13 +650,14 @@ static int find_field(const myr_batch* b, const char* name) {
 }
 
 int myr_batch_get_state(const myr_batch* b, const char* field, double* values) {
-  int f;
+  int f, rc;
   if (b == NULL || values == NULL)
     return myr__fail(MYR_EINVAL, "batch or values is NULL");
   f = find_field(b, field);
   if (f < 0)
     return myr__fail(MYR_ENOFIELD, "unknown state field '%s' for '%s'",
                      field ? field : "(null)", b->cls->info.id);
+  if ((rc = myr__cuda_sync_host(b)) != MYR_OK) return rc;
   b->cls->get_field(b, f, 0, b->num_envs, values);
   return MYR_OK;
 }
@@ -661,8 +690,9 @@ int myr_batch_set_state(myr_batch* b, const char* field, const double* values) {
                          "integer", fi->name, (long long)i);
     }
   }
+  if ((rc = myr__cuda_sync_host(b)) != MYR_OK) return rc;
   b->cls->set_field(b, f, 0, b->num_envs, values);
-  return MYR_OK;
+  return myr__cuda_sync_device(b);
 }
 
 int myr_batch_get_param(const myr_batch* b, const char* name, double* values) {
@@ -702,6 +732,7 @@ uint64_t myr_batch_state_hash(const myr_batch* b) {
   int64_t i0, i;
   int32_t f;
   if (b == NULL) return 0;
+  if (myr__cuda_sync_host(b) != MYR_OK) return 0;
   for (i0 = 0; i0 < b->num_envs; i0 += CHUNK) {
     int64_t i1 = i0 + CHUNK < b->num_envs ? i0 + CHUNK : b->num_envs;
     for (i = i0; i < i1; ++i)

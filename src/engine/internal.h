@@ -203,6 +203,10 @@ struct myr_batch {
   /* per-worker scratch for fused rollouts */
   void* scratch;
   size_t scratch_stride;
+  /* myr_backend; dev is the device state of a CUDA batch (NULL on the
+   * CPU), see src/cuda/cuda_backend.h */
+  int32_t backend;
+  void* dev;
 };
 
 /* value of parameter k for env i (per-env if randomised, else shared) */

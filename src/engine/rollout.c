@@ -20,6 +20,7 @@
 
 #include "../policies/policy.h"
 #include "internal.h"
+#include "../cuda/cuda_backend.h"
 
 #define RANGE_ALIGN 64
 #define DEFAULT_CHUNK 64
@@ -206,6 +207,7 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
   rc = myr__policy_parse(&b->cls->info, def->policy ? def->policy : "random",
                          &j.policy);
   if (rc != MYR_OK) return rc;
+  if (b->dev != NULL) return myr__cuda_rollout(b, def, &j.policy, stats_out);
   if ((rc = myr__policy_begin(b, &j.policy)) != MYR_OK) return rc;
   chunk = def->chunk_size > 0 ? def->chunk_size : DEFAULT_CHUNK;
   if (def->steps > 0 && chunk > def->steps && def->on_chunk == NULL)

@@ -1,0 +1,293 @@
+/*
+ * cartpole.cu -- CUDA kernels of the CartPole-v1 float32 backend: reset,
+ * step and the fused rollout, one thread per environment.
+ *
+ * The physics is the CPU's (myr_cartpole_step_f, myr_cartpole_terminated_f
+ * from src/core/cartpole.h) and so are the random numbers: resets draw
+ * myr_draw(seed, global env, clock, stream, epoch) and map each word with
+ * lo + width * u01f in double, the random policy takes bit clock%32 of word
+ * (clock/32)%4 of myr_draw(seed, env, clock/128, MYR_STREAM_ACTION, 0)
+ * (src/policies/policy.h, myr__random_discrete with two actions).  The
+ * event logic of a step mirrors src/envs/cartpole.c (same_step, next_step
+ * and disabled autoreset).  Arithmetic may round differently from the CPU
+ * where either compiler contracts a*b+c into an FMA; tests/cuda states the
+ * tolerance.
+ *
+ * The rollout keeps an env's state in registers for all the steps of one
+ * launch and reduces episode statistics per block before one atomic add.
+ */
+#include <cuda_runtime.h>
+
+#include "../core/philox.h"
+#include "kernels.h"
+
+namespace {
+
+const int kBlock = 256;
+cudaError_t g_last = cudaSuccess;
+
+int check(cudaError_t e) {
+  if (e != cudaSuccess) g_last = e;
+  return (int)e;
+}
+
+unsigned grid_for(int64_t n) { return (unsigned)((n + kBlock - 1) / kBlock); }
+
+struct state {
+  myr_cartpole_qf q;
+  int32_t t;
+  uint8_t pending;
+};
+
+__device__ __forceinline__ void draw_reset(const myr_cuda_cartpole& v,
+                                           int64_t i, uint64_t clock,
+                                           uint32_t stream,
+                                           myr_cartpole_qf* q) {
+  myr_philox_out r = myr_draw(v.seed, (uint32_t)(v.env_offset + i), clock,
+                              stream, v.epoch);
+  q->x = (float)(v.reset_lo + v.reset_width * (double)myr_u01f(r.v[0]));
+  q->x_dot = (float)(v.reset_lo + v.reset_width * (double)myr_u01f(r.v[1]));
+  q->theta = (float)(v.reset_lo + v.reset_width * (double)myr_u01f(r.v[2]));
+  q->theta_dot =
+      (float)(v.reset_lo + v.reset_width * (double)myr_u01f(r.v[3]));
+}
+
+__device__ __forceinline__ state load(const myr_cuda_cartpole& v, int64_t i) {
+  state s;
+  s.q.x = v.x[i];
+  s.q.x_dot = v.x_dot[i];
+  s.q.theta = v.theta[i];
+  s.q.theta_dot = v.theta_dot[i];
+  s.t = v.t[i];
+  s.pending = v.pending[i];
+  return s;
+}
+
+__device__ __forceinline__ void store(const myr_cuda_cartpole& v, int64_t i,
+                                      const state& s) {
+  v.x[i] = s.q.x;
+  v.x_dot[i] = s.q.x_dot;
+  v.theta[i] = s.q.theta;
+  v.theta_dot[i] = s.q.theta_dot;
+  v.t[i] = s.t;
+  v.pending[i] = s.pending;
+}
+
+/* Outcome of one step of one env (src/envs/cartpole.c, cp_step). */
+struct outcome {
+  float reward;
+  uint8_t terminated, truncated;
+  int32_t ended_length; /* > 0: an episode of this length ended */
+  uint8_t has_final;
+  myr_cartpole_qf final_q;
+};
+
+__device__ __forceinline__ outcome step_one(const myr_cuda_cartpole& v,
+                                            int64_t i, uint64_t clock,
+                                            int32_t action, state* s) {
+  outcome o;
+  o.ended_length = 0;
+  o.has_final = 0;
+  if (s->pending && v.autoreset == 1) {
+    /* next_step: the step after an end resets, ignores the action and
+     * returns reward 0 */
+    draw_reset(v, i, clock, MYR_STREAM_AUTORESET, &s->q);
+    s->t = 0;
+    s->pending = 0;
+    o.reward = 0.0f;
+    o.terminated = 0;
+    o.truncated = 0;
+    return o;
+  }
+  s->q = myr_cartpole_step_f(&v.p, s->q, action);
+  s->t += 1;
+  o.terminated = (uint8_t)myr_cartpole_terminated_f(&v.p, s->q);
+  o.truncated = (uint8_t)(s->t >= v.p.max_steps);
+  if (s->pending) {
+    /* disabled: stepping past the end earns nothing */
+    o.reward = 0.0f;
+    return o;
+  }
+  o.reward = 1.0f;
+  if (o.terminated | o.truncated) {
+    o.ended_length = s->t;
+    if (v.autoreset == 0) {
+      o.has_final = 1;
+      o.final_q = s->q;
+      draw_reset(v, i, clock, MYR_STREAM_AUTORESET, &s->q);
+      s->t = 0;
+    } else {
+      s->pending = 1;
+    }
+  }
+  return o;
+}
+
+__global__ void reset_kernel(myr_cuda_cartpole v, uint64_t clock,
+                             uint32_t stream, const uint8_t* mask,
+                             float* obs) {
+  int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= v.n || (mask != NULL && !mask[i])) return;
+  state s;
+  draw_reset(v, i, clock, stream, &s.q);
+  s.t = 0;
+  s.pending = 0;
+  store(v, i, s);
+  if (obs != NULL) {
+    obs[4 * i + 0] = s.q.x;
+    obs[4 * i + 1] = s.q.x_dot;
+    obs[4 * i + 2] = s.q.theta;
+    obs[4 * i + 3] = s.q.theta_dot;
+  }
+}
+
+__global__ void step_kernel(myr_cuda_cartpole v, uint64_t clock,
+                            myr_cuda_step_io io) {
+  int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= v.n) return;
+  state s = load(v, i);
+  outcome o = step_one(v, i, clock, io.act[i], &s);
+  store(v, i, s);
+  io.reward[i] = o.reward;
+  io.terminated[i] = o.terminated;
+  io.truncated[i] = o.truncated;
+  if (io.obs != NULL) {
+    io.obs[4 * i + 0] = s.q.x;
+    io.obs[4 * i + 1] = s.q.x_dot;
+    io.obs[4 * i + 2] = s.q.theta;
+    io.obs[4 * i + 3] = s.q.theta_dot;
+  }
+  if (io.final_obs != NULL && o.has_final) {
+    io.final_obs[4 * i + 0] = o.final_q.x;
+    io.final_obs[4 * i + 1] = o.final_q.x_dot;
+    io.final_obs[4 * i + 2] = o.final_q.theta;
+    io.final_obs[4 * i + 3] = o.final_q.theta_dot;
+  }
+}
+
+/* sum a value over the block into one atomic add */
+__device__ __forceinline__ void block_add(unsigned long long value,
+                                          unsigned long long* total) {
+  __shared__ unsigned long long warp_sums[kBlock / 32];
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, k;
+  for (k = 16; k > 0; k >>= 1) value += __shfl_down_sync(0xffffffffu, value, k);
+  if (lane == 0) warp_sums[warp] = value;
+  __syncthreads();
+  if (warp == 0) {
+    value = lane < kBlock / 32 ? warp_sums[lane] : 0ull;
+    for (k = 16; k > 0; k >>= 1)
+      value += __shfl_down_sync(0xffffffffu, value, k);
+    if (lane == 0 && value != 0ull) atomicAdd(total, value);
+  }
+  __syncthreads();
+}
+
+__global__ void __launch_bounds__(kBlock)
+    rollout_kernel(myr_cuda_cartpole v, uint64_t clock0, int64_t steps,
+                   int32_t policy, int32_t constant) {
+  int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+  unsigned long long episodes = 0, lengths = 0;
+  if (i < v.n) {
+    state s = load(v, i);
+    uint32_t g = (uint32_t)(v.env_offset + i);
+    myr_philox_out words;
+    uint64_t cached = ~0ull;
+    int64_t k;
+    for (k = 0; k < steps; ++k) {
+      uint64_t clock = clock0 + (uint64_t)k;
+      int32_t a = constant;
+      if (policy == 0) {
+        /* myr__random_discrete(seed, g, clock, 2), one draw per 128 steps */
+        if ((clock >> 7) != cached) {
+          cached = clock >> 7;
+          words = myr_draw(v.seed, g, cached, MYR_STREAM_ACTION, 0);
+        }
+        a = (int32_t)((words.v[(clock >> 5) & 3u] >> (clock & 31u)) & 1u);
+      }
+      outcome o = step_one(v, i, clock, a, &s);
+      if (o.ended_length > 0) {
+        episodes += 1;
+        lengths += (unsigned long long)o.ended_length;
+      }
+    }
+    store(v, i, s);
+  }
+  /* CartPole's return is its length (reward 1 per step of the episode) */
+  block_add(episodes, &v.totals[0]);
+  block_add(lengths, &v.totals[1]);
+}
+
+}  // namespace
+
+extern "C" {
+
+int myr__cuda_device_count(void) {
+  int n = 0;
+  if (cudaGetDeviceCount(&n) != cudaSuccess) {
+    cudaGetLastError(); /* clear the sticky "no device" error */
+    return 0;
+  }
+  return n;
+}
+
+const char* myr__cuda_device_name(void) {
+  static cudaDeviceProp prop;
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess ||
+      cudaGetDeviceProperties(&prop, dev) != cudaSuccess)
+    return "unknown";
+  return prop.name;
+}
+
+const char* myr__cuda_error(void) { return cudaGetErrorString(g_last); }
+
+void* myr__cuda_malloc(size_t bytes) {
+  void* p = NULL;
+  if (check(cudaMalloc(&p, bytes)) != 0) return NULL;
+  return p;
+}
+
+void myr__cuda_free(void* ptr) {
+  if (ptr != NULL) cudaFree(ptr);
+}
+
+int myr__cuda_copy(void* dst, const void* src, size_t bytes, int to_device) {
+  return check(cudaMemcpy(dst, src, bytes,
+                          to_device ? cudaMemcpyHostToDevice
+                                    : cudaMemcpyDeviceToHost));
+}
+
+int myr__cuda_mem_info(size_t* free_bytes, size_t* total_bytes) {
+  return check(cudaMemGetInfo(free_bytes, total_bytes));
+}
+
+int myr__cuda_cartpole_reset(const myr_cuda_cartpole* v, uint64_t clock,
+                             uint32_t stream, const uint8_t* mask, float* obs) {
+  reset_kernel<<<grid_for(v->n), kBlock>>>(*v, clock, stream, mask, obs);
+  if (check(cudaGetLastError()) != 0) return (int)g_last;
+  return check(cudaDeviceSynchronize());
+}
+
+int myr__cuda_cartpole_step(const myr_cuda_cartpole* v, uint64_t clock,
+                            const myr_cuda_step_io* io) {
+  step_kernel<<<grid_for(v->n), kBlock>>>(*v, clock, *io);
+  if (check(cudaGetLastError()) != 0) return (int)g_last;
+  return check(cudaDeviceSynchronize());
+}
+
+int myr__cuda_cartpole_rollout(const myr_cuda_cartpole* v, uint64_t clock0,
+                               int64_t steps, int32_t policy, int32_t action,
+                               int64_t totals[3]) {
+  unsigned long long sums[3] = {0ull, 0ull, 0ull};
+  if (check(cudaMemset(v->totals, 0, sizeof sums)) != 0) return (int)g_last;
+  rollout_kernel<<<grid_for(v->n), kBlock>>>(*v, clock0, steps, policy, action);
+  if (check(cudaGetLastError()) != 0) return (int)g_last;
+  if (check(cudaMemcpy(sums, v->totals, sizeof sums, cudaMemcpyDeviceToHost)) != 0)
+    return (int)g_last;
+  totals[0] += (int64_t)sums[0];
+  totals[1] += (int64_t)sums[1];
+  totals[2] += (int64_t)sums[1] << 24; /* return = length, 2^-24 units */
+  return 0;
+}
+
+}  // extern "C"

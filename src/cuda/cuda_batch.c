@@ -1,0 +1,259 @@
+/*
+ * cuda_batch.c -- host side of the CUDA backend: device allocation, the
+ * host mirror, and the reset / step / rollout entry points behind the
+ * myr_batch_* API (see cuda_backend.h for the mirror protocol).
+ *
+ * Invariants: d->mem mirrors b->mem byte for byte (device pointer of a host
+ * array = d->mem + (host pointer - b->mem)); d->host_stale is set by every
+ * kernel that changes state and cleared by myr__cuda_sync_host().  The step
+ * I/O buffers (actions, outputs, mask: 43 bytes per env) are allocated on
+ * the first call that needs them and kept until destroy.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "../envs/cartpole_env.h"
+#include "cuda_backend.h"
+#include "kernels.h"
+
+#define CUDA_DEFAULT_CHUNK 1024
+
+typedef struct myr__cuda_batch {
+  unsigned char* mem;         /* device copy of the arena (mem_bytes) */
+  unsigned long long* totals; /* device: rollout sums */
+  unsigned char* io;          /* device step I/O, NULL until first used */
+  int host_stale;             /* device state newer than the host mirror */
+} myr__cuda_batch;
+
+static int cuda_fail(const char* what) {
+  return myr__fail(MYR_ENOMEM, "cuda: %s failed: %s", what, myr__cuda_error());
+}
+
+static void* dev_ptr(const myr_batch* b, const void* host) {
+  const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
+  return d->mem + ((const unsigned char*)host - (const unsigned char*)b->mem);
+}
+
+/* the device view of the batch as it is now (seed and epoch change) */
+static myr_cuda_cartpole view_of(const myr_batch* b) {
+  const myr__cartpole_env* E = (const myr__cartpole_env*)b->env;
+  const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
+  myr_cuda_cartpole v;
+  memset(&v, 0, sizeof v);
+  v.x = (float*)dev_ptr(b, E->x);
+  v.x_dot = (float*)dev_ptr(b, E->x_dot);
+  v.theta = (float*)dev_ptr(b, E->theta);
+  v.theta_dot = (float*)dev_ptr(b, E->theta_dot);
+  v.t = (int32_t*)dev_ptr(b, E->t);
+  v.pending = (uint8_t*)dev_ptr(b, b->pending);
+  v.p = E->pf;
+  v.reset_lo = -E->p.reset_bound;
+  v.reset_width = 2.0 * E->p.reset_bound;
+  v.n = b->num_envs;
+  v.env_offset = b->env_offset;
+  v.seed = b->seed;
+  v.epoch = b->epoch;
+  v.autoreset = (int32_t)b->autoreset;
+  v.totals = d->totals;
+  return v;
+}
+
+int myr__cuda_check(const myr_batch_def* def, const myr__env_class* cls) {
+  if (def->backend != MYR_BACKEND_CUDA) return MYR_OK;
+  if (strcmp(cls->info.id, "cartpole-v1") != 0)
+    return myr__fail(MYR_EINVAL,
+                     "backend cuda does not support '%s' yet (cartpole-v1 "
+                     "only); use the cpu backend", cls->info.id);
+  if (def->precision != MYR_FLOAT32)
+    return myr__fail(MYR_EINVAL, "backend cuda supports float32 only");
+  if (myr__cuda_device_count() <= 0)
+    return myr__fail(MYR_ENODEV, "backend cuda: no CUDA device found");
+  return MYR_OK;
+}
+
+int myr__cuda_create(myr_batch* b) {
+  myr__cuda_batch* d = (myr__cuda_batch*)myr__alloc(sizeof *d);
+  if (d == NULL) return myr__fail(MYR_ENOMEM, "out of memory (cuda batch)");
+  memset(d, 0, sizeof *d);
+  d->mem = (unsigned char*)myr__cuda_malloc(b->mem_bytes);
+  d->totals = (unsigned long long*)myr__cuda_malloc(4 * sizeof(unsigned long long));
+  if (d->mem == NULL || d->totals == NULL) {
+    myr__cuda_free(d->mem);
+    myr__cuda_free(d->totals);
+    myr__free(d);
+    return myr__fail(MYR_ENOMEM,
+                     "out of device memory: %lld envs need %zu bytes (%s)",
+                     (long long)b->num_envs, b->mem_bytes, myr__cuda_error());
+  }
+  b->dev = d;
+  b->backend = MYR_BACKEND_CUDA;
+  if (myr__cuda_copy(d->mem, b->mem, b->mem_bytes, 1) != 0) {
+    int rc = cuda_fail("copy to device");
+    myr__cuda_destroy(b);
+    return rc;
+  }
+  return MYR_OK;
+}
+
+void myr__cuda_destroy(myr_batch* b) {
+  myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
+  if (d == NULL) return;
+  myr__cuda_free(d->mem);
+  myr__cuda_free(d->totals);
+  myr__cuda_free(d->io);
+  myr__free(d);
+  b->dev = NULL;
+}
+
+int myr__cuda_sync_host(const myr_batch* b) {
+  myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
+  if (d == NULL || !d->host_stale) return MYR_OK;
+  if (myr__cuda_copy(b->mem, d->mem, b->mem_bytes, 0) != 0)
+    return cuda_fail("copy to host");
+  d->host_stale = 0;
+  return MYR_OK;
+}
+
+int myr__cuda_sync_device(myr_batch* b) {
+  myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
+  if (d == NULL) return MYR_OK;
+  if (myr__cuda_copy(d->mem, b->mem, b->mem_bytes, 1) != 0)
+    return cuda_fail("copy to device");
+  d->host_stale = 0;
+  return MYR_OK;
+}
+
+/* device step I/O: act (4n) obs (16n) reward (4n) final_obs (16n)
+ * terminated (n) truncated (n) mask (n) */
+static int io_buffers(myr_batch* b, myr_cuda_step_io* io, uint8_t** mask) {
+  myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
+  size_t n = (size_t)b->num_envs;
+  if (d->io == NULL) {
+    d->io = (unsigned char*)myr__cuda_malloc(43 * n);
+    if (d->io == NULL)
+      return myr__fail(MYR_ENOMEM, "out of device memory: step buffers for "
+                       "%lld envs (%s)", (long long)n, myr__cuda_error());
+  }
+  io->act = (const int32_t*)d->io;
+  io->obs = (float*)(d->io + 4 * n);
+  io->reward = (float*)(d->io + 20 * n);
+  io->final_obs = (float*)(d->io + 24 * n);
+  io->terminated = d->io + 40 * n;
+  io->truncated = d->io + 41 * n;
+  *mask = d->io + 42 * n;
+  return MYR_OK;
+}
+
+int myr__cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
+  myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
+  myr_cuda_cartpole v = view_of(b);
+  myr_cuda_step_io io;
+  uint8_t* dmask = NULL;
+  size_t n = (size_t)b->num_envs;
+  int rc;
+  memset(&io, 0, sizeof io);
+  if (mask != NULL || obs != NULL) {
+    if ((rc = io_buffers(b, &io, &dmask)) != MYR_OK) return rc;
+    if (mask != NULL && myr__cuda_copy(dmask, mask, n, 1) != 0)
+      return cuda_fail("copy of the reset mask");
+    /* envs outside the mask keep their rows of obs */
+    if (obs != NULL && mask != NULL &&
+        myr__cuda_copy(io.obs, obs, 16 * n, 1) != 0)
+      return cuda_fail("copy of obs");
+  }
+  if (myr__cuda_cartpole_reset(&v, b->clock, MYR_STREAM_RESET,
+                               mask != NULL ? dmask : NULL,
+                               obs != NULL ? io.obs : NULL) != 0)
+    return cuda_fail("reset kernel");
+  d->host_stale = 1;
+  if (obs != NULL && myr__cuda_copy(obs, io.obs, 16 * n, 0) != 0)
+    return cuda_fail("copy of obs");
+  return MYR_OK;
+}
+
+int myr__cuda_step(myr_batch* b, const int32_t* actions,
+                   const myr_step_out* out) {
+  myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
+  myr_cuda_cartpole v = view_of(b);
+  myr_cuda_step_io io;
+  uint8_t* dmask;
+  size_t n = (size_t)b->num_envs;
+  int rc;
+  if ((rc = io_buffers(b, &io, &dmask)) != MYR_OK) return rc;
+  if (myr__cuda_copy((void*)io.act, actions, 4 * n, 1) != 0)
+    return cuda_fail("copy of actions");
+  /* rows of final_obs of envs that did not end stay as the caller had them */
+  if (out->final_obs != NULL &&
+      myr__cuda_copy(io.final_obs, out->final_obs, 16 * n, 1) != 0)
+    return cuda_fail("copy of final_obs");
+  if (out->final_obs == NULL) io.final_obs = NULL;
+  if (myr__cuda_cartpole_step(&v, b->clock, &io) != 0)
+    return cuda_fail("step kernel");
+  d->host_stale = 1;
+  if (myr__cuda_copy(out->obs, io.obs, 16 * n, 0) != 0 ||
+      myr__cuda_copy(out->reward, io.reward, 4 * n, 0) != 0 ||
+      myr__cuda_copy(out->terminated, io.terminated, n, 0) != 0 ||
+      myr__cuda_copy(out->truncated, io.truncated, n, 0) != 0 ||
+      (out->final_obs != NULL &&
+       myr__cuda_copy(out->final_obs, io.final_obs, 16 * n, 0) != 0))
+    return cuda_fail("copy of step outputs");
+  return MYR_OK;
+}
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
+                      const myr__policy* policy, myr_rollout_stats* stats) {
+  myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
+  int64_t chunk = def->chunk_size > 0 ? def->chunk_size : CUDA_DEFAULT_CHUNK;
+  int64_t done = 0, totals[3] = {0, 0, 0};
+  int32_t kind;
+  double t0;
+  int rc = MYR_OK;
+  if (def->on_chunk != NULL)
+    return myr__fail(MYR_EINVAL, "backend cuda: trajectory recording is not "
+                     "supported; record on the cpu backend");
+  if (policy->kind == MYR__POLICY_RANDOM)
+    kind = 0;
+  else if (policy->kind == MYR__POLICY_CONSTANT)
+    kind = 1;
+  else
+    return myr__fail(MYR_EINVAL, "backend cuda: fused rollouts support the "
+                     "random and constant policies");
+  t0 = now_seconds();
+  /* one launch per chunk keeps the state in registers for chunk steps;
+   * the stop flag is checked between launches */
+  while (done < def->steps) {
+    int64_t n = def->steps - done < chunk ? def->steps - done : chunk;
+    myr_cuda_cartpole v = view_of(b);
+    if (myr__cuda_cartpole_rollout(&v, b->clock, n, kind, policy->action,
+                                   totals) != 0)
+      return cuda_fail("rollout kernel");
+    d->host_stale = 1;
+    b->clock += (uint64_t)n;
+    done += n;
+    if (def->stop != NULL && *def->stop && done < def->steps) {
+      rc = myr__fail(MYR_EINTR, "rollout interrupted after %lld steps",
+                     (long long)done);
+      break;
+    }
+  }
+  if (stats != NULL) {
+    memset(stats, 0, sizeof *stats);
+    stats->wall_seconds = now_seconds() - t0;
+    stats->steps = done * b->num_envs;
+    stats->episodes = totals[0];
+    stats->length_sum = totals[1];
+    stats->return_sum_fixed = totals[2];
+    stats->mean_length =
+        totals[0] ? (double)totals[1] / (double)totals[0] : 0.0;
+    stats->mean_return = totals[0] ? (double)totals[2] / MYR_RETURN_SCALE /
+                                         (double)totals[0]
+                                   : 0.0;
+  }
+  return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * kernels.h -- the C interface between the CUDA backend's host side
+ * (cuda_batch.c, C11) and its kernels (cartpole.cu, CUDA C++).
+ *
+ * A view holds device pointers into one allocation that mirrors the host
+ * batch's arena byte for byte (same offsets), plus the constants a kernel
+ * needs.  Every launcher returns 0 or a CUDA error code; myr__cuda_error()
+ * names the last one.  Launchers synchronise before returning.
+ */
+#ifndef MYR_CUDA_KERNELS_H
+#define MYR_CUDA_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/cartpole.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* CartPole float32 batch on the device */
+typedef struct myr_cuda_cartpole {
+  float* x;          /* m     (n), device */
+  float* x_dot;      /* m/s   (n) */
+  float* theta;      /* rad   (n) */
+  float* theta_dot;  /* rad/s (n) */
+  int32_t* t;        /* steps since reset (n) */
+  uint8_t* pending;  /* episode ended, reset due (n) */
+  myr_cartpole_params_f p;
+  double reset_lo;    /* reset draws reset_lo + reset_width * U[0,1) */
+  double reset_width;
+  int64_t n;
+  int64_t env_offset; /* global index of env 0 */
+  uint64_t seed;
+  uint32_t epoch;
+  int32_t autoreset;  /* myr_autoreset */
+  unsigned long long* totals; /* device: episodes, length sum, return sum
+                                 (2^-24 units) of the current launch */
+} myr_cuda_cartpole;
+
+/* outputs of one step; device pointers, obs/final_obs may be NULL */
+typedef struct myr_cuda_step_io {
+  const int32_t* act; /* (n) */
+  float* obs;         /* (n x 4) */
+  float* reward;      /* (n) */
+  uint8_t* terminated;
+  uint8_t* truncated;
+  float* final_obs;   /* (n x 4) or NULL */
+} myr_cuda_step_io;
+
+/* number of CUDA devices (0 when none or no driver) */
+int myr__cuda_device_count(void);
+/* name of the current device */
+const char* myr__cuda_device_name(void);
+const char* myr__cuda_error(void);
+void* myr__cuda_malloc(size_t bytes);
+void myr__cuda_free(void* ptr);
+/* host <-> device copies: to_device 1 (host src) or 0 (device src) */
+int myr__cuda_copy(void* dst, const void* src, size_t bytes, int to_device);
+int myr__cuda_mem_info(size_t* free_bytes, size_t* total_bytes);
+
+/* reset envs whose mask[i] (device, may be NULL: all) is set, drawing from
+ * `stream` at `clock`; obs (device, n x 4) may be NULL */
+int myr__cuda_cartpole_reset(const myr_cuda_cartpole* v, uint64_t clock,
+                             uint32_t stream, const uint8_t* mask, float* obs);
+/* one step of every env with the batch's autoreset mode */
+int myr__cuda_cartpole_step(const myr_cuda_cartpole* v, uint64_t clock,
+                            const myr_cuda_step_io* io);
+/* fused rollout of `steps` steps from clock0; policy 0 random (two
+ * actions), 1 constant `action`; adds episodes, length sum and return sum
+ * to totals[0..2] */
+int myr__cuda_cartpole_rollout(const myr_cuda_cartpole* v, uint64_t clock0,
+                               int64_t steps, int32_t policy, int32_t action,
+                               int64_t totals[3]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MYR_CUDA_KERNELS_H */
