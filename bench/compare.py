@@ -25,8 +25,10 @@ atomically: temp file + rename) and a bar chart PNG next to it.
 --overhead: the Python step API against the C step API at each size: the C
 figure is `myriad bench throughput --mode step` (pre-generated actions,
 same runs), the Python figure is VectorEnv.step() with pre-made int32
-action arrays under the same rules; prints the ratio and the targets
-(>= 50% at 10K envs, >= 80% at 1M).
+action arrays under the same rules.  C and Python alternate for --rounds
+rounds; the ratio compares the fastest run of each (the run least disturbed
+by other load), the median ratio is printed beside it; targets: >= 50% at
+10K envs, >= 80% at 1M.
 """
 
 import argparse
@@ -414,7 +416,7 @@ def c_step_rate(cli, n, steps, a):
         with open(out) as f:
             rows = [r for r in csv.DictReader(
                 line for line in f if not line.startswith("#"))]
-        return float(rows[0]["steps_per_s"]), float(rows[0]["time_median_s"])
+        return float(rows[0]["time_median_s"]), float(rows[0]["time_min_s"])
 
 
 def py_step_rate(n, steps, a):
@@ -430,9 +432,8 @@ def py_step_rate(n, steps, a):
             step(sets[s & 15])
 
     _, times = measure(run, a.runs, a.warmup)
-    med = float(np.median(times))
     env.close()
-    return n * steps / med, med
+    return float(np.median(times)), float(np.min(times))
 
 
 def run_overhead(a):
@@ -449,19 +450,32 @@ def run_overhead(a):
     rows = []
     for n in sizes:
         steps = a.steps if a.steps_given else max(20, int(1e7 // n))
-        c_rate, c_med = c_step_rate(cli, n, steps, a)
-        p_rate, p_med = py_step_rate(n, steps, a)
-        ratio = p_rate / c_rate
+        # alternate C and Python so both see the same background load
+        c_med, c_min, p_med, p_min = [], [], [], []
+        for _ in range(a.rounds):
+            m, lo = c_step_rate(cli, n, steps, a)
+            c_med.append(m)
+            c_min.append(lo)
+            m, lo = py_step_rate(n, steps, a)
+            p_med.append(m)
+            p_min.append(lo)
+        c_best, p_best = min(c_min), min(p_min)
+        c_mid, p_mid = float(np.median(c_med)), float(np.median(p_med))
+        ratio = c_best / p_best
         tgt = targets.get(n)
         verdict = "" if tgt is None else (
             "  (target >= %.0f%%: %s)" % (100 * tgt,
                                           "met" if ratio >= tgt else "MISSED"))
-        print("  %9d envs x %5d steps: C %10.4g steps/s (%.2f us/step)  "
-              "Python %10.4g steps/s (%.2f us/step)  ratio %.1f%%%s" %
-              (n, steps, c_rate, 1e6 * c_med / steps, p_rate,
-               1e6 * p_med / steps, 100 * ratio, verdict))
-        rows.append({"num_envs": n, "steps": steps, "c_steps_per_s": c_rate,
-                     "python_steps_per_s": p_rate, "ratio": ratio})
+        print("  %9d envs x %5d steps, %d rounds: fastest run C %.2f us/step "
+              "(%.4g steps/s), Python %.2f us/step (%.4g steps/s): ratio "
+              "%.1f%%%s; median runs %.2f vs %.2f us/step (%.1f%%)" %
+              (n, steps, a.rounds, 1e6 * c_best / steps, n * steps / c_best,
+               1e6 * p_best / steps, n * steps / p_best, 100 * ratio, verdict,
+               1e6 * c_mid / steps, 1e6 * p_mid / steps, 100 * c_mid / p_mid))
+        rows.append({"num_envs": n, "steps": steps, "rounds": a.rounds,
+                     "c_min_s": c_best, "python_min_s": p_best,
+                     "c_median_s": c_mid, "python_median_s": p_mid,
+                     "ratio_fastest": ratio, "ratio_median": c_mid / p_mid})
     if a.csv:
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
@@ -500,6 +514,8 @@ def main(argv=None):
                    help="--overhead: comma-separated env counts")
     p.add_argument("--myriad", default=None,
                    help="--overhead: path of the myriad CLI")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="--overhead: alternating C/Python rounds per size")
     a = p.parse_args(argv)
     if a.runs < 5:
         p.error("--runs must be at least 5 (DESIGN §8)")
