@@ -1,39 +1,111 @@
 /*
- * bench.c -- `myriad bench throughput`: timing one configuration, the time
- * statistics, and the CSV writer shared by every bench sub-command.
+ * bench.c -- timing one configuration (bench_measure), `myriad bench
+ * throughput` (one configuration, or the num_envs matrix) and the `bench`
+ * dispatch.
+ *
+ * A measurement creates its own batch, touches every page with one step,
+ * then runs: an optional probe that sets the steps per run, the warm-up
+ * runs, and the timed runs, each continuing from the previous state.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "bench_compare.h"
+#include "mpi.h"
+#include "tune.h"
 
-/* ------------------------------------------------------------ statistics */
+/* ------------------------------------------------------------ system */
 
-static int cmp_double(const void* a, const void* b) {
-  double x = *(const double*)a, y = *(const double*)b;
-  return (x > y) - (x < y);
+void bench_reset_peak_rss(void) {
+  /* "5" resets the VmHWM mark (Linux >= 4.0); elsewhere a harmless no-op */
+  FILE* f = fopen("/proc/self/clear_refs", "w");
+  if (f == NULL) return;
+  fputs("5", f);
+  fclose(f);
 }
 
-void bench_time_stats(double* t, int n, double* mean, double* std, double* mn,
-                      double* median, double* mx) {
-  double s = 0, ss = 0;
-  int i;
-  if (n <= 0) {
-    *mean = *std = *mn = *median = *mx = 0;
-    return;
+uint64_t bench_available_memory(void) {
+  FILE* f = fopen("/proc/meminfo", "r");
+  char line[256];
+  uint64_t kb = 0;
+  long pages, page;
+  if (f != NULL) {
+    while (fgets(line, sizeof line, f) != NULL)
+      if (strncmp(line, "MemAvailable:", 13) == 0) {
+        kb = strtoull(line + 13, NULL, 10);
+        break;
+      }
+    fclose(f);
   }
-  qsort(t, (size_t)n, sizeof *t, cmp_double);
-  for (i = 0; i < n; ++i) s += t[i];
-  *mean = s / n;
-  for (i = 0; i < n; ++i) ss += (t[i] - *mean) * (t[i] - *mean);
-  *std = n > 1 ? sqrt(ss / (n - 1)) : 0.0;
-  *mn = t[0];
-  *mx = t[n - 1];
-  *median = n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+  if (kb > 0) return kb * 1024u;
+  pages = sysconf(_SC_PHYS_PAGES);
+  page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return 0;
+  return (uint64_t)pages * (uint64_t)page;
+}
+
+void bench_stamp(char* buf, size_t size) {
+  time_t now = time(NULL);
+  struct tm tmv;
+  gmtime_r(&now, &tmv);
+  strftime(buf, size, "%Y%m%dT%H%M%SZ", &tmv);
+}
+
+int bench_env_selected(const cli_opts* o, const myr_env_info* e) {
+  if (strcmp(o->env, "all") == 0) return 1;
+  if (strcmp(o->env, BENCH_DEFAULT_ENVS) == 0)
+    return e == myr_env_find("cartpole-v1") || e == myr_env_find("gene-circuit");
+  return myr_env_find(o->env) == e;
+}
+
+/* mkdir -p */
+static int make_dirs(const char* dir) {
+  char p[1024];
+  size_t k;
+  snprintf(p, sizeof p, "%s", dir);
+  for (k = 1; p[k] != '\0'; ++k) {
+    if (p[k] != '/') continue;
+    p[k] = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) return -1;
+    p[k] = '/';
+  }
+  if (mkdir(p, 0777) != 0 && errno != EEXIST) return -1;
+  return 0;
+}
+
+int bench_csv_path(const cli_opts* o, const bench_suite_opts* s,
+                   const char* kind, char* path, size_t size) {
+  const char* dir = s->out_dir ? s->out_dir : "bench/results";
+  if (o->csv != NULL) {
+    snprintf(path, size, "%s", o->csv);
+    return 0;
+  }
+  if (make_dirs(dir) != 0) {
+    cli_error("bench: cannot create '%s': %s", dir, strerror(errno));
+    return CLI_EXIT_FAIL;
+  }
+  {
+    /* never overwrite an earlier run's file from the same second */
+    int k;
+    for (k = 1; k < 100; ++k) {
+      char suffix[16] = "";
+      if (k > 1) snprintf(suffix, sizeof suffix, "-%d", k);
+      if ((size_t)snprintf(path, size, "%s/%s-%s%s.csv", dir, kind, s->stamp,
+                           suffix) >= size) {
+        cli_error("bench: output path too long under '%s'", dir);
+        return CLI_EXIT_USAGE;
+      }
+      if (access(path, F_OK) != 0) return 0;
+    }
+  }
+  cli_error("bench: too many result files for %s in '%s'", s->stamp, dir);
+  return CLI_EXIT_FAIL;
 }
 
 /* ------------------------------------------------------------ measurement */
@@ -86,235 +158,191 @@ static int discard_chunk(const myr_traj_chunk* c, void* user) {
   return 0;
 }
 
+typedef struct measure_ctx {
+  myr_batch* b;
+  const bench_config* c;
+  myr_rollout_def def;
+  step_buffers sb;
+  uint64_t step_count; /* step-mode calls so far (cycles the action sets) */
+} measure_ctx;
+
+/* run `steps` steps; wall time in *dt; returns a library status */
+static int run_once(measure_ctx* m, int64_t steps, myr_rollout_stats* st,
+                    double* dt) {
+  double t0;
+  int status = MYR_OK;
+  cli_mpi_barrier(); /* MPI: all ranks start together */
+  t0 = cli_now();
+  memset(st, 0, sizeof *st);
+  if (m->c->step_mode) {
+    myr_step_out out;
+    int64_t s, n = m->c->num_envs;
+    out.obs = m->sb.obs;
+    out.reward = m->sb.reward;
+    out.terminated = m->sb.term;
+    out.truncated = m->sb.trunc;
+    out.final_obs = NULL;
+    for (s = 0; s < steps && status == MYR_OK; ++s) {
+      size_t set = (size_t)(m->step_count++ % ACTION_SETS);
+      status = myr_batch_step(m->b, m->sb.actions + set * (size_t)n, &out);
+      if (*cli_stop_flag()) status = MYR_EINTR;
+    }
+  } else {
+    m->def.steps = steps;
+    status = myr_batch_rollout(m->b, &m->def, st);
+  }
+  *dt = cli_now() - t0;
+  cli_mpi_max_f64(dt, 1); /* MPI: the slowest rank's time, on every rank */
+  return status;
+}
+
+static int fail_status(int status) {
+  if (status == MYR_EINTR) return CLI_EXIT_FAIL;
+  cli_error("bench: %s", myr_last_error());
+  return cli_exit_code(status);
+}
+
 int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
   cli_opts bo = *o;
-  myr_batch* b = NULL;
-  myr_rollout_def def = myr_rollout_def_default();
-  step_buffers sb;
+  measure_ctx m;
   double times[BENCH_MAX_RUNS];
   uint64_t rss0;
-  int64_t episodes = 0, len_sum = 0, reactions = 0, caps = 0;
-  int run, rc = 0;
+  int64_t episodes = 0, len_sum = 0, reactions = 0, caps = 0, steps;
+  int run, rc = 0, status;
+  double dt;
+  myr_rollout_stats st;
 
   memset(r, 0, sizeof *r);
-  memset(&sb, 0, sizeof sb);
+  memset(&m, 0, sizeof m);
   r->cfg = *c;
+  r->kind = "throughput";
+  r->efficiency = -1;
+  if (c->runs < 1 || c->runs > BENCH_MAX_RUNS) {
+    cli_error("bench: runs must be in [1, %d]", BENCH_MAX_RUNS);
+    return CLI_EXIT_USAGE;
+  }
   bo.env = c->env;
   bo.num_envs = c->num_envs;
   bo.threads = c->threads;
   bo.block = c->block;
+  bench_reset_peak_rss();
   rss0 = cli_current_rss();
-  if ((rc = cli_make_batch(&bo, &b)) != 0) return rc;
-  r->theory_bytes_per_env =
-      (double)myr_batch_state_bytes(b) / (double)c->num_envs;
-  r->threads = myr_batch_threads(b);
-  r->precision = myr_precision_name(myr_batch_precision(b));
+  if ((rc = cli_make_batch(&bo, &m.b)) != 0) return rc;
+  m.c = c;
+  r->threads = myr_batch_threads(m.b);
+  r->block = myr_batch_block_size(m.b);
+  r->precision = myr_precision_name(myr_batch_precision(m.b));
+  r->backend = myr_backend_name(myr_batch_backend(m.b));
+  r->chunk = c->step_mode ? 1 : (c->chunk > 0 ? c->chunk : 64);
   if (c->step_mode) {
-    if (myr_batch_env(b)->action_space.kind != MYR_SPACE_DISCRETE) {
+    if (myr_batch_env(m.b)->action_space.kind != MYR_SPACE_DISCRETE) {
       cli_error("bench: step mode supports discrete-action envs only");
-      myr_batch_destroy(b);
+      myr_batch_destroy(m.b);
       return CLI_EXIT_USAGE;
     }
-    if (alloc_step_buffers(&sb, myr_batch_env(b), c->num_envs) != 0) {
+    if (alloc_step_buffers(&m.sb, myr_batch_env(m.b), c->num_envs) != 0) {
       cli_error("bench: out of memory (step buffers for %lld envs)",
                 (long long)c->num_envs);
-      myr_batch_destroy(b);
+      myr_batch_destroy(m.b);
       return CLI_EXIT_FAIL;
     }
   }
+  m.def = myr_rollout_def_default();
+  m.def.policy = "random";
+  m.def.chunk_size = c->chunk;
+  m.def.stop = cli_stop_flag();
+  if (c->record) m.def.on_chunk = discard_chunk;
+
   /* touch every page once, then measure the state's resident bytes */
-  {
-    myr_rollout_def touch = myr_rollout_def_default();
-    touch.steps = 1;
-    touch.policy = "random";
-    if (myr_batch_rollout(b, &touch, NULL) != MYR_OK) {
-      cli_error("bench: %s", myr_last_error());
-      myr_batch_destroy(b);
-      free_step_buffers(&sb);
-      return CLI_EXIT_FAIL;
-    }
+  status = run_once(&m, 1, &st, &dt);
+  if (status != MYR_OK) {
+    rc = fail_status(status);
+    goto done;
   }
   {
     uint64_t rss1 = cli_current_rss();
     r->bytes_per_env =
-        rss1 > rss0 ? (double)(rss1 - rss0) / (double)c->num_envs : 0.0;
+        rss1 > rss0 ? (double)(rss1 - rss0) / (double)myr_batch_num_envs(m.b)
+                    : 0.0;
   }
-  def.steps = c->steps;
-  def.policy = "random";
-  def.chunk_size = c->chunk;
-  def.stop = cli_stop_flag();
-  if (c->record) def.on_chunk = discard_chunk;
-  r->chunk = c->chunk > 0 ? c->chunk : 64;
 
-  for (run = 0; run < c->warmup + c->runs && rc == 0; ++run) {
-    double t0 = cli_now(), t1;
-    myr_rollout_stats st;
-    int status = MYR_OK;
-    memset(&st, 0, sizeof st);
-    if (c->step_mode) {
-      myr_step_out out;
-      int64_t s;
-      out.obs = sb.obs;
-      out.reward = sb.reward;
-      out.terminated = sb.term;
-      out.truncated = sb.trunc;
-      out.final_obs = NULL;
-      for (s = 0; s < c->steps && status == MYR_OK; ++s) {
-        status = myr_batch_step(
-            b, sb.actions + (size_t)(s % ACTION_SETS) * (size_t)c->num_envs, &out);
-        if (*cli_stop_flag()) status = MYR_EINTR;
+  /* steps per run: given, or from a probe's rate */
+  steps = c->steps;
+  if (steps <= 0) {
+    int64_t p = 1;
+    double enough = c->target_s < 0.05 ? c->target_s : 0.05;
+    for (;;) {
+      status = run_once(&m, p, &st, &dt);
+      if (status != MYR_OK) {
+        rc = fail_status(status);
+        goto done;
       }
-    } else {
-      status = myr_batch_rollout(b, &def, &st);
+      if (dt >= enough || p >= (1 << 16)) break;
+      p *= 4;
     }
-    t1 = cli_now();
+    steps = bench_auto_steps(c, (double)c->num_envs * (double)p /
+                                    (dt > 1e-9 ? dt : 1e-9));
+  }
+  r->steps = steps;
+  r->cfg.steps = steps;
+  {
+    double rec = 0;
+    if (c->record && !c->step_mode) {
+      const myr_env_info* e = myr_batch_env(m.b);
+      int64_t rows = r->chunk < steps ? r->chunk : steps;
+      int32_t ad = e->action_space.kind == MYR_SPACE_BOX ? e->action_space.n : 1;
+      rec = (double)rows * (double)(e->obs_dim * 4 + ad * 4 + 4 + 2);
+    }
+    r->theory_bytes_per_env =
+        (double)myr_batch_state_bytes(m.b) / (double)myr_batch_num_envs(m.b) +
+        rec;
+  }
+
+  for (run = 0; run < c->warmup + c->runs; ++run) {
+    status = run_once(&m, steps, &st, &dt);
     if (status != MYR_OK) {
-      if (status != MYR_EINTR) cli_error("bench: %s", myr_last_error());
-      rc = status == MYR_EINTR ? CLI_EXIT_FAIL : cli_exit_code(status);
-      break;
+      rc = fail_status(status);
+      goto done;
     }
     if (run >= c->warmup) {
-      times[run - c->warmup] = t1 - t0;
+      times[run - c->warmup] = dt;
       episodes += st.episodes;
       len_sum += st.length_sum;
       reactions += st.reactions;
       caps += st.cap_hits;
     }
   }
-  if (rc == 0) {
-    bench_time_stats(times, c->runs, &r->t_mean, &r->t_std, &r->t_min,
-                     &r->t_median, &r->t_max);
-    r->steps_per_s = (double)c->num_envs * (double)c->steps / r->t_median;
-    r->per_env_steps_per_s = (double)c->steps / r->t_median;
-    r->episodes = episodes;
-    r->mean_length = episodes ? (double)len_sum / (double)episodes : 0.0;
-    r->reactions = reactions;
-    r->cap_hits = caps;
-    r->peak_rss = cli_peak_rss();
-  }
-  free_step_buffers(&sb);
-  myr_batch_destroy(b);
+  /* MPI: totals over every rank's shard */
+  cli_mpi_sum_i64(&episodes, 1);
+  cli_mpi_sum_i64(&len_sum, 1);
+  cli_mpi_sum_i64(&reactions, 1);
+  cli_mpi_sum_i64(&caps, 1);
+  bench_time_stats(times, c->runs, &r->t_mean, &r->t_std, &r->t_min,
+                   &r->t_median, &r->t_max);
+  r->has_time = 1;
+  r->steps_per_s = (double)c->num_envs * (double)steps / r->t_median;
+  r->per_env_steps_per_s = (double)steps / r->t_median;
+  r->episodes = episodes;
+  r->mean_length = episodes ? (double)len_sum / (double)episodes : 0.0;
+  r->reactions = reactions;
+  r->cap_hits = caps + (c->step_mode ? myr_batch_cap_hits(m.b) : 0);
+  r->peak_rss = cli_peak_rss();
+done:
+  free_step_buffers(&m.sb);
+  myr_batch_destroy(m.b);
   return rc;
-}
-
-/* ------------------------------------------------------------ CSV */
-
-const char* bench_csv_header(void) {
-  return "env,num_envs,chunk,threads,backend,precision,mode,steps,runs,"
-         "time_mean_s,time_std_s,time_min_s,time_median_s,time_max_s,"
-         "steps_per_s,steps_per_s_per_env,bytes_per_env,theory_bytes_per_env,"
-         "peak_rss_bytes,episodes,mean_episode_length,reactions_per_step,"
-         "cpu_model,simd_isa,compiler,git_rev,timestamp\n";
-}
-
-static int append(bench_csv* c, const char* s) {
-  size_t n = strlen(s);
-  if (c->len + n + 1 > c->cap) {
-    size_t cap = (c->cap ? c->cap * 2 : 4096);
-    char* t;
-    while (cap < c->len + n + 1) cap *= 2;
-    t = (char*)realloc(c->text, cap);
-    if (t == NULL) return -1;
-    c->text = t;
-    c->cap = cap;
-  }
-  memcpy(c->text + c->len, s, n + 1);
-  c->len += n;
-  return 0;
-}
-
-/* write text to path.tmp, then rename over path */
-static int flush_atomic(bench_csv* c) {
-  char tmp[1100];
-  FILE* f;
-  int bad = 0;
-  snprintf(tmp, sizeof tmp, "%s.tmp", c->path);
-  f = fopen(tmp, "w");
-  if (f == NULL) {
-    cli_error("bench: cannot write '%s': %s", tmp, strerror(errno));
-    return -1;
-  }
-  if (fwrite(c->text, 1, c->len, f) != c->len) bad = 1;
-  if (fflush(f) != 0) bad = 1;
-  if (fclose(f) != 0) bad = 1;
-  if (bad) {
-    cli_error("bench: writing '%s' failed: %s", tmp, strerror(errno));
-    remove(tmp);
-    return -1;
-  }
-  if (rename(tmp, c->path) != 0) {
-    cli_error("bench: cannot rename '%s': %s", tmp, strerror(errno));
-    return -1;
-  }
-  return 0;
-}
-
-int bench_csv_open(bench_csv* c, const char* path) {
-  memset(c, 0, sizeof *c);
-  snprintf(c->path, sizeof c->path, "%s", path);
-  if (append(c, bench_csv_header()) != 0) return -1;
-  return flush_atomic(c);
-}
-
-static void csv_field(char* out, size_t size, const char* s) {
-  /* quote fields that may hold commas */
-  size_t k = 0;
-  if (k < size - 1) out[k++] = '"';
-  for (; *s && k + 3 < size; ++s) {
-    if (*s == '"') out[k++] = '"';
-    out[k++] = *s;
-  }
-  out[k++] = '"';
-  out[k] = '\0';
-}
-
-int bench_csv_add(bench_csv* c, const bench_result* r) {
-  char line[2048], cpu[256], comp[256], ts[64];
-  time_t now = time(NULL);
-  struct tm tmv;
-  double steps_total = (double)r->cfg.num_envs * (double)r->cfg.steps * r->cfg.runs;
-  gmtime_r(&now, &tmv);
-  strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-  csv_field(cpu, sizeof cpu, cli_cpu_model());
-  csv_field(comp, sizeof comp, cli_compiler());
-  snprintf(line, sizeof line,
-           "%s,%lld,%lld,%d,cpu,%s,%s,%lld,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,"
-           "%.6g,%.4g,%.4g,%llu,%lld,%.4f,%.4f,%s,%s,%s,%s,%s\n",
-           r->cfg.env, (long long)r->cfg.num_envs, (long long)r->chunk,
-           (int)r->threads, r->precision ? r->precision : "float32",
-           r->cfg.step_mode ? "step" : (r->cfg.record ? "fused+record" : "fused"),
-           (long long)r->cfg.steps, (int)r->cfg.runs, r->t_mean, r->t_std,
-           r->t_min, r->t_median, r->t_max, r->steps_per_s,
-           r->per_env_steps_per_s, r->bytes_per_env, r->theory_bytes_per_env,
-           (unsigned long long)r->peak_rss, (long long)r->episodes,
-           r->mean_length,
-           steps_total > 0 ? (double)r->reactions / steps_total : 0.0, cpu,
-           myr_simd_isa(), comp, cli_git_rev(), ts);
-  if (append(c, line) != 0) return -1;
-  return flush_atomic(c);
-}
-
-int bench_csv_finish(bench_csv* c, int partial) {
-  if (!partial) return 0;
-  if (append(c, "# partial: interrupted before all rows were measured\n") != 0)
-    return -1;
-  return flush_atomic(c);
-}
-
-void bench_csv_close(bench_csv* c) {
-  free(c->text);
-  memset(c, 0, sizeof *c);
 }
 
 void bench_print(const bench_result* r) {
   char s1[32], s2[32], s3[32];
-  printf("%-20s %10s envs  %-6s chunk %-4lld thr %-2d  median %9.4f s  "
-         "(min %.4f max %.4f, sd %.4f)  %9s steps/s  %8s/env  %6.1f B/env",
+  printf("%-18s %8s envs  %-5s chunk %-4lld thr %-2d steps %-6lld median "
+         "%8.4f s (min %.4f max %.4f sd %.4f)  %9s steps/s  %8s/env",
          r->cfg.env, cli_si((double)r->cfg.num_envs, s1, sizeof s1),
          r->cfg.step_mode ? "step" : "fused", (long long)r->chunk,
-         (int)r->threads, r->t_median, r->t_min, r->t_max, r->t_std,
-         cli_si(r->steps_per_s, s2, sizeof s2),
-         cli_si(r->per_env_steps_per_s, s3, sizeof s3), r->theory_bytes_per_env);
+         (int)r->threads, (long long)r->steps, r->t_median, r->t_min, r->t_max,
+         r->t_std, cli_si(r->steps_per_s, s2, sizeof s2),
+         cli_si(r->per_env_steps_per_s, s3, sizeof s3));
+  if (r->efficiency >= 0) printf("  eff %.3f", r->efficiency);
   if (r->episodes > 0) printf("  ep.len %.2f", r->mean_length);
   printf("\n");
   fflush(stdout);
@@ -323,73 +351,308 @@ void bench_print(const bench_result* r) {
 /* ------------------------------------------------------------ throughput */
 
 static const char* throughput_usage =
-    "usage: myriad bench throughput [--env ID] [--num-envs N] [--steps T]\n"
-    "                               [--mode fused|step] [--chunk C] [--block B]\n"
-    "                               [--threads K] [--runs R] [--warmup W]\n"
-    "                               [--csv FILE] [--param KEY=VALUE ...]\n"
+    "usage: myriad bench throughput [--env ID|all] [--full] [--num-envs N]\n"
+    "                               [--steps T] [--mode fused|step] [--chunk C]\n"
+    "                               [--block B] [--threads K] [--runs R]\n"
+    "                               [--warmup W] [--csv FILE] [--out DIR]\n"
+    "                               [--tuned] [--smoke] [--param KEY=VALUE ...]\n"
     "\n"
-    "Time T steps of N envs under the random policy: `fused` runs the\n"
-    "rollout inside the library, `step` drives myr_batch_step() with\n"
-    "pre-generated caller actions and output buffers.  W warm-up runs are\n"
-    "excluded, then R timed runs each continue from the previous state.\n"
-    "Throughput is env-steps per second of the median run.\n";
+    "Env-steps per second under the random policy.  With --num-envs, one\n"
+    "configuration (T steps per run, default 100; CSV only with --csv).\n"
+    "Without it, the matrix 100, 1K, 10K, 100K, 500K, 1M, 2M, 5M envs (--full\n"
+    "adds 10M, 50M, 100M where memory allows) for --env (default: CartPole\n"
+    "and the gene circuit; `all`: every registered env), written to DIR/throughput-<UTC time>.csv (default DIR\n"
+    "bench/results) or --csv FILE.  Steps per run are chosen so that one run\n"
+    "takes about 0.1 s (1 s with --full) unless --steps is given.  `fused`\n"
+    "runs the rollout inside the library, `step` drives myr_batch_step() with\n"
+    "pre-generated caller actions.  W warm-up runs (default 1) are excluded,\n"
+    "then R timed runs (default 5) each continue from the previous state;\n"
+    "throughput is from the median run.  --smoke uses tiny sizes (tests).\n"
+    "Ctrl-C stops at the next chunk, keeps the rows measured and marks the\n"
+    "CSV partial (exit 1).\n";
 
-int bench_throughput_one(int argc, char** argv);
-int bench_throughput_one(int argc, char** argv) {
-  cli_opts o;
+static const int64_t matrix_sizes[] = {100,     1000,    10000,    100000,
+                                       500000,  1000000, 2000000,  5000000,
+                                       10000000, 50000000, 100000000};
+
+/* the config the options describe for env and n; steps automatic unless
+ * given */
+void bench_config_from(const cli_opts* o, const bench_suite_opts* s,
+                        const char* env, int64_t n, bench_config* c) {
+  memset(c, 0, sizeof *c);
+  c->env = env;
+  c->num_envs = n;
+  c->steps = o->has_steps ? o->steps : 0;
+  c->chunk = o->chunk;
+  c->block = o->block;
+  c->threads = o->threads;
+  c->runs = o->runs;
+  c->warmup = o->warmup;
+  c->step_mode = strcmp(o->mode, "step") == 0;
+  c->target_s = s->smoke ? 0.002 : o->full ? 1.0 : 0.1;
+  c->max_run_s = s->smoke ? 0.01 : o->full ? 15.0 : 0.5;
+  c->min_steps = s->smoke || !o->full ? 1 : 2;
+}
+
+int bench_probe_rate(const cli_opts* o, const char* env, int64_t n,
+                     double* rate) {
   bench_config c;
   bench_result r;
-  bench_csv csv;
+  bench_suite_opts quick;
   int rc;
-  cli_opts_init(&o, "bench throughput");
-  o.num_envs = 1000000;
-  o.steps = 100;
-  rc = cli_parse(&o, argc, argv,
-                 OPT_ENV | OPT_NUM_ENVS | OPT_STEPS | OPT_SEED | OPT_THREADS |
-                     OPT_MODE | OPT_CHUNK | OPT_BLOCK | OPT_RUNS | OPT_WARMUP |
-                     OPT_CSV | OPT_PARAM | OPT_PRECISION | OPT_BACKEND,
-                 throughput_usage);
-  if (rc != 0) return rc < 0 ? 0 : rc;
-  memset(&c, 0, sizeof c);
-  c.env = o.env;
-  c.num_envs = o.num_envs;
-  c.steps = o.steps;
-  c.chunk = o.chunk;
-  c.block = o.block;
-  c.threads = o.threads;
-  c.runs = o.runs;
-  c.warmup = o.warmup;
-  c.step_mode = strcmp(o.mode, "step") == 0;
-  cli_install_signals();
-  if (o.csv != NULL && bench_csv_open(&csv, o.csv) != 0) return CLI_EXIT_FAIL;
-  rc = bench_measure(&o, &c, &r);
-  if (rc == 0) {
-    bench_print(&r);
-    if (o.csv != NULL && bench_csv_add(&csv, &r) != 0) rc = CLI_EXIT_FAIL;
-  }
-  if (o.csv != NULL) {
-    if (bench_csv_finish(&csv, rc != 0) != 0) rc = CLI_EXIT_FAIL;
-    bench_csv_close(&csv);
-  }
+  memset(&quick, 0, sizeof quick);
+  bench_config_from(o, &quick, env, n, &c);
+  c.steps = 0;
+  c.runs = 1;
+  c.warmup = 0;
+  c.target_s = 0.02;
+  c.max_run_s = 0.1;
+  rc = bench_measure(o, &c, &r);
+  *rate = rc == 0 ? r.steps_per_s : 0;
   return rc;
 }
+
+int64_t bench_affordable_envs(double rate, int64_t steps, double seconds,
+                              int64_t lo, int64_t hi) {
+  static const int64_t nice[] = {1000,   2000,   5000,    10000,  20000,
+                                 50000,  100000, 200000,  500000, 1000000,
+                                 2000000, 5000000, 10000000};
+  double want = rate * seconds / (double)steps;
+  int64_t n = lo;
+  size_t i;
+  for (i = 0; i < sizeof nice / sizeof nice[0]; ++i)
+    if ((double)nice[i] <= want && nice[i] >= lo) n = nice[i];
+  return n < hi ? n : hi;
+}
+
+/* can n envs of e fit?  prints the reason and returns 0 if not */
+static int fits_memory(const myr_env_info* e, int64_t n, int step_mode,
+                       double extra_per_env) {
+  double per = (double)e->state_bytes_per_env + 1.0 + extra_per_env;
+  double need, avail = (double)bench_available_memory();
+  char s1[32];
+  if (step_mode) per += ACTION_SETS * 4.0 + e->obs_dim * 4.0 + 6.0;
+  need = per * (double)n * 1.05 + 64.0 * 1048576.0;
+  if (n > MYR_MAX_ENVS || (avail > 0 && need > 0.85 * avail)) {
+    printf("skip %-13s %8s envs: needs about %.1f GiB, %.1f GiB available\n",
+           e->id, cli_si((double)n, s1, sizeof s1), need / 1073741824.0,
+           avail / 1073741824.0);
+    fflush(stdout);
+    return 0;
+  }
+  return 1;
+}
+
+int bench_fits_memory(const myr_env_info* e, int64_t n, double extra_per_env) {
+  return fits_memory(e, n, 0, extra_per_env);
+}
+
+int bench_suite_end(bench_csv* csv, int rc, int interrupted) {
+  if (bench_csv_finish(csv, interrupted || rc != 0) != 0 && rc == 0)
+    rc = CLI_EXIT_FAIL;
+  if (interrupted)
+    cli_error("bench: interrupted; %d rows kept in '%s' (marked partial)",
+              csv->rows, csv->path);
+  else if (rc == 0)
+    printf("wrote %s (%d rows)\n", csv->path, csv->rows);
+  fflush(stdout);
+  bench_csv_close(csv);
+  return interrupted && rc == 0 ? CLI_EXIT_FAIL : rc;
+}
+
+int bench_throughput(const cli_opts* o, const bench_suite_opts* s) {
+  bench_csv csv;
+  char path[1200];
+  int single = o->has_num_envs;
+  int rc = 0, interrupted = 0, use_csv = !single || o->csv != NULL;
+  int32_t k, nenv = myr_env_count();
+  size_t i, nsizes = o->full ? 11 : 8;
+
+  if (use_csv) {
+    if ((rc = bench_csv_path(o, s, "throughput", path, sizeof path)) != 0)
+      return rc;
+    if (bench_csv_open(&csv, path) != 0) return CLI_EXIT_FAIL;
+  }
+  if (s->smoke) nsizes = 2;
+  for (k = 0; k < nenv && rc == 0 && !interrupted; ++k) {
+    const myr_env_info* e = myr_env_at(k);
+    cli_opts eo = *o;
+    double base = 0;
+    if (!bench_env_selected(o, e)) continue;
+    eo.env = e->id;
+    if (o->tuned) tune_apply(&eo, e->id);
+    if (strcmp(o->mode, "step") == 0 &&
+        e->action_space.kind != MYR_SPACE_DISCRETE) {
+      printf("skip %s: step mode supports discrete-action envs only\n", e->id);
+      continue;
+    }
+    for (i = 0; i < (single ? 1 : nsizes) && rc == 0; ++i) {
+      int64_t n = single ? o->num_envs : matrix_sizes[i];
+      bench_config c;
+      bench_result r;
+      if (*cli_stop_flag()) {
+        interrupted = 1;
+        break;
+      }
+      if (!single && !fits_memory(e, n, strcmp(o->mode, "step") == 0, 0))
+        continue;
+      bench_config_from(&eo, s, e->id, n, &c);
+      if (single) c.steps = o->steps;
+      rc = bench_measure(&eo, &c, &r);
+      if (rc != 0) {
+        interrupted = *cli_stop_flag() != 0;
+        break;
+      }
+      if (!single) {
+        if (base <= 0) base = r.per_env_steps_per_s;
+        r.efficiency = r.per_env_steps_per_s / base;
+      }
+      bench_print(&r);
+      if (use_csv && bench_csv_add(&csv, &r) != 0) rc = CLI_EXIT_FAIL;
+    }
+  }
+  if (*cli_stop_flag()) interrupted = 1;
+  if (!use_csv) {
+    if (interrupted) cli_error("bench: interrupted");
+    return interrupted && rc == 0 ? CLI_EXIT_FAIL : rc;
+  }
+  return bench_suite_end(&csv, rc, interrupted);
+}
+
+/* ------------------------------------------------------------ dispatch */
 
 static const char* bench_usage =
     "usage: myriad bench <kind> [options]\n"
     "\n"
     "kinds:\n"
-    "  throughput   env-steps/s of one configuration (see --help)\n"
-    "  compare      Myriad beside Gymnasium, gymnax, EnvPool (Python)\n";
+    "  throughput   env-steps/s vs num_envs (or one configuration)\n"
+    "  memory       peak RSS and bytes/env vs num_envs and vs chunk size\n"
+    "  chunk        throughput vs chunk size at a fixed num_envs\n"
+    "  threads      strong scaling over 1..cores threads, with efficiency\n"
+    "  all          every kind, one CSV each under bench/results/\n"
+    "  compare      Myriad beside Gymnasium, gymnax, EnvPool (Python)\n"
+    "\n"
+    "--env defaults to CartPole and the gene circuit; --env all selects every\n"
+    "registered env.  'myriad bench <kind> --help' describes a kind's\n"
+    "options; see also docs/benchmarks.md.\n";
+
+static const char* all_usage =
+    "usage: myriad bench all [--env ID|all] [--full] [--runs R] [--warmup W]\n"
+    "                        [--out DIR] [--tuned] [--smoke] [--seed S]\n"
+    "\n"
+    "Run throughput, memory, chunk and threads in turn, writing\n"
+    "DIR/<kind>-<UTC time>.csv for each (default DIR bench/results; one\n"
+    "timestamp for the whole run).  --full passes through to every kind\n"
+    "(the run behind the README's tables).  Then `make plots` draws them.\n";
+
+/* take --smoke and --out DIR (bench-only options) out of argv */
+static int take_suite_opts(int* argc, char** argv, bench_suite_opts* s) {
+  int i, k = 0;
+  for (i = 0; i < *argc; ++i) {
+    if (strcmp(argv[i], "--env") == 0 || strncmp(argv[i], "--env=", 6) == 0)
+      s->env_given = 1;
+    if (strcmp(argv[i], "--smoke") == 0) {
+      s->smoke = 1;
+    } else if (strcmp(argv[i], "--out") == 0) {
+      if (i + 1 >= *argc) {
+        cli_error("bench: option --out needs a value");
+        return CLI_EXIT_USAGE;
+      }
+      s->out_dir = argv[++i];
+    } else if (strncmp(argv[i], "--out=", 6) == 0) {
+      s->out_dir = argv[i] + 6;
+    } else {
+      argv[k++] = argv[i];
+    }
+  }
+  *argc = k;
+  if (s->out_dir != NULL && s->out_dir[0] == '\0') {
+    cli_error("bench: --out needs a directory");
+    return CLI_EXIT_USAGE;
+  }
+  return 0;
+}
+
+typedef struct bench_kind {
+  const char* name;
+  int (*fn)(const cli_opts* o, const bench_suite_opts* s);
+  unsigned accepted;
+  const char* const* usage;
+} bench_kind;
+
+#define COMMON_OPTS                                                      \
+  (OPT_ENV | OPT_SEED | OPT_PARAM | OPT_PRECISION | OPT_FULL | OPT_TUNED | \
+   OPT_BACKEND)
+
+static int bench_all(const cli_opts* o, const bench_suite_opts* s);
+
+static const bench_kind kinds[] = {
+    {"throughput", bench_throughput,
+     COMMON_OPTS | OPT_NUM_ENVS | OPT_STEPS | OPT_THREADS | OPT_MODE |
+         OPT_CHUNK | OPT_BLOCK | OPT_RUNS | OPT_WARMUP | OPT_CSV,
+     &throughput_usage},
+    {"memory", bench_memory,
+     COMMON_OPTS | OPT_PROFILE | OPT_NUM_ENVS | OPT_THREADS | OPT_CSV,
+     &bench_memory_usage},
+    {"chunk", bench_chunk,
+     COMMON_OPTS | OPT_NUM_ENVS | OPT_STEPS | OPT_THREADS | OPT_BLOCK |
+         OPT_RUNS | OPT_WARMUP | OPT_CSV,
+     &bench_chunk_usage},
+    {"threads", bench_threads,
+     COMMON_OPTS | OPT_NUM_ENVS | OPT_STEPS | OPT_CHUNK | OPT_BLOCK |
+         OPT_RUNS | OPT_WARMUP | OPT_CSV,
+     &bench_threads_usage},
+    {"all", bench_all, COMMON_OPTS | OPT_RUNS | OPT_WARMUP, &all_usage},
+};
+
+static int bench_all(const cli_opts* o, const bench_suite_opts* s) {
+  size_t i;
+  int rc = 0;
+  for (i = 0; i < sizeof kinds / sizeof kinds[0] - 1 && rc == 0; ++i) {
+    printf("== bench %s%s\n", kinds[i].name, o->full ? " --full" : "");
+    fflush(stdout);
+    rc = kinds[i].fn(o, s);
+    if (*cli_stop_flag()) return rc != 0 ? rc : CLI_EXIT_FAIL;
+  }
+  return rc;
+}
 
 int cli_cmd_bench(int argc, char** argv) {
-  if (argc < 1 || strcmp(argv[0], "--help") == 0) {
+  cli_opts o;
+  bench_suite_opts s;
+  char stamp[32], cmd[64];
+  size_t i;
+  int rc;
+  if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
     fputs(bench_usage, argc < 1 ? stderr : stdout);
     return argc < 1 ? CLI_EXIT_USAGE : 0;
   }
   if (strcmp(argv[0], "compare") == 0)
     return cli_bench_compare(argc - 1, argv + 1);
-  if (strcmp(argv[0], "throughput") == 0)
-    return bench_throughput_one(argc - 1, argv + 1);
-  cli_error("bench: unknown kind '%s' (see 'myriad bench --help')", argv[0]);
-  return CLI_EXIT_USAGE;
+  for (i = 0; i < sizeof kinds / sizeof kinds[0]; ++i)
+    if (strcmp(argv[0], kinds[i].name) == 0) break;
+  if (i == sizeof kinds / sizeof kinds[0]) {
+    cli_error("bench: unknown kind '%s' (see 'myriad bench --help')", argv[0]);
+    return CLI_EXIT_USAGE;
+  }
+  memset(&s, 0, sizeof s);
+  argc -= 1;
+  argv += 1;
+  if ((rc = take_suite_opts(&argc, argv, &s)) != 0) return rc;
+  snprintf(cmd, sizeof cmd, "bench %s", kinds[i].name);
+  cli_opts_init(&o, cmd);
+  o.env = "all";
+  o.num_envs = 1000000;
+  o.steps = 100;
+  rc = cli_parse(&o, argc, argv, kinds[i].accepted, *kinds[i].usage);
+  if (rc != 0) return rc < 0 ? 0 : rc;
+  if (!s.env_given) o.env = BENCH_DEFAULT_ENVS;
+  if (strcmp(o.backend, "cpu") != 0 && strcmp(kinds[i].name, "throughput") != 0) {
+    cli_error("bench: the cuda backend is benchmarked by 'bench throughput' only");
+    return CLI_EXIT_USAGE;
+  }
+  bench_stamp(stamp, sizeof stamp);
+  s.stamp = stamp;
+  cli_install_signals();
+  return kinds[i].fn(&o, &s);
 }

@@ -1,9 +1,16 @@
 /*
- * bench.h -- measurement and CSV pieces of `myriad bench`.
+ * bench.h -- measurement and CSV pieces of `myriad bench` and `myriad tune`.
  *
  * Timing rules (DESIGN §8): warm-up runs are excluded, then `runs` timed
  * runs on a monotonic clock, each continuing from the previous state; the
- * statistics are over the per-run wall times.
+ * statistics are over the per-run wall times and throughput is taken from
+ * the median run.  When the steps per run are not given, a short probe
+ * rollout measures the rate first and the steps are chosen so that one run
+ * lasts about target_s seconds (the probe is a warm-up too, never timed).
+ *
+ * CSV files are rewritten in full to FILE.tmp and renamed over FILE after
+ * every row, so a reader (or an interruption) only ever sees whole rows; an
+ * interrupted run ends with a "# partial" comment line.
  */
 #ifndef MYR_CLI_BENCH_H
 #define MYR_CLI_BENCH_H
@@ -15,7 +22,7 @@
 typedef struct bench_config {
   const char* env;
   int64_t num_envs;
-  int64_t steps;   /* per timed run */
+  int64_t steps;   /* per timed run; 0 = choose from target_s */
   int64_t chunk;   /* 0 = default */
   int64_t block;   /* 0 = default */
   int32_t threads; /* 0 = all */
@@ -23,37 +30,63 @@ typedef struct bench_config {
   int32_t warmup;
   int step_mode;   /* 0 fused rollout, 1 step API with caller actions */
   int record;      /* fused rollout with trajectory recording on */
+  /* automatic steps (steps == 0): one run lasts about target_s seconds but
+   * at most max_run_s (then at least min_steps); with whole_chunks every run
+   * holds at least one full chunk whatever it costs */
+  double target_s;
+  double max_run_s;
+  int64_t min_steps;
+  int whole_chunks;
 } bench_config;
 
 typedef struct bench_result {
   bench_config cfg;
+  const char* kind;       /* "throughput", "chunk", "threads", "memory-envs" */
+  int has_time;           /* 0: the time columns are not applicable */
   int32_t threads;        /* actual */
   int64_t chunk;          /* actual */
+  int64_t block;          /* actual */
+  int64_t steps;          /* actual steps per timed run */
   double t_mean, t_std, t_min, t_median, t_max; /* seconds per run */
   double steps_per_s;     /* env-steps / median run time */
   double per_env_steps_per_s;
+  double efficiency;      /* < 0: not applicable (see docs/benchmarks.md) */
   double bytes_per_env;   /* measured: RSS growth from creating the batch */
-  double theory_bytes_per_env; /* allocated state bytes / num_envs */
-  uint64_t peak_rss;
+  double theory_bytes_per_env; /* allocated bytes / num_envs */
+  uint64_t peak_rss;      /* high-water mark of this configuration */
   int64_t episodes;
   double mean_length;
   int64_t reactions;
   int64_t cap_hits;
   const char* precision;
+  const char* backend;    /* "cpu" or "cuda" */
 } bench_result;
 
-/* time statistics of n samples (sorted in place) */
+/* time statistics of n samples (sorted in place); std is the sample
+ * standard deviation (n - 1), 0 for one sample */
 void bench_time_stats(double* t, int n, double* mean, double* std, double* mn,
                       double* median, double* mx);
 
-/* run one configuration; prints the error and returns an exit code */
+/* steps per run for a measured rate (env-steps/s) under the config's
+ * automatic-steps rules (pure; see bench_config) */
+int64_t bench_auto_steps(const bench_config* c, double rate);
+
+/* run one configuration; prints the error and returns an exit code
+ * (CLI_EXIT_FAIL without a message when interrupted by a signal) */
 int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r);
+
+/* reset the process's peak-RSS mark (Linux; no-op elsewhere) */
+void bench_reset_peak_rss(void);
+/* bytes of memory that a new allocation can use: MemAvailable, else
+ * physical memory; 0 if unknown */
+uint64_t bench_available_memory(void);
 
 /* CSV with atomic rewrite after every row (rows survive an interruption) */
 typedef struct bench_csv {
   char path[1024];
   char* text;
   size_t len, cap;
+  int rows;
 } bench_csv;
 
 int bench_csv_open(bench_csv* c, const char* path);
@@ -62,8 +95,59 @@ int bench_csv_add(bench_csv* c, const bench_result* r);
 int bench_csv_finish(bench_csv* c, int partial);
 void bench_csv_close(bench_csv* c);
 const char* bench_csv_header(void);
+/* write s as one CSV field: quoted when it holds a comma, quote or newline
+ * (quotes doubled); returns out */
+char* bench_csv_field(char* out, size_t size, const char* s);
 
 /* one printed line per result */
 void bench_print(const bench_result* r);
+
+/* the bench kinds (bench_suite.c) */
+typedef struct bench_suite_opts {
+  int smoke;            /* tiny sizes: checks that every path runs */
+  const char* out_dir;  /* directory for timestamped CSVs */
+  const char* stamp;    /* timestamp shared by the files of one run */
+  int env_given;        /* --env was on the command line */
+} bench_suite_opts;
+
+/* --env when not given: cartpole-v1 and the gene circuit (if registered) */
+#define BENCH_DEFAULT_ENVS "cartpole+gene-circuit"
+/* is e among the envs the options select (an id, `all`, or the default)? */
+int bench_env_selected(const cli_opts* o, const myr_env_info* e);
+
+int bench_throughput(const cli_opts* o, const bench_suite_opts* s);
+int bench_memory(const cli_opts* o, const bench_suite_opts* s);
+int bench_chunk(const cli_opts* o, const bench_suite_opts* s);
+int bench_threads(const cli_opts* o, const bench_suite_opts* s);
+
+extern const char* const bench_memory_usage;
+extern const char* const bench_chunk_usage;
+extern const char* const bench_threads_usage;
+
+/* would n envs of e (plus extra bytes per env) fit in available memory?
+ * prints the reason and returns 0 if not */
+int bench_fits_memory(const myr_env_info* e, int64_t n, double extra_per_env);
+/* finish a suite's CSV (partial after an interruption or failure), report,
+ * and return the exit code */
+int bench_suite_end(bench_csv* csv, int rc, int interrupted);
+/* the config the options describe for env and n (steps automatic unless
+ * --steps was given) */
+void bench_config_from(const cli_opts* o, const bench_suite_opts* s,
+                       const char* env, int64_t n, bench_config* c);
+
+/* env-steps/s of env at n envs from one short run (for sizing a sweep) */
+int bench_probe_rate(const cli_opts* o, const char* env, int64_t n,
+                     double* rate);
+/* the largest of 1K, 2K, 5K, 10K, ... in [lo, hi] (lo at least) whose run of
+ * `steps` steps at `rate` env-steps/s fits in `seconds` */
+int64_t bench_affordable_envs(double rate, int64_t steps, double seconds,
+                              int64_t lo, int64_t hi);
+
+/* the CSV path of a kind: --csv if given, else OUT_DIR/KIND-STAMP.csv
+ * (OUT_DIR created); returns 0 or prints an error */
+int bench_csv_path(const cli_opts* o, const bench_suite_opts* s,
+                   const char* kind, char* path, size_t size);
+/* UTC timestamp for file names: 20261130T010203Z */
+void bench_stamp(char* buf, size_t size);
 
 #endif

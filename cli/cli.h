@@ -115,5 +115,6 @@ int cli_cmd_envs(int argc, char** argv);
 int cli_cmd_run(int argc, char** argv);
 int cli_cmd_demo(int argc, char** argv);
 int cli_cmd_bench(int argc, char** argv);
+int cli_cmd_tune(int argc, char** argv);
 
 #endif /* MYR_CLI_CLI_H */

@@ -15,6 +15,7 @@ static const char* top_usage =
     "  run       run a fused rollout and print statistics\n"
     "  demo      the showcase: 100,000 CartPole envs with live progress\n"
     "  bench     benchmarks (throughput, memory, chunk, threads, all)\n"
+    "  tune      find and cache the fastest threads/block/chunk here\n"
     "  version   print version and build information\n"
     "\n"
     "'myriad <command> --help' describes a command's options.\n";
@@ -105,6 +106,7 @@ static int dispatch(int argc, char** argv) {
   if (strcmp(cmd, "run") == 0) return cli_cmd_run(argc - 2, argv + 2);
   if (strcmp(cmd, "demo") == 0) return cli_cmd_demo(argc - 2, argv + 2);
   if (strcmp(cmd, "bench") == 0) return cli_cmd_bench(argc - 2, argv + 2);
+  if (strcmp(cmd, "tune") == 0) return cli_cmd_tune(argc - 2, argv + 2);
   cli_error("'%s' is not a myriad command (see 'myriad --help')", cmd);
   return CLI_EXIT_USAGE;
 }

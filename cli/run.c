@@ -13,6 +13,7 @@
 #include "mpi.h"
 #include "npy.h"
 #include "report.h"
+#include "tune.h"
 
 static const char* run_usage =
     "usage: myriad run [--env ID] [--num-envs N] [--steps T] [--policy P]\n"
@@ -103,6 +104,7 @@ int cli_cmd_run(int argc, char** argv) {
                      OPT_BACKEND,
                  run_usage);
   if (rc != 0) return rc < 0 ? 0 : rc;
+  if (o.tuned) tune_apply(&o, o.env);
   if (myr_policy_check(myr_env_find(o.env), o.policy) != MYR_OK) {
     cli_error("run: %s", myr_last_error());
     return CLI_EXIT_USAGE;
@@ -205,6 +207,7 @@ int cli_cmd_demo(int argc, char** argv) {
                      OPT_PRECISION | OPT_TUNED | OPT_BACKEND,
                  demo_usage);
   if (rc != 0) return rc < 0 ? 0 : rc;
+  if (o.tuned) tune_apply(&o, o.env);
   if (myr_policy_check(myr_env_find(o.env), o.policy) != MYR_OK) {
     cli_error("demo: %s", myr_last_error());
     return CLI_EXIT_USAGE;

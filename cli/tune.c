@@ -1,0 +1,167 @@
+/*
+ * tune.c -- `myriad tune`: search threads x block size x chunk for the
+ * fastest fused random rollout of an env on this machine and cache it.
+ *
+ * The search is a coordinate descent over three grids: first block x chunk
+ * with every CPU, then the thread count at the best block and chunk, then
+ * (if fewer threads won) block and chunk again one at a time.  Every point
+ * is a full bench_measure() (warm-up excluded, median of the timed runs,
+ * each run a whole number of chunks), so the defaults are among the points
+ * and the winner is never slower than them as measured.
+ */
+#include <string.h>
+
+#include "bench.h"
+#include "tune.h"
+
+static const char* tune_usage =
+    "usage: myriad tune [--env ID|all] [--num-envs N] [--runs R] [--warmup W]\n"
+    "                   [--seed S] [--param KEY=VALUE ...] [--smoke]\n"
+    "\n"
+    "Search threads (1, 2, 4, ..., all CPUs) x block size (envs a worker\n"
+    "advances together, 256 .. 16384) x chunk (steps a block advances while\n"
+    "cache-resident, 16 .. 256) for the fastest fused random rollout of N envs\n"
+    "(default 1M; --env default cartpole-v1), R timed runs per point\n"
+    "(default 3).  The winner is cached in $XDG_CACHE_HOME/myriad/ (else\n"
+    "~/.cache/myriad/), keyed by CPU model, env and build; --tuned on run,\n"
+    "demo and bench applies it unless --threads/--block/--chunk are given.\n"
+    "--smoke measures tiny runs (tests).\n";
+
+typedef struct tune_point {
+  int32_t threads;
+  int64_t block, chunk;
+  double rate;
+} tune_point;
+
+typedef struct tune_ctx {
+  const cli_opts* o;
+  const bench_suite_opts* s;
+  const char* env;
+  tune_point best;
+  int points;
+} tune_ctx;
+
+/* measure one point (rate in *rate if not NULL); keeps the best; returns an
+ * exit code */
+static int measure(tune_ctx* t, int32_t threads, int64_t block, int64_t chunk,
+                   double* rate) {
+  bench_config c;
+  bench_result r;
+  char s1[32];
+  int rc;
+  bench_config_from(t->o, t->s, t->env, t->o->num_envs, &c);
+  c.threads = threads;
+  c.block = block;
+  c.chunk = chunk;
+  c.whole_chunks = 1;
+  c.target_s = t->s->smoke ? 0.002 : 0.05;
+  c.steps = 0;
+  rc = bench_measure(t->o, &c, &r);
+  if (rc != 0) return rc;
+  t->points++;
+  printf("  threads %-3d block %-6lld chunk %-4lld  %9s steps/s\n", (int)threads,
+         (long long)block, (long long)chunk, cli_si(r.steps_per_s, s1, sizeof s1));
+  fflush(stdout);
+  if (rate != NULL) *rate = r.steps_per_s;
+  if (r.steps_per_s > t->best.rate) {
+    t->best.threads = threads;
+    t->best.block = block;
+    t->best.chunk = chunk;
+    t->best.rate = r.steps_per_s;
+  }
+  return 0;
+}
+
+static int tune_env(const cli_opts* o, const bench_suite_opts* s,
+                    const myr_env_info* e) {
+  static const int64_t blocks[] = {256, 512, 1024, 2048, 4096, 8192, 16384};
+  static const int64_t chunks[] = {16, 32, 64, 128, 256};
+  size_t nb = sizeof blocks / sizeof blocks[0], nc = s->smoke ? 2 : 5, i, j;
+  int32_t cpus = myr_cpu_count() < 64 ? myr_cpu_count() : 64, th;
+  tune_ctx t;
+  tune_entry entry;
+  double default_rate = 0;
+  char path[1200], s1[32], s2[32];
+  int rc = 0;
+
+  memset(&t, 0, sizeof t);
+  t.o = o;
+  t.s = s;
+  t.env = e->id;
+  printf("tune %s: %lld envs, %d CPUs (%s)\n", e->id, (long long)o->num_envs,
+         (int)myr_cpu_count(), cli_cpu_model());
+  /* block sizes beyond the batch are all the same run */
+  while (nb > 1 && blocks[nb - 1] > o->num_envs && blocks[nb - 2] >= o->num_envs)
+    nb--;
+  /* 1: block x chunk with every CPU (includes the defaults 1024 x 64) */
+  for (i = 0; i < nb && rc == 0; ++i)
+    for (j = 0; j < nc && rc == 0; ++j)
+      rc = measure(&t, cpus, blocks[i], chunks[j],
+                   blocks[i] == 1024 && chunks[j] == 64 ? &default_rate : NULL);
+  /* 2: thread counts at the best block and chunk */
+  {
+    tune_point b1 = t.best;
+    for (th = 1; th < cpus && rc == 0; th *= 2)
+      rc = measure(&t, th, b1.block, b1.chunk, NULL);
+    /* 3: fewer threads won: block, then chunk, again at that count */
+    if (rc == 0 && t.best.threads != cpus) {
+      tune_point b2 = t.best;
+      for (i = 0; i < nb && rc == 0; ++i)
+        if (blocks[i] != b2.block) rc = measure(&t, b2.threads, blocks[i], b2.chunk, NULL);
+      b2 = t.best;
+      for (j = 0; j < nc && rc == 0; ++j)
+        if (chunks[j] != b2.chunk) rc = measure(&t, b2.threads, b2.block, chunks[j], NULL);
+    }
+  }
+  if (rc != 0) return rc;
+  tune_key(e->id, &entry);
+  entry.num_envs = o->num_envs;
+  entry.threads = t.best.threads;
+  entry.block = t.best.block;
+  entry.chunk = t.best.chunk;
+  entry.steps_per_s = t.best.rate;
+  if (tune_save(&entry, path, sizeof path) != 0) return CLI_EXIT_FAIL;
+  printf("best for %s: threads %d, block %lld, chunk %lld: %s steps/s "
+         "(%d points", e->id, (int)entry.threads, (long long)entry.block,
+         (long long)entry.chunk, cli_si(entry.steps_per_s, s1, sizeof s1),
+         t.points);
+  if (default_rate > 0)
+    printf("; defaults (threads %d, block 1024, chunk 64) %s steps/s", (int)cpus,
+           cli_si(default_rate, s2, sizeof s2));
+  printf(")\ncached in %s\n", path);
+  fflush(stdout);
+  return 0;
+}
+
+int cli_cmd_tune(int argc, char** argv) {
+  cli_opts o;
+  bench_suite_opts s;
+  int rc = 0, i, k = 0;
+  int32_t e;
+  memset(&s, 0, sizeof s);
+  /* --smoke is tune's own */
+  for (i = 0; i < argc; ++i) {
+    if (strcmp(argv[i], "--smoke") == 0) s.smoke = 1;
+    else argv[k++] = argv[i];
+  }
+  argc = k;
+  cli_opts_init(&o, "tune");
+  o.num_envs = 1000000;
+  o.runs = 3;
+  rc = cli_parse(&o, argc, argv,
+                 OPT_ENV | OPT_NUM_ENVS | OPT_RUNS | OPT_WARMUP | OPT_SEED |
+                     OPT_PARAM | OPT_PRECISION,
+                 tune_usage);
+  if (rc != 0) return rc < 0 ? 0 : rc;
+  cli_install_signals();
+  for (e = 0; e < myr_env_count() && rc == 0; ++e) {
+    const myr_env_info* info = myr_env_at(e);
+    if (strcmp(o.env, "all") != 0 && myr_env_find(o.env) != info) continue;
+    rc = tune_env(&o, &s, info);
+  }
+  if (*cli_stop_flag()) {
+    cli_error("tune: interrupted; nothing cached");
+    return CLI_EXIT_FAIL;
+  }
+  return rc;
+}

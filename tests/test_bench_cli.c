@@ -1,0 +1,236 @@
+/*
+ * `myriad bench` and `myriad tune` through the CLI binary: a smoke run of
+ * every bench kind with tiny sizes (exit 0, CSV rows of the right kind),
+ * an interrupted throughput run (SIGINT after the first row: exit 1, rows
+ * kept, partial marker, no .tmp left), tune writing its cache and --tuned
+ * using it or warning about a corrupt one, usage errors, and bench/plot.py
+ * drawing the smoke CSVs when the Python has matplotlib.
+ */
+#include <dirent.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+static char dir[] = "/tmp/myriad-bench-cli-XXXXXX";
+
+static int sh(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char* fmt, ...) {
+  char cmd[4096];
+  va_list ap;
+  int st;
+  va_start(ap, fmt);
+  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  va_end(ap);
+  st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char* slurp(const char* path) {
+  FILE* f = fopen(path, "rb");
+  char* s;
+  long n;
+  if (f == NULL) return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  s = (char*)calloc((size_t)n + 1, 1);
+  if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
+  fclose(f);
+  return s;
+}
+
+static int count_lines(const char* s) {
+  int n = 0;
+  for (; s && *s; ++s) n += *s == '\n';
+  return n;
+}
+
+/* the one file in d whose name starts with prefix; 0 if none or several */
+static int find_one(const char* d, const char* prefix, char* out, size_t size) {
+  DIR* h = opendir(d);
+  struct dirent* e;
+  int n = 0;
+  if (h == NULL) return 0;
+  while ((e = readdir(h)) != NULL)
+    if (strncmp(e->d_name, prefix, strlen(prefix)) == 0) {
+      snprintf(out, size, "%s/%s", d, e->d_name);
+      n++;
+    }
+  closedir(h);
+  return n == 1;
+}
+
+/* rows of a CSV whose first field is kind */
+static int rows_of(const char* text, const char* kind) {
+  int n = 0;
+  size_t k = strlen(kind);
+  const char* p = text;
+  while (p && *p) {
+    if (strncmp(p, kind, k) == 0 && p[k] == ',') n++;
+    p = strchr(p, '\n');
+    if (p) p++;
+  }
+  return n;
+}
+
+static void test_smoke(void) {
+  static const char* kinds[] = {"throughput", "memory", "chunk", "threads"};
+  static const char* row_kind[] = {"throughput", "memory-envs", "chunk",
+                                   "threads"};
+  char out[600], path[900];
+  size_t i;
+  for (i = 0; i < 4; ++i) {
+    char* text;
+    snprintf(out, sizeof out, "%s/%s", dir, kinds[i]);
+    CHECK_MSG(sh("%s bench %s --smoke --env cartpole --out %s > %s/log 2>&1",
+                 MYR_CLI, kinds[i], out, dir) == 0, "bench %s", kinds[i]);
+    CHECK_MSG(find_one(out, kinds[i], path, sizeof path), "%s CSV", kinds[i]);
+    text = slurp(path);
+    CHECK(text != NULL && strncmp(text, "kind,env,num_envs,", 18) == 0);
+    CHECK_MSG(text != NULL && rows_of(text, row_kind[i]) >= 2, "%s rows",
+              kinds[i]);
+    CHECK(text != NULL && strstr(text, "# partial") == NULL);
+    CHECK(text != NULL && strstr(text, ",cpu,") != NULL);
+    free(text);
+  }
+  /* the memory kind also has the chunk and steps profiles */
+  snprintf(out, sizeof out, "%s/memory", dir);
+  if (find_one(out, "memory", path, sizeof path)) {
+    char* text = slurp(path);
+    CHECK(text != NULL && rows_of(text, "memory-chunk") >= 2);
+    CHECK(text != NULL && rows_of(text, "memory-steps") >= 2);
+    free(text);
+  }
+  /* bench all: one CSV per kind with one timestamp */
+  snprintf(out, sizeof out, "%s/all", dir);
+  CHECK(sh("%s bench all --smoke --env cartpole --out %s > %s/log 2>&1",
+           MYR_CLI, out, dir) == 0);
+  for (i = 0; i < 4; ++i)
+    CHECK_MSG(find_one(out, kinds[i], path, sizeof path), "all: %s", kinds[i]);
+#if defined(MYR_PYTHON) && defined(MYR_SOURCE_DIR)
+  if (sh("%s -c 'import matplotlib' 2>/dev/null", MYR_PYTHON) == 0) {
+    static const char* pngs[] = {"throughput_scaling.png",
+                                 "scaling_efficiency.png", "memory_scaling.png",
+                                 "chunk_sensitivity.png", "thread_scaling.png"};
+    CHECK(sh("%s %s/bench/plot.py --out %s %s > %s/plot.log 2>&1", MYR_PYTHON,
+             MYR_SOURCE_DIR, out, out, dir) == 0);
+    for (i = 0; i < 5; ++i) {
+      struct stat st;
+      snprintf(path, sizeof path, "%s/%s", out, pngs[i]);
+      CHECK_MSG(stat(path, &st) == 0 && st.st_size > 1000, "%s", pngs[i]);
+    }
+  } else {
+    printf("plot.py not checked: %s has no matplotlib\n", MYR_PYTHON);
+  }
+#endif
+}
+
+static void test_interrupt(void) {
+  char csv[600], tmp[700];
+  char* text;
+  pid_t pid;
+  int st = 0, waited = 0;
+  snprintf(csv, sizeof csv, "%s/int.csv", dir);
+  snprintf(tmp, sizeof tmp, "%s.tmp", csv);
+  pid = fork();
+  if (pid == 0) {
+    FILE* devnull = freopen("/dev/null", "w", stdout);
+    (void)devnull;
+    execl(MYR_CLI, MYR_CLI, "bench", "throughput", "--env", "cartpole",
+          "--csv", csv, (char*)NULL);
+    _exit(127);
+  }
+  CHECK(pid > 0);
+  if (pid <= 0) return;
+  /* wait (up to 60 s) for the header and the first row */
+  for (waited = 0; waited < 6000; ++waited) {
+    struct timespec ts = {0, 10000000};
+    text = slurp(csv);
+    if (count_lines(text) >= 2) {
+      free(text);
+      break;
+    }
+    free(text);
+    if (waitpid(pid, &st, WNOHANG) == pid) break;
+    nanosleep(&ts, NULL);
+  }
+  kill(pid, SIGINT);
+  waitpid(pid, &st, 0);
+  CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "exit status %d",
+            WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  text = slurp(csv);
+  CHECK(text != NULL && rows_of(text, "throughput") >= 1);
+  /* not every size was measured, and the file says so in its last line */
+  CHECK(text != NULL && rows_of(text, "throughput") < 8);
+  if (text != NULL) {
+    const char* last = text + strlen(text) - 1;
+    while (last > text && last[-1] != '\n') last--;
+    CHECK(strncmp(last, "# partial", 9) == 0);
+  }
+  free(text);
+  CHECK(access(tmp, F_OK) != 0);
+}
+
+static void test_tune(void) {
+  char cache[700], log[700];
+  char* text;
+  snprintf(log, sizeof log, "%s/tune.log", dir);
+  CHECK(sh("XDG_CACHE_HOME=%s %s tune --env cartpole --num-envs 2000 --smoke "
+           "> %s 2>&1", dir, MYR_CLI, log) == 0);
+  snprintf(cache, sizeof cache, "%s/myriad/tune-cartpole-v1.txt", dir);
+  text = slurp(cache);
+  CHECK(text != NULL && strstr(text, "threads=") != NULL &&
+        strstr(text, "checksum=fnv1a64:") != NULL);
+  free(text);
+  /* --tuned uses it */
+  CHECK(sh("XDG_CACHE_HOME=%s %s run --tuned --env cartpole --num-envs 1000 "
+           "--steps 10 > %s 2>&1", dir, MYR_CLI, log) == 0);
+  text = slurp(log);
+  CHECK(text != NULL && strstr(text, "tuned settings for 'cartpole-v1'") != NULL);
+  free(text);
+  CHECK(sh("XDG_CACHE_HOME=%s %s bench throughput --tuned --env cartpole "
+           "--num-envs 1000 --steps 4 --runs 5 > %s 2>&1", dir, MYR_CLI, log) == 0);
+  /* a corrupt cache is ignored with a warning, and the run still works */
+  CHECK(sh("sed -i 's/^block=.*/block=77/' %s", cache) == 0);
+  CHECK(sh("XDG_CACHE_HOME=%s %s demo --tuned --num-envs 1000 --steps 10 "
+           "> %s 2>&1", dir, MYR_CLI, log) == 0);
+  text = slurp(log);
+  CHECK(text != NULL && strstr(text, "ignoring the corrupt tune cache") != NULL);
+  free(text);
+  /* a missing one too */
+  CHECK(sh("XDG_CACHE_HOME=%s/none %s run --tuned --num-envs 100 --steps 2 "
+           "> %s 2>&1", dir, MYR_CLI, log) == 0);
+  text = slurp(log);
+  CHECK(text != NULL && strstr(text, "no tuned settings") != NULL);
+  free(text);
+}
+
+static void test_usage(void) {
+  CHECK(sh("%s bench nosuch > /dev/null 2>&1", MYR_CLI) == 2);
+  CHECK(sh("%s bench throughput --out > /dev/null 2>&1", MYR_CLI) == 2);
+  CHECK(sh("%s bench memory --profile sideways > /dev/null 2>&1", MYR_CLI) == 2);
+  CHECK(sh("%s bench chunk --env cartpol > /dev/null 2>&1", MYR_CLI) == 2);
+  CHECK(sh("%s tune --env nosuch > /dev/null 2>&1", MYR_CLI) == 2);
+  CHECK(sh("%s bench throughput --num-envs 0 > /dev/null 2>&1", MYR_CLI) == 2);
+  CHECK(sh("%s bench all --csv x.csv > /dev/null 2>&1", MYR_CLI) == 2);
+  CHECK(sh("%s bench throughput --help > /dev/null 2>&1", MYR_CLI) == 0);
+}
+
+int main(void) {
+  if (mkdtemp(dir) == NULL) {
+    perror("mkdtemp");
+    return 1;
+  }
+  test_usage();
+  test_smoke();
+  test_interrupt();
+  test_tune();
+  if (check_failed_ == 0) sh("rm -rf '%s'", dir);
+  else fprintf(stderr, "files kept in %s\n", dir);
+  return check_summary("test_bench_cli");
+}
