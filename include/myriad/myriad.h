@@ -8,7 +8,8 @@
  * failure.  A failed call changes nothing: the batch stays usable and its
  * state is unchanged.  The library never exits and never prints except
  * through the log hook.  No call allocates after myr_batch_create() except
- * myr_batch_rollout() with recording (one trajectory buffer per call).
+ * myr_batch_rollout() with recording (one trajectory buffer per call) and
+ * the first rollout with a pid policy (its per-env memory, kept by the batch).
  *
  * Random numbers are counter-based (Philox4x32-10): every draw is a pure
  * function of (seed, global env index, step counter, stream), so results do
