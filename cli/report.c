@@ -1,10 +1,55 @@
 /*
  * report.c -- the statistics block printed by `myriad run`: throughput,
- * episode statistics, and the order-independent final-state hash.
+ * episode statistics, population statistics of count fields (gene
+ * circuits), and the order-independent final-state hash.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "report.h"
 
 #include "mpi.h"
+
+static int has_int_field(const myr_env_info* e, const char* name) {
+  int j;
+  for (j = 0; j < e->num_fields; ++j)
+    if (strcmp(e->fields[j].name, name) == 0 && e->fields[j].is_integer)
+      return 1;
+  return 0;
+}
+
+/* Mean and variance over all envs (all MPI ranks) of the integer state
+ * fields "H" and "F" of envs that have them; the sums are exact integers,
+ * so the figures do not depend on threads or ranks. */
+static void report_counts(FILE* f, const myr_batch* b) {
+  static const char* names[2] = {"H", "F"};
+  const myr_env_info* e = myr_batch_env(b);
+  int64_t n = myr_batch_num_envs(b), i;
+  double* x = NULL;
+  int k;
+  for (k = 0; k < 2; ++k) {
+    int64_t sums[3] = {0, 0, 0}; /* envs, sum, sum of squares */
+    if (!has_int_field(e, names[k])) continue;
+    if (x == NULL) x = (double*)malloc(sizeof(double) * (size_t)n);
+    if (x == NULL || myr_batch_get_state(b, names[k], x) != MYR_OK) break;
+    for (i = 0; i < n; ++i) {
+      int64_t v = (int64_t)x[i];
+      sums[1] += v;
+      sums[2] += v * v;
+    }
+    sums[0] = n;
+    cli_mpi_sum_i64(sums, 3);
+    if (sums[0] > 0) {
+      double mean = (double)sums[1] / (double)sums[0];
+      double var = sums[0] > 1 ? ((double)sums[2] - (double)sums[1] * mean) /
+                                     (double)(sums[0] - 1)
+                               : 0.0;
+      fprintf(f, "mean %s         %.4f\n", names[k], mean);
+      fprintf(f, "var %s          %.4f\n", names[k], var);
+    }
+  }
+  free(x);
+}
 
 void cli_report_run(FILE* f, const cli_opts* o, const myr_batch* b,
                     const myr_rollout_stats* st) {
@@ -29,6 +74,13 @@ void cli_report_run(FILE* f, const cli_opts* o, const myr_batch* b,
   fprintf(f, "episodes       %lld\n", (long long)st->episodes);
   fprintf(f, "mean return    %.4f\n", st->mean_return);
   fprintf(f, "mean length    %.4f\n", st->mean_length);
+  if (st->reactions > 0 || st->cap_hits > 0 || has_int_field(e, "H") ||
+      has_int_field(e, "F")) {
+    fprintf(f, "reactions      %.4f per env-step\n",
+            st->steps > 0 ? (double)st->reactions / (double)st->steps : 0.0);
+    fprintf(f, "cap hits       %lld\n", (long long)st->cap_hits);
+  }
+  report_counts(f, b);
   fprintf(f, "state hash     %016llx\n",
           (unsigned long long)cli_mpi_sum_u64(myr_batch_state_hash(b)));
 }
