@@ -60,5 +60,9 @@ test-fuzz:
 bench: build
 	./$(BUILD)/myriad bench all
 
+# PNGs from the newest CSV of each kind in bench/results/
+plots:
+	$(PYTHON) bench/plot.py
+
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -185,15 +185,16 @@ def plot_memory(rows, partial, out):
             rs = sorted(rs, key=lambda r: r[key])
             x = [r[key] for r in rs]
             n = rs[0]["num_envs"]
-            line = ax.plot(x, [r["peak_rss_bytes"] / 2**20 for r in rs],
+            line = ax.plot(x, [r["bytes_per_env"] * n / 2**20 for r in rs],
                            marker="o", label="%s measured (%d envs)" % (env, n))
             ax.plot(x, [r["theory_bytes_per_env"] * n / 2**20 for r in rs],
                     linestyle="--", color=line[0].get_color(),
                     label="%s state + one chunk (theory)" % env)
         ax.set_xscale("log", base=2)
         ax.set_xlabel(label)
-        ax.set_ylabel("peak RSS (MiB)")
-        ax.set_title("recording on: peak RSS vs %s" % key, fontsize=10)
+        ax.set_ylabel("peak RSS growth from the batch (MiB)")
+        ax.set_title("recording on: memory vs %s" % key, fontsize=10)
+        ax.set_ylim(bottom=0)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
     title(fig, "Memory scaling", rows, partial)

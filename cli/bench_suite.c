@@ -6,11 +6,16 @@
  * its peak mark, reads its RSS, creates the batch, runs a few steps (with
  * trajectory recording for the chunk and steps profiles, through a callback
  * that discards the rows), and reports its peak RSS through a pipe.
+ * The child first returns the heap pages its parent had freed to the system
+ * (malloc_trim) so that reused pages are not missed.
  * Measured bytes/env = (peak RSS - RSS before the batch) / num_envs; the
  * theoretical figure is the batch's allocated state / num_envs, plus one
  * chunk of trajectory rows when recording (the library holds exactly one).
  */
 #include <errno.h>
+#if defined(__GLIBC__) || defined(__linux__)
+#  include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +71,13 @@ static void mem_child(const cli_opts* o, int64_t n, int64_t chunk,
   myr_rollout_stats st;
   int rc;
   memset(p, 0, sizeof *p);
+#if defined(__GLIBC__)
+  /* start like a fresh process: hand the heap pages the parent freed back
+   * to the system (they are resident and would be reused uncounted) and
+   * undo glibc's dynamic raise of the mmap threshold */
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  malloc_trim(0);
+#endif
   bench_reset_peak_rss();
   p->rss0 = cli_current_rss();
   def.seed = o->seed;
