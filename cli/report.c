@@ -19,15 +19,19 @@ static int has_int_field(const myr_env_info* e, const char* name) {
 }
 
 /* Mean and variance over all envs (all MPI ranks) of the integer state
- * fields "H" and "F" of envs that have them; the sums are exact integers,
- * so the figures do not depend on threads or ranks. */
+ * fields "H" and "F" (the state now) and "H_end", "F_end" (the state at
+ * the end of each env's last finished episode, before an autoreset) of
+ * envs that have them; the sums are exact integers, so the figures do not
+ * depend on threads or ranks. */
 static void report_counts(FILE* f, const myr_batch* b) {
-  static const char* names[2] = {"H", "F"};
+  static const char* names[4] = {"H", "F", "H_end", "F_end"};
+  static const char* shown[4] = {"H", "F", "H at episode end",
+                                 "F at episode end"};
   const myr_env_info* e = myr_batch_env(b);
   int64_t n = myr_batch_num_envs(b), i;
   double* x = NULL;
   int k;
-  for (k = 0; k < 2; ++k) {
+  for (k = 0; k < 4; ++k) {
     int64_t sums[3] = {0, 0, 0}; /* envs, sum, sum of squares */
     if (!has_int_field(e, names[k])) continue;
     if (x == NULL) x = (double*)malloc(sizeof(double) * (size_t)n);
@@ -44,8 +48,11 @@ static void report_counts(FILE* f, const myr_batch* b) {
       double var = sums[0] > 1 ? ((double)sums[2] - (double)sums[1] * mean) /
                                      (double)(sums[0] - 1)
                                : 0.0;
-      fprintf(f, "mean %s         %.4f\n", names[k], mean);
-      fprintf(f, "var %s          %.4f\n", names[k], var);
+      char label[48];
+      snprintf(label, sizeof label, "mean %s", shown[k]);
+      fprintf(f, "%-14s %.4f\n", label, mean);
+      snprintf(label, sizeof label, "var %s", shown[k]);
+      fprintf(f, "%-14s %.4f\n", label, var);
     }
   }
   free(x);

@@ -50,6 +50,16 @@ int main(void) {
   CHECK(rc == 0);
   CHECK_MSG(value(out, "cap hits") > 1000.0, "cap hits %g", value(out, "cap hits"));
   CHECK(value(out, "mean H") + value(out, "mean F") <= 5.0);
+  /* a whole episode (288 steps): the state is reset, the episode-end
+   * figures keep H ~ Poisson(100 (1 - e^-14.4)) */
+  rc = sh(MYR_CLI " run --env gene-circuit --num-envs 2000 --steps 288 "
+          "--policy constant:1", out, sizeof out);
+  CHECK(rc == 0);
+  CHECK(value(out, "mean H") == 0.0 && value(out, "episodes") == 2000.0);
+  lam = 100.0 * (1.0 - exp(-14.4));
+  CHECK_MSG(fabs(value(out, "mean H at episode end") - lam) < 5.0 * sqrt(lam / 2000.0),
+            "mean H at episode end %g", value(out, "mean H at episode end"));
+  CHECK(value(out, "mean F at episode end") > 10.0);
   /* no H/F lines for an env without those fields */
   rc = sh(MYR_CLI " run --env cartpole --num-envs 100 --steps 5", out, sizeof out);
   CHECK(rc == 0 && strstr(out, "mean F") == NULL);

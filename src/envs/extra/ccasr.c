@@ -118,13 +118,17 @@ static const myr_param_info sysid_params[P_SYSID_COUNT] = {
     {"nf_scale", 0.0, 0.0, 10.0, 0, "", "log-normal prior scale of nf"},
 };
 
-enum { F_H, F_F, F_T, F_TIME, F_COUNT };
+enum { F_H, F_F, F_T, F_TIME, F_H_END, F_F_END, F_COUNT };
 
 static const myr_field_info fields[F_COUNT] = {
     {"H", "molecules", "CcaS-CcaR count", 1, 1},
     {"F", "molecules", "GFP count", 1, 1},
     {"t", "steps", "steps since reset", 1, 1},
     {"time", "min", "time since reset (t * dt)", 0, 0},
+    {"H_end", "molecules", "H at the end of the env's last finished episode",
+     1, 0},
+    {"F_end", "molecules", "F at the end of the env's last finished episode",
+     1, 0},
 };
 
 /* ------------------------------------------------------------ state */
@@ -150,6 +154,8 @@ typedef struct ccasr_env {
   int32_t* F;    /* molecules (n) */
   int32_t* t;    /* steps since reset (n) */
   float* ret;    /* return of the running episode (n, control) */
+  int32_t* H_end; /* H, F when the last episode ended (n each; 0 before) */
+  int32_t* F_end;
   /* sysid per-env parameters live in the batch (myr__param) */
 } ccasr_env;
 
@@ -281,6 +287,8 @@ static void cc_bind(myr_batch* b, myr__arena* a) {
   E->H = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
   E->F = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
   E->t = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
+  E->H_end = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
+  E->F_end = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
   if (E->task == TASK_CONTROL)
     E->ret = (float*)myr__arena_take(a, n, sizeof(float));
 }
@@ -519,6 +527,8 @@ static void cc_step(myr_batch* b, int64_t begin, int64_t end,
     if (!tr) continue;
     myr__stats_add_episode(st, E->ret != NULL ? (double)E->ret[i] : 0.0,
                            E->t[i]);
+    E->H_end[i] = E->H[i];
+    E->F_end[i] = E->F[i];
     if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
       if (io->final_obs != NULL) observe_one(E, i, io->final_obs + k * od);
       reset_one(E, i);
@@ -536,7 +546,11 @@ static void cc_step(myr_batch* b, int64_t begin, int64_t end,
 static void cc_get_field(const myr_batch* b, int32_t f, int64_t begin,
                          int64_t end, double* out) {
   const ccasr_env* E = (const ccasr_env*)b->env;
-  const int32_t* src = f == F_H ? E->H : f == F_F ? E->F : E->t;
+  const int32_t* src = f == F_H       ? E->H
+                       : f == F_F     ? E->F
+                       : f == F_H_END ? E->H_end
+                       : f == F_F_END ? E->F_end
+                                      : E->t;
   int64_t i;
   if (f == F_TIME) {
     for (i = begin; i < end; ++i) out[i - begin] = (double)E->t[i] * E->p.dt;
@@ -550,7 +564,8 @@ static void cc_set_field(myr_batch* b, int32_t f, int64_t begin, int64_t end,
   ccasr_env* E = (ccasr_env*)b->env;
   int32_t* dst = f == F_H ? E->H : f == F_F ? E->F : E->t;
   int64_t i;
-  if (f == F_TIME) return; /* read-only: rejected by the engine */
+  if (f == F_TIME || f == F_H_END || f == F_F_END)
+    return; /* read-only: rejected by the engine */
   for (i = begin; i < end; ++i) dst[i] = (int32_t)in[i - begin];
 }
 
@@ -561,7 +576,7 @@ const myr__env_class myr__ccasr_control_class = {
      "CcaS-CcaR light-controlled GFP, exact SSA; track a target GFP level",
      3, 0.0f, INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, P_CONTROL_COUNT,
      control_params, F_COUNT, fields, 288,
-     3 * sizeof(int32_t) + sizeof(float) + sizeof(uint8_t)},
+     5 * sizeof(int32_t) + sizeof(float) + sizeof(uint8_t)},
     control_validate,
     control_init,
     cc_fini,
@@ -581,7 +596,7 @@ const myr__env_class myr__ccasr_sysid_class = {
      "identification); obs F/80, reward 0",
      1, 0.0f, INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, P_SYSID_COUNT,
      sysid_params, F_COUNT, fields, 288,
-     3 * sizeof(int32_t) + sizeof(uint8_t)},
+     5 * sizeof(int32_t) + sizeof(uint8_t)},
     NULL,
     sysid_init,
     cc_fini,
