@@ -378,6 +378,25 @@ static void test_control_obs(void) {
     CHECK(fabs((double)r.rew[0] + want1 * 80.0) < 1e-4); /* F = 0 in the dark */
   }
   run_close(&r);
+
+  /* n_horizon sets the observation size: [F, target(t..t+4)] / 80 */
+  {
+    myr_param_setting hs[2];
+    myr_rollout_def rd = myr_rollout_def_default();
+    hs[0] = fixed("n_horizon", 4.0);
+    hs[1] = fixed("target_mode", 1.0);
+    CHECK_OK(run_open(&r, "ccasr-gfp-control", 100, 2, hs, 2));
+    CHECK(r.od == 6 && myr_env_find("gene-circuit")->obs_dim == 3);
+    rd.steps = 7;
+    CHECK_OK(myr_batch_rollout(r.b, &rd, NULL));
+    CHECK_OK(run_step(&r, 0));
+    for (i = 0; i <= 4; ++i) {
+      double tm = 5.0 * (double)(8 + i);
+      double want = (30.0 + 20.0 * sin(2.0 * M_PI * tm / 600.0)) / 80.0;
+      CHECK_MSG(fabs((double)r.obs[6 * 99 + 1 + i] - want) < 1e-6, "h %lld", (long long)i);
+    }
+    run_close(&r);
+  }
 }
 
 /* ------------------------------------------------------------ bad input */

@@ -176,7 +176,7 @@ static size_t scratch_stride(const myr_batch* b) {
                             ? b->cls->info.action_space.n
                             : 1);
   size_t bytes = blk * 4 * sizeof(uint32_t) + blk * dim * 4 + blk * 4 +
-                 blk * 2 + blk * (size_t)b->cls->info.obs_dim * 4 +
+                 blk * 2 + blk * (size_t)b->info.obs_dim * 4 +
                  blk * sizeof(double); /* policy: the field it reads */
   return (bytes + 4096 + 63) & ~(size_t)63;
 }
@@ -216,7 +216,7 @@ static void reset_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
   int64_t i;
   (void)w;
   j->b->cls->reset(j->b, begin, end, j->mask, j->stream,
-                   j->obs ? j->obs + begin * j->b->cls->info.obs_dim : NULL);
+                   j->obs ? j->obs + begin * j->b->info.obs_dim : NULL);
   for (i = begin; i < end; ++i)
     if (j->mask == NULL || j->mask[i]) j->b->pending[i] = 0;
 }
@@ -357,6 +357,7 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   }
 
   /* env-class state, then one allocation for every per-env array */
+  b->info = cls->info;
   rc = cls->init(b);
   if (rc != MYR_OK) {
     myr__free(b);
@@ -427,7 +428,7 @@ void myr_batch_destroy(myr_batch* b) {
 /* ------------------------------------------------------------ accessors */
 
 const myr_env_info* myr_batch_env(const myr_batch* b) {
-  return b ? &b->cls->info : NULL;
+  return b ? &b->info : NULL;
 }
 int64_t myr_batch_num_envs(const myr_batch* b) { return b ? b->num_envs : 0; }
 int32_t myr_batch_threads(const myr_batch* b) { return b ? b->threads : 0; }
@@ -522,7 +523,7 @@ typedef struct step_job {
 static void step_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
   step_job* j = (step_job*)ctx;
   const myr_batch* b = j->b;
-  int32_t od = b->cls->info.obs_dim;
+  int32_t od = b->info.obs_dim;
   int32_t ad = b->cls->info.action_space.kind == MYR_SPACE_BOX
                    ? b->cls->info.action_space.n
                    : 1;
@@ -623,7 +624,7 @@ typedef struct obs_job {
 static void observe_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
   obs_job* j = (obs_job*)ctx;
   (void)w;
-  j->b->cls->observe(j->b, begin, end, j->obs + begin * j->b->cls->info.obs_dim);
+  j->b->cls->observe(j->b, begin, end, j->obs + begin * j->b->info.obs_dim);
 }
 
 int myr_batch_observe(const myr_batch* b, float* obs) {

@@ -135,7 +135,8 @@ typedef struct myr__env_class {
   myr_env_info info;
   /* cross-parameter checks after range checks; returns a status */
   int (*validate)(const double* values);
-  /* create env state (batch->env) from batch->param_values; may fail */
+  /* create env state (batch->env) from batch->param_values; may fail;
+   * may set batch->info.obs_dim when it depends on the parameters */
   int (*init)(myr_batch* b);
   void (*fini)(myr_batch* b);
   /* lay out per-env arrays through the arena (called twice) */
@@ -177,6 +178,9 @@ int32_t myr__env_class_count(void);
 
 struct myr_batch {
   const myr__env_class* cls;
+  /* cls->info with this batch's values: init() may set obs_dim from the
+   * parameters (myr_batch_env() returns this copy) */
+  myr_env_info info;
   int64_t num_envs;
   int64_t env_offset;
   uint64_t seed;

@@ -80,7 +80,7 @@ static void refill_words(const myr_batch* b, int64_t begin, int64_t n,
 static void run_block(rollout_job* j, int64_t begin, int64_t end,
                       int32_t worker) {
   myr_batch* b = j->b;
-  const myr_env_info* info = &b->cls->info;
+  const myr_env_info* info = &b->info;
   int64_t n = end - begin;
   int64_t N = b->num_envs;
   int32_t od = info->obs_dim;
@@ -212,7 +212,7 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
   chunk = def->chunk_size > 0 ? def->chunk_size : DEFAULT_CHUNK;
   if (def->steps > 0 && chunk > def->steps && def->on_chunk == NULL)
     chunk = def->steps;
-  od = b->cls->info.obs_dim;
+  od = b->info.obs_dim;
   ad = b->cls->info.action_space.kind == MYR_SPACE_BOX
            ? b->cls->info.action_space.n
            : 1;

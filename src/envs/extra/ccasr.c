@@ -100,7 +100,7 @@ static const int32_t per_env_param[5] = {P_NU, P_KH, P_NH, P_KF, P_NF};
 
 static const myr_param_info control_params[P_CONTROL_COUNT] = {
     KINETIC_PARAMS,
-    {"n_horizon", 1.0, 1.0, 1.0, 1, "steps",
+    {"n_horizon", 1.0, 0.0, 64.0, 1, "steps",
      "future targets in the observation (obs_dim = 2 + n_horizon)"},
     {"target_mode", 0.0, 0.0, 1.0, 1, "", "0 constant target, 1 sine"},
     {"target", 25.0, 0.0, 1e9, 0, "molecules", "constant target of F"},
@@ -209,6 +209,7 @@ static int init_common(myr_batch* b, int32_t task) {
   if (task == TASK_CONTROL) {
     E->n_horizon = (int32_t)v[P_N_HORIZON];
     E->obs_dim = 2 + E->n_horizon;
+    b->info.obs_dim = E->obs_dim; /* this batch's observation size */
     E->target_mode = (int32_t)v[P_TARGET_MODE];
     E->target_const = v[P_TARGET];
     E->sine_mean = v[P_SINE_MEAN];
