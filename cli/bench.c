@@ -232,7 +232,7 @@ int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
   r->threads = myr_batch_threads(m.b);
   r->block = myr_batch_block_size(m.b);
   r->precision = myr_precision_name(myr_batch_precision(m.b));
-  r->backend = myr_backend_name(myr_batch_backend(m.b));
+  r->backend = myr_backend_name((int)myr_batch_backend(m.b));
   r->chunk = c->step_mode ? 1 : (c->chunk > 0 ? c->chunk : 64);
   if (c->step_mode) {
     if (myr_batch_env(m.b)->action_space.kind != MYR_SPACE_DISCRETE) {

@@ -73,7 +73,7 @@ void cli_report_run(FILE* f, const cli_opts* o, const myr_batch* b,
   fprintf(f, "threads        %d\n", (int)myr_batch_threads(b));
   if (cli_mpi_size() > 1)
     fprintf(f, "processes      %d (MPI ranks, threads each)\n", cli_mpi_size());
-  fprintf(f, "backend        %s\n", myr_backend_name(myr_batch_backend(b)));
+  fprintf(f, "backend        %s\n", myr_backend_name((int)myr_batch_backend(b)));
   fprintf(f, "precision      %s\n", myr_precision_name(myr_batch_precision(b)));
   fprintf(f, "seed           %llu\n", (unsigned long long)myr_batch_seed(b));
   fprintf(f, "wall time      %.4f s\n", st->wall_seconds);

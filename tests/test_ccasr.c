@@ -415,9 +415,9 @@ static void test_bad_params(void) {
     CHECK(myr_batch_create("gene-circuit", 10, &d, &b) == MYR_ERANGE && b == NULL);
     ps[0] = fixed(positive[k], 0.0);
     CHECK(myr_batch_create("gene-circuit", 10, &d, &b) == MYR_ERANGE);
-    ps[0] = fixed(positive[k], NAN);
+    ps[0] = fixed(positive[k], (double)NAN);
     CHECK(myr_batch_create("ccasr-gfp-sysid", 10, &d, &b) == MYR_ERANGE);
-    ps[0] = fixed(positive[k], INFINITY);
+    ps[0] = fixed(positive[k], (double)INFINITY);
     CHECK(myr_batch_create("gene-circuit", 10, &d, &b) == MYR_ERANGE);
   }
   ps[0] = fixed("cap", 2.5);

@@ -21,7 +21,7 @@ static double value(const char* out, const char* key) {
     s = strchr(s, '\n');
     if (s != NULL) ++s;
   }
-  return NAN;
+  return (double)NAN;
 }
 
 int main(void) {

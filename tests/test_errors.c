@@ -72,7 +72,7 @@ int main(void) {
   ps[0].a = -0.01;
   CHECK(myr_batch_create("cartpole", 10, &def, &b) == MYR_ERANGE);
   CHECK(contains(myr_last_error(), "tau"));
-  ps[0].a = NAN;
+  ps[0].a = (double)NAN;
   CHECK(myr_batch_create("cartpole", 10, &def, &b) == MYR_ERANGE);
   ps[0].name = "max_steps";
   ps[0].a = 200.5;
@@ -154,7 +154,7 @@ int main(void) {
     CHECK(myr_batch_get_state(b, "angle", vals) == MYR_ENOFIELD);
     CHECK(myr_batch_get_param(b, "mass", vals) == MYR_ENOPARAM);
     for (i = 0; i < 100; ++i) vals[i] = 0.01;
-    vals[50] = NAN;
+    vals[50] = (double)NAN;
     CHECK(myr_batch_set_state(b, "theta", vals) == MYR_ERANGE);
     vals[50] = 1.5;
     CHECK(myr_batch_set_state(b, "t", vals) == MYR_EINVAL ||

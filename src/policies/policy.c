@@ -192,7 +192,7 @@ int myr__policy_parse(const myr_env_info* env, const char* spec,
     int rc;
     int pid = spec[0] == 'p';
     p.kind = pid ? MYR__POLICY_PID : MYR__POLICY_BANGBANG;
-    p.limit = INFINITY;
+    p.limit = (double)INFINITY;
     if ((rc = parse_keys(env, spec, spec + (pid ? 4 : 9), &p)) != MYR_OK)
       return rc;
   } else if (strncmp(spec, "periodic:", 9) == 0) {
@@ -280,7 +280,7 @@ int myr__policy_begin(myr_batch* b, const myr__policy* p) {
     return MYR_OK;
   for (i = 0; i < b->num_envs; ++i) {
     s->integral[i] = 0.0;
-    s->prev_error[i] = NAN;
+    s->prev_error[i] = (double)NAN;
   }
   s->valid = 0;
   return MYR_OK;
@@ -364,6 +364,6 @@ void myr__policy_after_step(myr_batch* b, const myr__policy* p, int64_t begin,
   for (k = 0; k < end - begin; ++k)
     if (terminated[k] | truncated[k]) {
       s->integral[begin + k] = 0.0;
-      s->prev_error[begin + k] = NAN;
+      s->prev_error[begin + k] = (double)NAN;
     }
 }
