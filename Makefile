@@ -52,7 +52,7 @@ test-fuzz:
 	@set -e; for f in build-fuzz/fuzz_*; do \
 	  name=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$name; \
 	  echo "fuzz $$name ($(FUZZ_SECONDS) s)"; \
-	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=60 -print_final_stats=0 \
 	    build-fuzz/corpus-$$name fuzz/corpus/$$name 2>build-fuzz/fuzz-$$name.log \
 	    || { tail -40 build-fuzz/fuzz-$$name.log; exit 1; }; \
 	done; echo "fuzz: all targets ran without a crash"

@@ -89,9 +89,13 @@ MYR_HD void myr_acrobot_dsdt_d(const myr_acrobot_params* p, const double* s,
   ds[3] = ddtheta2;
 }
 
-/* wrap() and bound() of acrobot.py */
+/* wrap() and bound() of acrobot.py.  Gymnasium subtracts the period in a
+ * loop, which never ends for huge or infinite angles (possible with extreme
+ * parameters); beyond 64 periods the angle is first reduced with fmod, so
+ * the loop runs at most 64 times and a non-finite angle becomes NaN. */
 MYR_HD double myr_acrobot_wrap_d(double x, double m, double M) {
   double diff = M - m;
+  if (!(fabs(x) < 64.0 * diff)) x = fmod(x, diff);
   while (x > M) x = x - diff;
   while (x < m) x = x + diff;
   return x;
@@ -125,8 +129,11 @@ MYR_HD void myr_acrobot_step_d(const myr_acrobot_params* p, double* s,
 }
 
 /* the free end is one link length above the pivot */
+/* Gymnasium's terminal test; a non-finite state (extreme parameters) also
+ * ends the episode, so NaN never propagates */
 MYR_HD int32_t myr_acrobot_terminal_d(const double* s) {
-  return -cos(s[0]) - cos(s[1] + s[0]) > 1.0;
+  return !(-cos(s[0]) - cos(s[1] + s[0]) <= 1.0) || !(s[2] - s[2] == 0.0) ||
+         !(s[3] - s[3] == 0.0);
 }
 #endif
 
@@ -175,6 +182,8 @@ MYR_HD void myr_acrobot_step_f(const myr_acrobot_params_f* p, float* s,
   for (j = 0; j < 4; ++j)
     s[j] = s[j] + dt / 6.0f * (k1[j] + 2.0f * k2[j] + 2.0f * k3[j] + k4[j]);
   for (j = 0; j < 2; ++j) {
+    /* bounded wrap, as in myr_acrobot_wrap_d */
+    if (!(fabsf(s[j]) < 64.0f * two_pi)) s[j] = fmodf(s[j], two_pi);
     while (s[j] > pi) s[j] = s[j] - two_pi;
     while (s[j] < -pi) s[j] = s[j] + two_pi;
   }
@@ -190,7 +199,8 @@ MYR_HD int32_t myr_acrobot_terminal_f(const float* s) {
   myr_sincosf(s[1] + s[0], &sb, &cb);
   (void)sa;
   (void)sb;
-  return -ca - cb > 1.0f;
+  return !(-ca - cb <= 1.0f) || !(s[2] - s[2] == 0.0f) ||
+         !(s[3] - s[3] == 0.0f);
 }
 
 #endif /* MYR_CORE_ACROBOT_H */

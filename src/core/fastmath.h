@@ -5,7 +5,8 @@
  * Range reduction by k = nearest integer of x * 2/pi with a three-part
  * Cody-Waite pi/2, then the Cephes minimax polynomials on [-pi/4, pi/4]
  * (Moshier, "Methods and Programs for Mathematical Functions", 1989).
- * Maximum error about 1 ulp for |x| < 2^16; inputs are assumed finite.
+ * Maximum error about 1 ulp for |x| < 2^16; any input is safe (huge or
+ * non-finite inputs give meaningless values, never undefined behaviour).
  */
 #ifndef MYR_CORE_FASTMATH_H
 #define MYR_CORE_FASTMATH_H
@@ -16,7 +17,13 @@ MYR_HD void myr_sincosf(float x, float* s_out, float* c_out) {
   /* k = rint(x * 2/pi) with the 1.5 * 2^23 trick (exact for |x| < 2^22) */
   const float shift = 12582912.0f;
   float kf = (x * 0.63661977236758134f + shift) - shift;
-  int32_t q = (int32_t)kf;
+  /* the quadrant comes from a clamped copy: converting a huge or NaN value
+   * to int is undefined (such inputs give a meaningless, finite-or-NaN
+   * result, as any float sin would) */
+  float kc = kf >= -1.0e9f ? kf : -1.0e9f;
+  int32_t q;
+  kc = kc <= 1.0e9f ? kc : 1.0e9f;
+  q = (int32_t)kc;
   float r = x - kf * 1.5703125f;
   r = r - kf * 4.837512969970703125e-4f;
   r = r - kf * 7.54978995489188216e-8f;

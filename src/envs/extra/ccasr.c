@@ -94,7 +94,7 @@ static const int32_t per_env_param[5] = {P_NU, P_KH, P_NH, P_KF, P_NF};
       {"Kf", 30.0, 1e-6, 1e9, 0, "molecules", "R4: half-activation by F"}, \
       {"nf", 3.6, 1e-3, 100.0, 0, "", "R4: Hill exponent"},                \
       {"dt", 5.0, 1e-6, 1e6, 0, "min", "time per step (exact SSA inside)"},  \
-      {"cap", 10000.0, 1.0, 1e9, 1, "reactions",                            \
+      {"cap", 10000.0, 1.0, 1e7, 1, "reactions",                            \
        "reactions per env-step at most (hits are counted)"},                \
       {"max_steps", 288.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon"}
 
