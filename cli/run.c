@@ -170,7 +170,7 @@ static const char* demo_usage =
     "                   [--seed S] [--policy P] [--param KEY=VALUE ...]\n"
     "\n"
     "The showcase: N environments (default 100,000 CartPole) stepped T times\n"
-    "(default 10,000) by a fused random rollout, with a live progress bar on\n"
+    "(default 50,000) by a fused random rollout, with a live progress bar on\n"
     "a terminal (plain lines otherwise), then throughput, memory and episode\n"
     "statistics.\n";
 
@@ -204,7 +204,7 @@ int cli_cmd_demo(int argc, char** argv) {
   char s1[32], s2[32];
 
   cli_opts_init(&o, "demo");
-  o.steps = 10000;
+  o.steps = 50000;
   rc = cli_parse(&o, argc, argv,
                  OPT_ENV | OPT_NUM_ENVS | OPT_STEPS | OPT_SEED | OPT_THREADS |
                      OPT_POLICY | OPT_PARAM | OPT_CHUNK | OPT_BLOCK |
