@@ -3,7 +3,8 @@
 # On a machine with a CUDA GPU: build with CUDA in a fresh build directory,
 # run the CUDA tests (CPU vs GPU agreement; a skip counts as a failure
 # here), then a short GPU throughput sweep of the fused CartPole rollout at
-# 100K, 1M, 10M and 100M envs.  The CSV goes to OUTDIR (default $OUT, else
+# 100K, 1M, 10M and 100M envs and of the gene circuit at 1M and 10M envs
+# (target on an H200: >= 1 G env-steps/s).  The CSV goes to OUTDIR (default $OUT, else
 # bench/results/gpu).  Takes a few minutes; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +42,16 @@ log "the same run on both backends"
 "$cli" run --env cartpole --num-envs 1000000 --steps 500 --seed 1 --backend cpu | tee "$out/run_cpu.txt"
 "$cli" run --env cartpole --num-envs 1000000 --steps 500 --seed 1 --backend cuda | tee "$out/run_cuda.txt"
 
+log "the same gene-circuit run on both backends (identical lines expected)"
+gc="run --env gene-circuit --num-envs 1000000 --steps 300 --seed 3"
+"$cli" $gc --backend cpu | tee "$out/run_gc_cpu.txt"
+"$cli" $gc --backend cuda | tee "$out/run_gc_cuda.txt"
+keys='^(episodes|mean return|reactions|cap hits|mean |var |state hash)'
+if ! diff <(grep -E "$keys" "$out/run_gc_cpu.txt") <(grep -E "$keys" "$out/run_gc_cuda.txt"); then
+  log "FAILED: gene circuit differs between cpu and cuda (diff above)"
+  status=1
+fi
+
 log "throughput sweep (fused CartPole rollout, random policy)"
 csv="$out/gpu_throughput.csv"
 rm -f "$csv"
@@ -51,6 +62,15 @@ for spec in 100000:2000 1000000:1000 10000000:500 100000000:200; do
     --steps "$steps" --runs 5 --warmup 1 --csv "$out/part_$n.csv"
   if [ -f "$csv" ]; then tail -n +2 "$out/part_$n.csv" >>"$csv"; else cp "$out/part_$n.csv" "$csv"; fi
   rm -f "$out/part_$n.csv"
+done
+log "throughput sweep (fused gene-circuit rollout, random policy)"
+for spec in 1000000:288 10000000:100; do
+  n=${spec%%:*}
+  steps=${spec##*:}
+  "$cli" bench throughput --backend cuda --env gene-circuit --num-envs "$n" \
+    --steps "$steps" --runs 5 --warmup 1 --csv "$out/part_gc_$n.csv"
+  tail -n +2 "$out/part_gc_$n.csv" >>"$csv"
+  rm -f "$out/part_gc_$n.csv"
 done
 log "CSV: $csv"
 cat "$csv"

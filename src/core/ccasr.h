@@ -49,6 +49,7 @@
 #define MYR_CORE_CCASR_H
 
 #include "common.h"
+#include "philox.h"
 
 #if !defined(__CUDACC__)
 #  include <math.h>
@@ -206,6 +207,59 @@ MYR_HD int32_t myr_ccasr_iter(int32_t active, float eta_u, float nu, float r3,
   *n += apply;
   *cap_hit |= hit;
   return apply;
+}
+
+/* The generator of env g for the step at `clock`: one Philox call
+ * (seed, g, clock, MYR_STREAM_SSA), words 1:0 as the SplitMix64 state.
+ * Every backend seeds an env-step this way, so a seed means the same
+ * trajectory everywhere. */
+MYR_HD uint64_t myr_ccasr_rng_seed(uint64_t seed, uint32_t g, uint64_t clock) {
+  myr_philox_out r = myr_draw(seed, g, clock, MYR_STREAM_SSA, 0);
+  return ((uint64_t)r.v[1] << 32) | r.v[0];
+}
+
+/* One whole RL step of one env with the shared parameters, iterating
+ * myr_ccasr_iter() until the step is over; the R3/R4 propensities come
+ * from the table or, beyond it, the formula, re-evaluated only when a
+ * count changes (the same floats either way).  eta_u = (float)eta * U,
+ * rem = (float)dt on entry.  Adds the reactions applied to *n and sets
+ * *cap_hit when the cap ended the step. */
+MYR_HD void myr_ccasr_ssa_shared(const myr_ccasr_tables* t,
+                                 const myr_ccasr_params* p, float eta_u,
+                                 float nu, int32_t* h, int32_t* f, float* rem,
+                                 uint64_t* rng, int32_t* n, int32_t* cap_hit) {
+  int32_t h_at = *h, f_at = *f, active = 1;
+  float r3 = myr_ccasr_r3(t, p, h_at);
+  float r4 = myr_ccasr_r4(t, p, f_at);
+  while (active) {
+    if (*h != h_at) {
+      h_at = *h;
+      r3 = myr_ccasr_r3(t, p, h_at);
+    }
+    if (*f != f_at) {
+      f_at = *f;
+      r4 = myr_ccasr_r4(t, p, f_at);
+    }
+    active = myr_ccasr_iter(1, eta_u, nu, r3, r4, p->cap, h, f, rem, rng, n,
+                            cap_hit);
+  }
+}
+
+/* target of the control task at step k (time k * dt): constant, or the
+ * sine mean + amp * sin(2 pi t / period) with the phase reduced in double
+ * so long runs keep full accuracy */
+MYR_HD double myr_ccasr_target(int32_t sine, double constant, double mean,
+                               double amp, double period, double dt,
+                               int64_t k) {
+  double tmin;
+  if (!sine) return constant;
+  tmin = fmod((double)k * dt, period);
+  return mean + amp * sin(2.0 * 3.14159265358979323846 * tmin / period);
+}
+
+/* control reward -|F_{t+1} - target_{t+1}| (raw counts) */
+MYR_HD float myr_ccasr_reward(int32_t f, float target) {
+  return -fabsf((float)f - target);
 }
 
 #endif /* MYR_CORE_CCASR_H */

@@ -241,6 +241,9 @@ const char* myr__cuda_device_name(void) {
 
 const char* myr__cuda_error(void) { return cudaGetErrorString(g_last); }
 
+/* record an error of another kernel file for myr__cuda_error() */
+int myr__cuda_note(int error) { return check((cudaError_t)error); }
+
 void* myr__cuda_malloc(size_t bytes) {
   void* p = NULL;
   if (check(cudaMalloc(&p, bytes)) != 0) return NULL;

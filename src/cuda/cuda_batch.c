@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../envs/cartpole_env.h"
+#include "../envs/extra/ccasr_env.h"
 #include "cuda_backend.h"
 #include "kernels.h"
 
@@ -22,6 +23,7 @@ typedef struct myr__cuda_batch {
   unsigned char* mem;         /* device copy of the arena (mem_bytes) */
   unsigned long long* totals; /* device: rollout sums */
   unsigned char* io;          /* device step I/O, NULL until first used */
+  unsigned char* aux;         /* gene circuit: R3/R4 table, target curve */
   int host_stale;             /* device state newer than the host mirror */
 } myr__cuda_batch;
 
@@ -58,14 +60,79 @@ static myr_cuda_cartpole view_of(const myr_batch* b) {
   return v;
 }
 
+static int is_ccasr(const myr_batch* b) {
+  return b->cls == &myr__ccasr_control_class;
+}
+
+/* the gene circuit's device view (seed changes with a re-keyed reset) */
+static myr_cuda_ccasr ccasr_view_of(const myr_batch* b) {
+  const myr__ccasr_env* E = (const myr__ccasr_env*)b->env;
+  const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
+  myr_cuda_ccasr v;
+  memset(&v, 0, sizeof v);
+  v.H = (int32_t*)dev_ptr(b, E->H);
+  v.F = (int32_t*)dev_ptr(b, E->F);
+  v.t = (int32_t*)dev_ptr(b, E->t);
+  v.ret = (float*)dev_ptr(b, E->ret);
+  v.H_end = (int32_t*)dev_ptr(b, E->H_end);
+  v.F_end = (int32_t*)dev_ptr(b, E->F_end);
+  v.pending = (uint8_t*)dev_ptr(b, b->pending);
+  v.tab = (const myr_ccasr_tables*)d->aux;
+  v.target = (const float*)(d->aux + sizeof(myr_ccasr_tables));
+  v.target_len = E->target_len;
+  v.p = E->p;
+  v.max_steps = E->max_steps;
+  v.n_horizon = E->n_horizon;
+  v.target_mode = E->target_mode;
+  v.target_const = E->target_const;
+  v.sine_mean = E->sine_mean;
+  v.sine_amp = E->sine_amp;
+  v.sine_period = E->sine_period;
+  v.n = b->num_envs;
+  v.env_offset = b->env_offset;
+  v.seed = b->seed;
+  v.autoreset = (int32_t)b->autoreset;
+  v.totals = d->totals;
+  return v;
+}
+
+/* device copies of the gene circuit's read-only tables */
+static int ccasr_create(myr_batch* b) {
+  myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
+  const myr__ccasr_env* E = (const myr__ccasr_env*)b->env;
+  size_t tb = sizeof(myr_ccasr_tables);
+  size_t bytes = tb + sizeof(float) * (size_t)E->target_len;
+  d->aux = (unsigned char*)myr__cuda_malloc(bytes);
+  if (d->aux == NULL)
+    return myr__fail(MYR_ENOMEM, "out of device memory: gene circuit tables "
+                     "(%s)", myr__cuda_error());
+  if (myr__cuda_copy(d->aux, &E->tab, tb, 1) != 0 ||
+      myr__cuda_copy(d->aux + tb, E->target,
+                     sizeof(float) * (size_t)E->target_len, 1) != 0)
+    return cuda_fail("copy of the gene circuit tables");
+  return MYR_OK;
+}
+
 int myr__cuda_check(const myr_batch_def* def, const myr__env_class* cls) {
   if (def->backend != MYR_BACKEND_CUDA) return MYR_OK;
-  if (strcmp(cls->info.id, "cartpole-v1") != 0)
+  if (strcmp(cls->info.id, "cartpole-v1") != 0 &&
+      cls != &myr__ccasr_control_class)
     return myr__fail(MYR_EINVAL,
                      "backend cuda does not support '%s' yet (cartpole-v1 "
-                     "only); use the cpu backend", cls->info.id);
+                     "and ccasr-gfp-control only); use the cpu backend",
+                     cls->info.id);
   if (def->precision != MYR_FLOAT32)
     return myr__fail(MYR_EINVAL, "backend cuda supports float32 only");
+  {
+    /* the kernels read one shared set of constants */
+    int32_t i;
+    for (i = 0; i < def->num_params && def->params != NULL; ++i)
+      if (def->params[i].dist != MYR_DIST_FIXED)
+        return myr__fail(MYR_EINVAL,
+                         "backend cuda does not support per-env parameter "
+                         "distributions ('%s'); use the cpu backend",
+                         def->params[i].name ? def->params[i].name : "(null)");
+  }
   if (myr__cuda_device_count() <= 0)
     return myr__fail(MYR_ENODEV, "backend cuda: no CUDA device found");
   return MYR_OK;
@@ -76,7 +143,7 @@ int myr__cuda_create(myr_batch* b) {
   if (d == NULL) return myr__fail(MYR_ENOMEM, "out of memory (cuda batch)");
   memset(d, 0, sizeof *d);
   d->mem = (unsigned char*)myr__cuda_malloc(b->mem_bytes);
-  d->totals = (unsigned long long*)myr__cuda_malloc(4 * sizeof(unsigned long long));
+  d->totals = (unsigned long long*)myr__cuda_malloc(8 * sizeof(unsigned long long));
   if (d->mem == NULL || d->totals == NULL) {
     myr__cuda_free(d->mem);
     myr__cuda_free(d->totals);
@@ -92,6 +159,13 @@ int myr__cuda_create(myr_batch* b) {
     myr__cuda_destroy(b);
     return rc;
   }
+  if (is_ccasr(b)) {
+    int rc = ccasr_create(b);
+    if (rc != MYR_OK) {
+      myr__cuda_destroy(b);
+      return rc;
+    }
+  }
   return MYR_OK;
 }
 
@@ -101,6 +175,7 @@ void myr__cuda_destroy(myr_batch* b) {
   myr__cuda_free(d->mem);
   myr__cuda_free(d->totals);
   myr__cuda_free(d->io);
+  myr__cuda_free(d->aux);
   myr__free(d);
   b->dev = NULL;
 }
@@ -123,33 +198,35 @@ int myr__cuda_sync_device(myr_batch* b) {
   return MYR_OK;
 }
 
-/* device step I/O: act (4n) obs (16n) reward (4n) final_obs (16n)
- * terminated (n) truncated (n) mask (n) */
+/* device step I/O with o = 4 * obs_dim bytes of obs per env: act (4n)
+ * obs (o n) reward (4n) final_obs (o n) terminated (n) truncated (n)
+ * mask (n) */
 static int io_buffers(myr_batch* b, myr_cuda_step_io* io, uint8_t** mask) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   size_t n = (size_t)b->num_envs;
+  size_t o = 4 * (size_t)b->info.obs_dim;
   if (d->io == NULL) {
-    d->io = (unsigned char*)myr__cuda_malloc(43 * n);
+    d->io = (unsigned char*)myr__cuda_malloc((11 + 2 * o) * n);
     if (d->io == NULL)
       return myr__fail(MYR_ENOMEM, "out of device memory: step buffers for "
                        "%lld envs (%s)", (long long)n, myr__cuda_error());
   }
   io->act = (const int32_t*)d->io;
   io->obs = (float*)(d->io + 4 * n);
-  io->reward = (float*)(d->io + 20 * n);
-  io->final_obs = (float*)(d->io + 24 * n);
-  io->terminated = d->io + 40 * n;
-  io->truncated = d->io + 41 * n;
-  *mask = d->io + 42 * n;
+  io->reward = (float*)(d->io + (4 + o) * n);
+  io->final_obs = (float*)(d->io + (8 + o) * n);
+  io->terminated = d->io + (8 + 2 * o) * n;
+  io->truncated = d->io + (9 + 2 * o) * n;
+  *mask = d->io + (10 + 2 * o) * n;
   return MYR_OK;
 }
 
 int myr__cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
-  myr_cuda_cartpole v = view_of(b);
   myr_cuda_step_io io;
   uint8_t* dmask = NULL;
   size_t n = (size_t)b->num_envs;
+  size_t o = 4 * (size_t)b->info.obs_dim;
   int rc;
   memset(&io, 0, sizeof io);
   if (mask != NULL || obs != NULL) {
@@ -158,15 +235,24 @@ int myr__cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
       return cuda_fail("copy of the reset mask");
     /* envs outside the mask keep their rows of obs */
     if (obs != NULL && mask != NULL &&
-        myr__cuda_copy(io.obs, obs, 16 * n, 1) != 0)
+        myr__cuda_copy(io.obs, obs, o * n, 1) != 0)
       return cuda_fail("copy of obs");
   }
-  if (myr__cuda_cartpole_reset(&v, b->clock, MYR_STREAM_RESET,
-                               mask != NULL ? dmask : NULL,
-                               obs != NULL ? io.obs : NULL) != 0)
-    return cuda_fail("reset kernel");
+  if (is_ccasr(b)) {
+    myr_cuda_ccasr cv = ccasr_view_of(b);
+    /* the gene circuit's reset is deterministic (H = F = 0) */
+    if (myr__cuda_ccasr_reset(&cv, mask != NULL ? dmask : NULL,
+                              obs != NULL ? io.obs : NULL) != 0)
+      return cuda_fail("reset kernel");
+  } else {
+    myr_cuda_cartpole v = view_of(b);
+    if (myr__cuda_cartpole_reset(&v, b->clock, MYR_STREAM_RESET,
+                                 mask != NULL ? dmask : NULL,
+                                 obs != NULL ? io.obs : NULL) != 0)
+      return cuda_fail("reset kernel");
+  }
   d->host_stale = 1;
-  if (obs != NULL && myr__cuda_copy(obs, io.obs, 16 * n, 0) != 0)
+  if (obs != NULL && myr__cuda_copy(obs, io.obs, o * n, 0) != 0)
     return cuda_fail("copy of obs");
   return MYR_OK;
 }
@@ -174,28 +260,37 @@ int myr__cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
 int myr__cuda_step(myr_batch* b, const int32_t* actions,
                    const myr_step_out* out) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
-  myr_cuda_cartpole v = view_of(b);
   myr_cuda_step_io io;
   uint8_t* dmask;
   size_t n = (size_t)b->num_envs;
+  size_t o = 4 * (size_t)b->info.obs_dim;
   int rc;
   if ((rc = io_buffers(b, &io, &dmask)) != MYR_OK) return rc;
   if (myr__cuda_copy((void*)io.act, actions, 4 * n, 1) != 0)
     return cuda_fail("copy of actions");
   /* rows of final_obs of envs that did not end stay as the caller had them */
   if (out->final_obs != NULL &&
-      myr__cuda_copy(io.final_obs, out->final_obs, 16 * n, 1) != 0)
+      myr__cuda_copy(io.final_obs, out->final_obs, o * n, 1) != 0)
     return cuda_fail("copy of final_obs");
   if (out->final_obs == NULL) io.final_obs = NULL;
-  if (myr__cuda_cartpole_step(&v, b->clock, &io) != 0)
-    return cuda_fail("step kernel");
+  if (is_ccasr(b)) {
+    myr_cuda_ccasr cv = ccasr_view_of(b);
+    int64_t sums[2] = {0, 0}; /* reactions, cap hits */
+    if (myr__cuda_ccasr_step(&cv, b->clock, &io, sums) != 0)
+      return cuda_fail("step kernel");
+    b->cap_hits += sums[1];
+  } else {
+    myr_cuda_cartpole v = view_of(b);
+    if (myr__cuda_cartpole_step(&v, b->clock, &io) != 0)
+      return cuda_fail("step kernel");
+  }
   d->host_stale = 1;
-  if (myr__cuda_copy(out->obs, io.obs, 16 * n, 0) != 0 ||
+  if (myr__cuda_copy(out->obs, io.obs, o * n, 0) != 0 ||
       myr__cuda_copy(out->reward, io.reward, 4 * n, 0) != 0 ||
       myr__cuda_copy(out->terminated, io.terminated, n, 0) != 0 ||
       myr__cuda_copy(out->truncated, io.truncated, n, 0) != 0 ||
       (out->final_obs != NULL &&
-       myr__cuda_copy(out->final_obs, io.final_obs, 16 * n, 0) != 0))
+       myr__cuda_copy(out->final_obs, io.final_obs, o * n, 0) != 0))
     return cuda_fail("copy of step outputs");
   return MYR_OK;
 }
@@ -210,7 +305,8 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
                       const myr__policy* policy, myr_rollout_stats* stats) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   int64_t chunk = def->chunk_size > 0 ? def->chunk_size : CUDA_DEFAULT_CHUNK;
-  int64_t done = 0, totals[3] = {0, 0, 0};
+  /* episodes, length sum, return sum (2^-24), reactions, cap hits */
+  int64_t done = 0, totals[5] = {0, 0, 0, 0, 0};
   int32_t kind;
   double t0;
   int rc = MYR_OK;
@@ -229,10 +325,17 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
    * the stop flag is checked between launches */
   while (done < def->steps) {
     int64_t n = def->steps - done < chunk ? def->steps - done : chunk;
-    myr_cuda_cartpole v = view_of(b);
-    if (myr__cuda_cartpole_rollout(&v, b->clock, n, kind, policy->action,
-                                   totals) != 0)
-      return cuda_fail("rollout kernel");
+    if (is_ccasr(b)) {
+      myr_cuda_ccasr cv = ccasr_view_of(b);
+      if (myr__cuda_ccasr_rollout(&cv, b->clock, n, kind, policy->action,
+                                  totals) != 0)
+        return cuda_fail("rollout kernel");
+    } else {
+      myr_cuda_cartpole v = view_of(b);
+      if (myr__cuda_cartpole_rollout(&v, b->clock, n, kind, policy->action,
+                                     totals) != 0)
+        return cuda_fail("rollout kernel");
+    }
     d->host_stale = 1;
     b->clock += (uint64_t)n;
     done += n;
@@ -242,8 +345,11 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
       break;
     }
   }
+  b->cap_hits += totals[4];
   if (stats != NULL) {
     memset(stats, 0, sizeof *stats);
+    stats->reactions = totals[3];
+    stats->cap_hits = totals[4];
     stats->wall_seconds = now_seconds() - t0;
     stats->steps = done * b->num_envs;
     stats->episodes = totals[0];

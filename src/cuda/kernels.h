@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../core/cartpole.h"
+#include "../core/ccasr.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,11 +50,39 @@ typedef struct myr_cuda_step_io {
   float* final_obs;   /* (n x 4) or NULL */
 } myr_cuda_step_io;
 
+/* ccasr-gfp-control batch on the device (src/envs/extra/ccasr.c) */
+typedef struct myr_cuda_ccasr {
+  int32_t* H;        /* molecules (n), device */
+  int32_t* F;        /* molecules (n) */
+  int32_t* t;        /* steps since reset (n) */
+  float* ret;        /* return of the running episode (n) */
+  int32_t* H_end;    /* H, F when the last episode ended (n each) */
+  int32_t* F_end;
+  uint8_t* pending;  /* episode ended, reset due (n) */
+  const myr_ccasr_tables* tab; /* device copy of the host's R3/R4 table */
+  const float* target;         /* device copy of the target curve */
+  int64_t target_len;          /* entries of target; beyond: the formula */
+  myr_ccasr_params p;
+  int32_t max_steps;
+  int32_t n_horizon;  /* obs_dim = 2 + n_horizon */
+  int32_t target_mode; /* 0 constant, 1 sine */
+  double target_const, sine_mean, sine_amp, sine_period;
+  int64_t n;
+  int64_t env_offset; /* global index of env 0 */
+  uint64_t seed;
+  int32_t autoreset;  /* myr_autoreset */
+  unsigned long long* totals; /* device: episodes, length sum, return sum
+                                 (2^-24 units), reactions, cap hits */
+} myr_cuda_ccasr;
+
 /* number of CUDA devices (0 when none or no driver) */
 int myr__cuda_device_count(void);
 /* name of the current device */
 const char* myr__cuda_device_name(void);
 const char* myr__cuda_error(void);
+/* record a CUDA error code (0: none) so that myr__cuda_error() names it;
+ * returns the code */
+int myr__cuda_note(int error);
 void* myr__cuda_malloc(size_t bytes);
 void myr__cuda_free(void* ptr);
 /* host <-> device copies: to_device 1 (host src) or 0 (device src) */
@@ -73,6 +102,21 @@ int myr__cuda_cartpole_step(const myr_cuda_cartpole* v, uint64_t clock,
 int myr__cuda_cartpole_rollout(const myr_cuda_cartpole* v, uint64_t clock0,
                                int64_t steps, int32_t policy, int32_t action,
                                int64_t totals[3]);
+
+/* gene circuit: reset (H = F = t = 0) of the envs whose mask[i] (device,
+ * may be NULL: all) is set; obs (device, n x obs_dim) may be NULL */
+int myr__cuda_ccasr_reset(const myr_cuda_ccasr* v, const uint8_t* mask,
+                          float* obs);
+/* one step of every env (obs rows of 2 + n_horizon floats); adds the
+ * reactions and cap hits of the step to sums[0..1] */
+int myr__cuda_ccasr_step(const myr_cuda_ccasr* v, uint64_t clock,
+                         const myr_cuda_step_io* io, int64_t sums[2]);
+/* fused rollout of `steps` steps from clock0; policy 0 random (two
+ * actions), 1 constant `action`; adds episodes, length sum, return sum
+ * (2^-24 units), reactions and cap hits to totals[0..4] */
+int myr__cuda_ccasr_rollout(const myr_cuda_ccasr* v, uint64_t clock0,
+                            int64_t steps, int32_t policy, int32_t action,
+                            int64_t totals[5]);
 
 #ifdef __cplusplus
 }

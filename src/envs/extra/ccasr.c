@@ -36,6 +36,7 @@
 #include "../../core/ccasr.h"
 #include "../../core/fastmath.h"
 #include "../../engine/internal.h"
+#include "ccasr_env.h"
 
 /* lanes advanced together by the vectorised SSA loop */
 #define LANES 16
@@ -133,40 +134,14 @@ static const myr_field_info fields[F_COUNT] = {
 
 /* ------------------------------------------------------------ state */
 
-enum { TASK_CONTROL = 0, TASK_SYSID = 1 };
+enum { TASK_CONTROL = MYR__CCASR_CONTROL, TASK_SYSID = MYR__CCASR_SYSID };
 
-typedef struct ccasr_env {
-  int32_t task;
-  myr_ccasr_params p;
-  myr_ccasr_tables tab;   /* R3/R4 propensities with the shared parameters */
-  int32_t max_steps;
-  int32_t obs_dim;        /* 2 + n_horizon (control), 1 (sysid) */
-  int32_t n_horizon;
-  int32_t per_env;        /* sysid: kinetic parameters differ per env */
-  int32_t varies[5];      /* which of nu, Kh, nh, Kf, nf differ per env */
-  const myr_batch* batch; /* for myr__param() */
-  float* target;          /* target F at step k, k < target_len (control) */
-  int64_t target_len;
-  int32_t target_mode;
-  double target_const, sine_mean, sine_amp, sine_period;
-  /* per-env arrays */
-  int32_t* H;    /* molecules (n) */
-  int32_t* F;    /* molecules (n) */
-  int32_t* t;    /* steps since reset (n) */
-  float* ret;    /* return of the running episode (n, control) */
-  int32_t* H_end; /* H, F when the last episode ended (n each; 0 before) */
-  int32_t* F_end;
-  /* sysid per-env parameters live in the batch (myr__param) */
-} ccasr_env;
+typedef myr__ccasr_env ccasr_env;
 
 /* target F at step k (time k * dt) */
 static double target_exact(const ccasr_env* E, int64_t k) {
-  double tmin;
-  if (E->target_mode == 0) return E->target_const;
-  /* phase reduced in double so long runs keep full accuracy */
-  tmin = fmod((double)k * E->p.dt, E->sine_period);
-  return E->sine_mean +
-         E->sine_amp * sin(2.0 * M_PI * tmin / E->sine_period);
+  return myr_ccasr_target(E->target_mode != 0, E->target_const, E->sine_mean,
+                          E->sine_amp, E->sine_period, E->p.dt, k);
 }
 
 static float target_at(const ccasr_env* E, int64_t k) {
@@ -350,22 +325,10 @@ typedef struct lanes {
  * formula, re-evaluated only when a count changes */
 static void finish_lane_shared(const ccasr_env* E, lanes* L, int32_t l,
                                float nu) {
-  int32_t h_at = L->h[l], f_at = L->f[l];
-  float r3 = myr_ccasr_r3(&E->tab, &E->p, h_at);
-  float r4 = myr_ccasr_r4(&E->tab, &E->p, f_at);
-  while (L->act[l]) {
-    if (L->h[l] != h_at) {
-      h_at = L->h[l];
-      r3 = myr_ccasr_r3(&E->tab, &E->p, h_at);
-    }
-    if (L->f[l] != f_at) {
-      f_at = L->f[l];
-      r4 = myr_ccasr_r4(&E->tab, &E->p, f_at);
-    }
-    L->act[l] = myr_ccasr_iter(1, L->eta_u[l], nu, r3, r4, E->p.cap, &L->h[l],
-                               &L->f[l], &L->rem[l], &L->rng[l], &L->n[l],
-                               &L->hit[l]);
-  }
+  if (!L->act[l]) return;
+  myr_ccasr_ssa_shared(&E->tab, &E->p, L->eta_u[l], nu, &L->h[l], &L->f[l],
+                       &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
+  L->act[l] = 0;
 }
 
 /* R3 (species 0, count H) or R4 (species 1, count F) propensity of env i:
@@ -447,11 +410,8 @@ WIDE static void ssa_group(const myr_batch* b, int64_t i0, int32_t m,
            (uint32_t)L.f[l] >= MYR_CCASR_TABLE;
   }
   /* one Philox call per env-step seeds its generator */
-  for (l = 0; l < LANES; ++l) {
-    myr_philox_out r =
-        myr_draw(b->seed, g0 + (uint32_t)l, clock, MYR_STREAM_SSA, 0);
-    L.rng[l] = ((uint64_t)r.v[1] << 32) | r.v[0];
-  }
+  for (l = 0; l < LANES; ++l)
+    L.rng[l] = myr_ccasr_rng_seed(b->seed, g0 + (uint32_t)l, clock);
 
   if (E->per_env) {
     for (l = 0; l < m; ++l) finish_lane_per_env(E, &L, l, i0 + l);
@@ -518,7 +478,7 @@ static void cc_step(myr_batch* b, int64_t begin, int64_t end,
     if (E->task == TASK_CONTROL) {
       /* -|F_{t+1} - target_{t+1}|: the target of the step just reached
        * (the JAX original compared with the previous step's target) */
-      r = -fabsf((float)E->F[i] - target_at(E, E->t[i]));
+      r = myr_ccasr_reward(E->F[i], target_at(E, E->t[i]));
       E->ret[i] += r;
     }
     tr = E->t[i] >= E->max_steps;

@@ -1,0 +1,308 @@
+/*
+ * ccasr.cu -- CUDA kernels of the ccasr-gfp-control (gene-circuit)
+ * backend: reset, step and the fused rollout, one thread per environment.
+ *
+ * The physics and the random numbers are the CPU's (src/envs/extra/ccasr.c):
+ * the generator of env g in the step at clock c is seeded by
+ * myr_ccasr_rng_seed(seed, g, c), one step of exact SSA is
+ * myr_ccasr_ssa_shared() over the host's R3/R4 table (copied to the
+ * device; beyond the table the same double formula), the reward is
+ * myr_ccasr_reward() against the host's target curve (copied; beyond it,
+ * myr_ccasr_target() in device double math), and the random policy takes
+ * the same Philox bits as myr__random_discrete() with two actions.  The
+ * SSA arithmetic is float32 without contractions on both sides (nvcc
+ * --fmad=false and IEEE division; the C side -ffp-contract=off), so a GPU
+ * trajectory equals the CPU's count for count.  The event logic of a step
+ * (truncation, episode statistics, H_end/F_end, the three autoreset modes)
+ * mirrors cc_step().
+ *
+ * The rollout keeps an env's state in registers for all the steps of one
+ * launch, reads the propensity table from shared memory, and reduces its
+ * integer statistics per block before one atomic add each.
+ */
+#include <cuda_runtime.h>
+
+#include "../core/philox.h"
+#include "kernels.h"
+
+namespace {
+
+const int kBlock = 256;
+
+int note(cudaError_t e) { return myr__cuda_note((int)e); }
+
+unsigned grid_for(int64_t n) { return (unsigned)((n + kBlock - 1) / kBlock); }
+
+struct state {
+  int32_t h, f, t;
+  float ret;
+  int32_t h_end, f_end;
+  uint8_t pending;
+};
+
+__device__ __forceinline__ state load(const myr_cuda_ccasr& v, int64_t i) {
+  state s;
+  s.h = v.H[i];
+  s.f = v.F[i];
+  s.t = v.t[i];
+  s.ret = v.ret[i];
+  s.h_end = v.H_end[i];
+  s.f_end = v.F_end[i];
+  s.pending = v.pending[i];
+  return s;
+}
+
+__device__ __forceinline__ void store(const myr_cuda_ccasr& v, int64_t i,
+                                      const state& s) {
+  v.H[i] = s.h;
+  v.F[i] = s.f;
+  v.t[i] = s.t;
+  v.ret[i] = s.ret;
+  v.H_end[i] = s.h_end;
+  v.F_end[i] = s.f_end;
+  v.pending[i] = s.pending;
+}
+
+__device__ __forceinline__ void reset_state(state* s) {
+  s->h = 0;
+  s->f = 0;
+  s->t = 0;
+  s->ret = 0.0f;
+}
+
+/* target F at step k: the host's table, or the formula beyond it */
+__device__ __forceinline__ float target_at(const myr_cuda_ccasr& v,
+                                           int64_t k) {
+  return k < v.target_len
+             ? v.target[k]
+             : (float)myr_ccasr_target(v.target_mode, v.target_const,
+                                       v.sine_mean, v.sine_amp, v.sine_period,
+                                       v.p.dt, k);
+}
+
+/* obs [F/80, target(t..t+n_horizon)/80] (cc_observe) */
+__device__ __forceinline__ void observe(const myr_cuda_ccasr& v,
+                                        const state& s, float* o) {
+  int32_t k;
+  o[0] = (float)s.f / 80.0f;
+  for (k = 0; k <= v.n_horizon; ++k)
+    o[1 + k] = target_at(v, (int64_t)s.t + k) / 80.0f;
+}
+
+/* Outcome of one step of one env (cc_step). */
+struct outcome {
+  float reward;
+  uint8_t truncated;
+  int32_t ended_length; /* > 0: an episode of this length ended */
+  float ended_return;
+  int32_t reactions;
+  int32_t cap_hit;
+  uint8_t has_final;
+  state final_s;
+};
+
+__device__ __forceinline__ outcome step_one(const myr_cuda_ccasr& v,
+                                            const myr_ccasr_tables* tab,
+                                            int64_t i, uint64_t clock,
+                                            int32_t action, state* s) {
+  outcome o;
+  o.ended_length = 0;
+  o.ended_return = 0.0f;
+  o.reactions = 0;
+  o.cap_hit = 0;
+  o.has_final = 0;
+  if (s->pending) {
+    if (v.autoreset == 1) {
+      /* next_step: the step after an end resets, ignores the action and
+       * returns reward 0 */
+      reset_state(s);
+      s->pending = 0;
+      o.truncated = 0;
+    } else {
+      /* disabled: the state stays frozen past the end, reward 0 */
+      o.truncated = (uint8_t)(s->t >= v.max_steps);
+    }
+    o.reward = 0.0f;
+    return o;
+  }
+  /* dt minutes of exact SSA with the light held at `action` */
+  {
+    uint64_t rng =
+        myr_ccasr_rng_seed(v.seed, (uint32_t)(v.env_offset + i), clock);
+    float rem = (float)v.p.dt;
+    myr_ccasr_ssa_shared(tab, &v.p, (float)v.p.eta * (float)action,
+                         (float)v.p.nu, &s->h, &s->f, &rem, &rng,
+                         &o.reactions, &o.cap_hit);
+  }
+  s->t += 1;
+  o.reward = myr_ccasr_reward(s->f, target_at(v, s->t));
+  s->ret += o.reward;
+  o.truncated = (uint8_t)(s->t >= v.max_steps);
+  if (o.truncated) {
+    o.ended_length = s->t;
+    o.ended_return = s->ret;
+    s->h_end = s->h;
+    s->f_end = s->f;
+    if (v.autoreset == 0) {
+      o.has_final = 1;
+      o.final_s = *s;
+      reset_state(s);
+    } else {
+      s->pending = 1;
+    }
+  }
+  return o;
+}
+
+__global__ void reset_kernel(myr_cuda_ccasr v, const uint8_t* mask,
+                             float* obs) {
+  int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+  state s;
+  if (i >= v.n || (mask != NULL && !mask[i])) return;
+  s = load(v, i);
+  reset_state(&s);
+  s.pending = 0;
+  store(v, i, s);
+  if (obs != NULL) observe(v, s, obs + (2 + v.n_horizon) * i);
+}
+
+/* sum a value over the block into one atomic add (wrapping, so signed
+ * sums in two's complement add up exactly) */
+__device__ __forceinline__ void block_add(unsigned long long value,
+                                          unsigned long long* total) {
+  __shared__ unsigned long long warp_sums[kBlock / 32];
+  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, k;
+  for (k = 16; k > 0; k >>= 1) value += __shfl_down_sync(0xffffffffu, value, k);
+  if (lane == 0) warp_sums[warp] = value;
+  __syncthreads();
+  if (warp == 0) {
+    value = lane < kBlock / 32 ? warp_sums[lane] : 0ull;
+    for (k = 16; k > 0; k >>= 1)
+      value += __shfl_down_sync(0xffffffffu, value, k);
+    if (lane == 0 && value != 0ull) atomicAdd(total, value);
+  }
+  __syncthreads();
+}
+
+/* the R3/R4 table into shared memory (every thread of the block helps) */
+__device__ __forceinline__ void load_table(const myr_ccasr_tables* src,
+                                           myr_ccasr_tables* dst) {
+  int k;
+  for (k = threadIdx.x; k < MYR_CCASR_TABLE; k += blockDim.x) {
+    dst->r3[k] = src->r3[k];
+    dst->r4[k] = src->r4[k];
+  }
+  __syncthreads();
+}
+
+__global__ void __launch_bounds__(kBlock)
+    step_kernel(myr_cuda_ccasr v, uint64_t clock, myr_cuda_step_io io) {
+  __shared__ myr_ccasr_tables tab;
+  int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+  unsigned long long reactions = 0, hits = 0;
+  int32_t od = 2 + v.n_horizon;
+  load_table(v.tab, &tab);
+  if (i < v.n) {
+    state s = load(v, i);
+    outcome o = step_one(v, &tab, i, clock, io.act[i], &s);
+    store(v, i, s);
+    io.reward[i] = o.reward;
+    io.terminated[i] = 0;
+    io.truncated[i] = o.truncated;
+    if (io.obs != NULL) observe(v, s, io.obs + od * i);
+    if (io.final_obs != NULL && o.has_final)
+      observe(v, o.final_s, io.final_obs + od * i);
+    reactions = (unsigned long long)o.reactions;
+    hits = (unsigned long long)o.cap_hit;
+  }
+  block_add(reactions, &v.totals[3]);
+  block_add(hits, &v.totals[4]);
+}
+
+__global__ void __launch_bounds__(kBlock)
+    rollout_kernel(myr_cuda_ccasr v, uint64_t clock0, int64_t steps,
+                   int32_t policy, int32_t constant) {
+  __shared__ myr_ccasr_tables tab;
+  int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x;
+  unsigned long long episodes = 0, lengths = 0, returns = 0, reactions = 0,
+                     hits = 0;
+  load_table(v.tab, &tab);
+  if (i < v.n) {
+    state s = load(v, i);
+    uint32_t g = (uint32_t)(v.env_offset + i);
+    myr_philox_out words;
+    uint64_t cached = ~0ull;
+    int64_t k;
+    for (k = 0; k < steps; ++k) {
+      uint64_t clock = clock0 + (uint64_t)k;
+      int32_t a = constant;
+      if (policy == 0) {
+        /* myr__random_discrete(seed, g, clock, 2), one draw per 128 steps */
+        if ((clock >> 7) != cached) {
+          cached = clock >> 7;
+          words = myr_draw(v.seed, g, cached, MYR_STREAM_ACTION, 0);
+        }
+        a = (int32_t)((words.v[(clock >> 5) & 3u] >> (clock & 31u)) & 1u);
+      }
+      outcome o = step_one(v, &tab, i, clock, a, &s);
+      reactions += (unsigned long long)o.reactions;
+      hits += (unsigned long long)o.cap_hit;
+      if (o.ended_length > 0) {
+        /* myr__stats_add_episode: returns in 2^-24 units, rounded */
+        episodes += 1;
+        lengths += (unsigned long long)o.ended_length;
+        returns += (unsigned long long)__double2ll_rn((double)o.ended_return *
+                                                      16777216.0);
+      }
+    }
+    store(v, i, s);
+  }
+  block_add(episodes, &v.totals[0]);
+  block_add(lengths, &v.totals[1]);
+  block_add(returns, &v.totals[2]);
+  block_add(reactions, &v.totals[3]);
+  block_add(hits, &v.totals[4]);
+}
+
+int fetch_totals(const myr_cuda_ccasr* v, int64_t* out, int first,
+                 int count) {
+  unsigned long long sums[5] = {0ull, 0ull, 0ull, 0ull, 0ull};
+  int k;
+  if (note(cudaGetLastError()) != 0) return 1;
+  if (note(cudaMemcpy(sums, v->totals, sizeof sums,
+                      cudaMemcpyDeviceToHost)) != 0)
+    return 1;
+  for (k = 0; k < count; ++k) out[k] += (int64_t)sums[first + k];
+  return 0;
+}
+
+}  // namespace
+
+extern "C" {
+
+int myr__cuda_ccasr_reset(const myr_cuda_ccasr* v, const uint8_t* mask,
+                          float* obs) {
+  reset_kernel<<<grid_for(v->n), kBlock>>>(*v, mask, obs);
+  if (note(cudaGetLastError()) != 0) return 1;
+  return note(cudaDeviceSynchronize());
+}
+
+int myr__cuda_ccasr_step(const myr_cuda_ccasr* v, uint64_t clock,
+                         const myr_cuda_step_io* io, int64_t sums[2]) {
+  if (note(cudaMemset(v->totals, 0, 5 * sizeof(unsigned long long))) != 0)
+    return 1;
+  step_kernel<<<grid_for(v->n), kBlock>>>(*v, clock, *io);
+  return fetch_totals(v, sums, 3, 2);
+}
+
+int myr__cuda_ccasr_rollout(const myr_cuda_ccasr* v, uint64_t clock0,
+                            int64_t steps, int32_t policy, int32_t action,
+                            int64_t totals[5]) {
+  if (note(cudaMemset(v->totals, 0, 5 * sizeof(unsigned long long))) != 0)
+    return 1;
+  rollout_kernel<<<grid_for(v->n), kBlock>>>(*v, clock0, steps, policy,
+                                             action);
+  return fetch_totals(v, totals, 0, 5);
+}
+
+}  // extern "C"
