@@ -416,7 +416,11 @@ def c_step_rate(cli, n, steps, a):
         with open(out) as f:
             rows = [r for r in csv.DictReader(
                 line for line in f if not line.startswith("#"))]
-        return float(rows[0]["time_median_s"]), float(rows[0]["time_min_s"])
+        try:
+            return float(rows[0]["time_median_s"]), float(rows[0]["time_min_s"])
+        except (IndexError, KeyError, TypeError, ValueError):
+            raise SystemExit("compare.py: no timed row in the CSV of '%s'"
+                             % " ".join(cmd))
 
 
 def py_step_rate(n, steps, a):

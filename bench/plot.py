@@ -22,15 +22,25 @@ Comment lines (# partial ...) are skipped; a partial file is plotted with
 import argparse
 import csv
 import glob
+import math
 import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+plt = None  # matplotlib.pyplot, imported by main() after the CSVs are read
 
 KINDS = ("throughput", "memory", "chunk", "threads")
+# columns that hold numbers (empty where not applicable); the others are text
+NUMERIC = ("num_envs", "chunk", "block", "threads", "steps", "runs", "warmup",
+           "time_mean_s", "time_std_s", "time_min_s", "time_median_s",
+           "time_max_s", "steps_per_s", "steps_per_s_per_env", "efficiency",
+           "bytes_per_env", "theory_bytes_per_env", "peak_rss_bytes",
+           "episodes", "mean_episode_length", "reactions_per_step", "cap_hits")
+# columns every row must fill
+REQUIRED = ("kind", "env", "num_envs", "chunk", "threads", "steps")
+
+
+class CsvError(Exception):
+    """A file that is not a readable `myriad bench` CSV."""
 
 
 def newest(directory, kind):
@@ -39,21 +49,70 @@ def newest(directory, kind):
     return files[-1] if files else None
 
 
-def read_csv(path):
-    """Rows as dicts (numbers converted where possible) and a partial flag."""
-    with open(path, newline="") as f:
-        lines = f.read().splitlines()
-    partial = any(line.startswith("# partial") for line in lines)
-    body = [line for line in lines if line and not line.startswith("#")]
-    rows = []
-    for row in csv.DictReader(body):
-        out = {}
-        for key, value in row.items():
+def warn(msg):
+    print("plot.py: warning: %s" % msg, file=sys.stderr)
+
+
+def convert(row, where):
+    """A row with numbers converted, or None (with a warning) when a
+    required field is empty or a number is malformed, not finite or not
+    positive where it must be."""
+    out = {}
+    for key, value in row.items():
+        if key in NUMERIC and value != "":
             try:
-                out[key] = float(value) if value != "" else None
-            except (TypeError, ValueError):
-                out[key] = value
-        rows.append(out)
+                x = float(value)
+            except ValueError:
+                return warn("%s: %s=%r is not a number (row skipped)"
+                            % (where, key, value))
+            if not math.isfinite(x) or x < 0 or (key.startswith("time_") and x == 0
+                                                  and key != "time_std_s"):
+                return warn("%s: %s=%s out of range (row skipped)"
+                            % (where, key, value))
+            out[key] = x
+        else:
+            out[key] = None if value == "" and key in NUMERIC else value
+    for key in REQUIRED:
+        if out.get(key) in (None, ""):
+            return warn("%s: no %s (row skipped)" % (where, key))
+    return out
+
+
+def read_csv(path):
+    """Rows as dicts (numbers converted) and a partial flag.  Comment lines
+    (# partial ...) are skipped; rows with the wrong number of fields or
+    malformed numbers are skipped with a warning; a file without the bench
+    header raises CsvError."""
+    try:
+        with open(path, newline="") as f:
+            lines = f.read().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise CsvError("%s: cannot read: %s" % (path, e))
+    partial = any(line.startswith("# partial") for line in lines)
+    body = [(i + 1, line) for i, line in enumerate(lines)
+            if line and not line.startswith("#")]
+    if not body:
+        raise CsvError("%s: empty (no header)" % path)
+    try:
+        parsed = list(csv.reader([line for _, line in body]))
+    except csv.Error as e:
+        raise CsvError("%s: %s" % (path, e))
+    header = parsed[0]
+    missing = [k for k in REQUIRED if k not in header]
+    if missing:
+        raise CsvError("%s: not a myriad bench CSV (no column %s in line %d)"
+                       % (path, ", ".join(missing), body[0][0]))
+    rows = []
+    for (line, _), fields in zip(body[1:], parsed[1:]):
+        if len(fields) != len(header):
+            warn("%s line %d: %d fields, the header has %d (row skipped)"
+                 % (path, line, len(fields), len(header)))
+            continue
+        row = convert(dict(zip(header, fields)), "%s line %d" % (path, line))
+        if row is not None:
+            rows.append(row)
+    if len(body) > 1 and not rows:
+        warn("%s: no readable rows" % path)
     return rows, partial
 
 
@@ -66,10 +125,12 @@ def collect(paths):
                 p = newest(path, kind)
                 if p and kind not in found:
                     rows, partial = read_csv(p)
-                    found[kind] = (rows, partial, p)
+                    if rows:
+                        found[kind] = (rows, partial, p)
         elif os.path.isfile(path):
             rows, partial = read_csv(path)
             if not rows:
+                warn("%s: no data rows (skipped)" % path)
                 continue
             kind = str(rows[0]["kind"]).split("-")[0]
             found[kind] = (rows, partial, path)
@@ -252,10 +313,20 @@ def main():
     out = args.out or (paths[0] if os.path.isdir(paths[0])
                        else os.path.dirname(os.path.abspath(paths[0])))
     os.makedirs(out, exist_ok=True)
-    found = collect(paths)
+    try:
+        found = collect(paths)
+    except CsvError as e:
+        sys.exit("plot.py: %s" % e)
     if not found:
         sys.exit("plot.py: no benchmark CSVs in %s (run 'myriad bench all')"
                  % ", ".join(paths))
+    global plt
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as e:
+        sys.exit("plot.py: needs matplotlib (Debian: python3-matplotlib): %s" % e)
     drawn = 0
     for kind, fns in (("throughput", (plot_throughput, plot_efficiency)),
                       ("memory", (plot_memory,)), ("chunk", (plot_chunk,)),
