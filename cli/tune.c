@@ -113,7 +113,17 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
         if (chunks[j] != b2.chunk) rc = measure(&t, b2.threads, b2.block, chunks[j], NULL);
     }
   }
-  if (rc != 0) return rc;
+  if (rc != 0) {
+    if (*cli_stop_flag() && t.points > 0) {
+      printf("partial: best of the %d points measured for %s before the "
+             "interruption: threads %d, block %lld, chunk %lld: %s steps/s "
+             "(not cached)\n", t.points, e->id, (int)t.best.threads,
+             (long long)t.best.block, (long long)t.best.chunk,
+             cli_si(t.best.rate, s1, sizeof s1));
+      fflush(stdout);
+    }
+    return rc;
+  }
   tune_key(e->id, &entry);
   entry.num_envs = o->num_envs;
   entry.threads = t.best.threads;

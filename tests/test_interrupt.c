@@ -1,0 +1,293 @@
+/*
+ * Interrupted and failing CLI runs.  SIGTERM as well as SIGINT during
+ * `bench throughput`, `bench chunk`, `tune` and `run --record`: what was
+ * measured or recorded is kept and marked partial, the exit status is 1 and
+ * no .tmp file is left (test_bench_cli and test_record cover SIGINT on
+ * `bench throughput` and `run --record`).  A full disk under `bench --csv`
+ * and allocation failure in benchmark set-up are reported with a message
+ * and exit 1.
+ */
+#include <dirent.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+
+static char dir[] = "/tmp/myriad-interrupt-XXXXXX";
+
+static int sh(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char* fmt, ...) {
+  char cmd[4096];
+  va_list ap;
+  int st;
+  va_start(ap, fmt);
+  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  va_end(ap);
+  st = system(cmd);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char* slurp(const char* path) {
+  FILE* f = fopen(path, "rb");
+  char* s;
+  long n;
+  if (f == NULL) return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  s = (char*)calloc((size_t)n + 1, 1);
+  if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
+  fclose(f);
+  return s;
+}
+
+static int count_of(const char* text, const char* what) {
+  int n = 0;
+  const char* p = text;
+  while (p != NULL && (p = strstr(p, what)) != NULL) {
+    n++;
+    p += strlen(what);
+  }
+  return n;
+}
+
+/* files under d whose name ends in .tmp */
+static int tmp_files(const char* d) {
+  DIR* h = opendir(d);
+  struct dirent* e;
+  int n = 0;
+  if (h == NULL) return 0;
+  while ((e = readdir(h)) != NULL) {
+    size_t k = strlen(e->d_name);
+    n += k >= 4 && strcmp(e->d_name + k - 4, ".tmp") == 0;
+  }
+  closedir(h);
+  return n;
+}
+
+/* start the CLI with stdout and stderr to files; env: "NAME=VALUE" or NULL */
+static pid_t start(const char* out, const char* err, const char* env,
+                   const char* const* args) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    char* argv[32];
+    int i;
+    if (freopen(out, "w", stdout) == NULL || freopen(err, "w", stderr) == NULL)
+      _exit(126);
+    if (env != NULL) putenv((char*)env);
+    argv[0] = (char*)MYR_CLI;
+    for (i = 0; args[i] != NULL && i < 30; ++i) argv[i + 1] = (char*)args[i];
+    argv[i + 1] = NULL;
+    execv(MYR_CLI, argv);
+    _exit(127);
+  }
+  return pid;
+}
+
+/* wait (up to 60 s) until file holds at least n copies of what, then send
+ * sig; returns the exit status (-1 if killed by a signal) */
+static int interrupt_when(pid_t pid, const char* file, const char* what, int n,
+                          int sig) {
+  int st = 0, k;
+  for (k = 0; k < 6000; ++k) {
+    struct timespec ts = {0, 10000000};
+    char* text = slurp(file);
+    int have = count_of(text, what);
+    free(text);
+    if (have >= n) break;
+    if (waitpid(pid, &st, WNOHANG) == pid)
+      return WIFEXITED(st) ? 100 + WEXITSTATUS(st) : -1; /* ended early */
+    nanosleep(&ts, NULL);
+  }
+  kill(pid, sig);
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static const char* last_line(const char* text) {
+  const char* last = text + strlen(text);
+  if (last > text && last[-1] == '\n') last--;
+  while (last > text && last[-1] != '\n') last--;
+  return last;
+}
+
+/* bench KIND with sig after the first row: rows kept, marked partial */
+static void bench_signal(const char* kind, const char* row_kind, int sig) {
+  char csv[600], out[600], err[600];
+  const char* args[] = {"bench", kind, "--env", "cartpole", "--csv", csv, NULL};
+  char* text;
+  int rc;
+  snprintf(csv, sizeof csv, "%s/%s-%d.csv", dir, kind, sig);
+  snprintf(out, sizeof out, "%s/%s-%d.out", dir, kind, sig);
+  snprintf(err, sizeof err, "%s/%s-%d.err", dir, kind, sig);
+  rc = interrupt_when(start(out, err, NULL, args), csv, row_kind, 1, sig);
+  CHECK_MSG(rc == 1, "bench %s, signal %d: exit %d", kind, sig, rc);
+  text = slurp(csv);
+  CHECK_MSG(text != NULL && strncmp(text, "kind,env,", 9) == 0 &&
+                count_of(text, row_kind) >= 1,
+            "bench %s: rows kept", kind);
+  CHECK_MSG(text != NULL && strncmp(last_line(text), "# partial", 9) == 0,
+            "bench %s, signal %d: no partial marker", kind, sig);
+  free(text);
+  text = slurp(err);
+  CHECK_MSG(text != NULL && strstr(text, "interrupted") != NULL &&
+                strstr(text, "marked partial") != NULL,
+            "bench %s: %s", kind, text ? text : "");
+  free(text);
+  CHECK(tmp_files(dir) == 0);
+}
+
+/* tune with sig after two measured points: points printed, the best so far
+ * reported as partial, nothing cached, no .tmp */
+static void tune_signal(int sig) {
+  char out[600], err[600], env[700], cache[700];
+  const char* args[] = {"tune", "--env", "cartpole", "--num-envs", "200000",
+                        "--runs", "3", NULL};
+  char* text;
+  int rc;
+  snprintf(out, sizeof out, "%s/tune-%d.out", dir, sig);
+  snprintf(err, sizeof err, "%s/tune-%d.err", dir, sig);
+  snprintf(env, sizeof env, "XDG_CACHE_HOME=%s/cache-%d", dir, sig);
+  rc = interrupt_when(start(out, err, env, args), out, "steps/s", 2, sig);
+  CHECK_MSG(rc == 1, "tune, signal %d: exit %d", sig, rc);
+  text = slurp(out);
+  CHECK(text != NULL && count_of(text, "  threads ") >= 2);
+  CHECK_MSG(text != NULL && strstr(text, "partial: best of the") != NULL &&
+                strstr(text, "(not cached)") != NULL,
+            "tune stdout: %s", text ? text : "");
+  free(text);
+  text = slurp(err);
+  CHECK(text != NULL && strstr(text, "tune: interrupted; nothing cached") != NULL);
+  free(text);
+  snprintf(cache, sizeof cache, "%s/cache-%d/myriad/tune-cartpole-v1.txt", dir,
+           sig);
+  CHECK(access(cache, F_OK) != 0);
+  snprintf(cache, sizeof cache, "%s/cache-%d/myriad", dir, sig);
+  CHECK(tmp_files(cache) == 0);
+}
+
+/* run --record with SIGTERM: *.partial.npy, nothing that looks complete */
+static void record_sigterm(void) {
+  char rec[600], out[600], err[600], path[800];
+  const char* args[] = {"run", "--num-envs", "1000", "--steps", "100000000",
+                        "--chunk", "16", "--record", rec, NULL};
+  char* text;
+  int rc;
+  snprintf(rec, sizeof rec, "%s/rec", dir);
+  snprintf(out, sizeof out, "%s/rec.out", dir);
+  snprintf(err, sizeof err, "%s/rec.err", dir);
+  snprintf(path, sizeof path, "%s/rec/reward.npy.tmp", dir);
+  {
+    pid_t pid = start(out, err, NULL, args);
+    int k, st = 0;
+    struct stat sb;
+    for (k = 0; k < 3000; ++k) {
+      struct timespec ts = {0, 20000000};
+      if (stat(path, &sb) == 0 && sb.st_size > 128 + 64000) break;
+      nanosleep(&ts, NULL);
+    }
+    kill(pid, SIGTERM);
+    waitpid(pid, &st, 0);
+    rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  }
+  CHECK_MSG(rc == 1, "run --record, SIGTERM: exit %d", rc);
+  snprintf(path, sizeof path, "%s/rec/reward.partial.npy", dir);
+  CHECK(access(path, F_OK) == 0);
+  snprintf(path, sizeof path, "%s/rec/reward.npy", dir);
+  CHECK(access(path, F_OK) != 0);
+  CHECK(tmp_files(rec) == 0);
+  text = slurp(err);
+  CHECK(text != NULL && strstr(text, "partial.npy") != NULL);
+  free(text);
+}
+
+/* bench --csv onto a 1 KiB file size limit: a message and exit 1, and the
+ * file never holds a partial row */
+static void full_disk(void) {
+  char* text;
+  char path[700];
+  int rc = sh("bash -c \"trap '' XFSZ; ulimit -f 1; exec %s bench throughput "
+              "--smoke --env all --csv %s/full.csv\" >/dev/null 2>%s/full.err",
+              MYR_CLI, dir, dir);
+  CHECK_MSG(rc == 1, "full disk: exit %d", rc);
+  snprintf(path, sizeof path, "%s/full.err", dir);
+  text = slurp(path);
+  CHECK_MSG(text != NULL && strstr(text, "full.csv.tmp' failed: File too large"),
+            "full disk: %s", text ? text : "");
+  free(text);
+  snprintf(path, sizeof path, "%s/full.csv", dir);
+  text = slurp(path);
+  CHECK(text != NULL && strlen(text) <= 1024 && text[0] != '\0' &&
+        text[strlen(text) - 1] == '\n');
+  free(text);
+  CHECK(tmp_files(dir) == 0);
+}
+
+/* allocation failure in benchmark set-up: "out of memory", exit 1 */
+static void out_of_memory(void) {
+  char path[700];
+  char* text;
+  int rc;
+  snprintf(path, sizeof path, "%s/oom.err", dir);
+  /* beyond the size limit, and (148 GiB) more than the machine's memory:
+   * refused before allocating */
+  rc = sh("%s bench throughput --env cartpole --num-envs 4294967297 --steps 1 "
+          "--runs 1 >/dev/null 2>%s", MYR_CLI, path);
+  text = slurp(path);
+  CHECK_MSG(rc == 1 && text != NULL && strstr(text, "out of memory") != NULL,
+            "exit %d: %s", rc, text ? text : "");
+  free(text);
+  rc = sh("%s bench throughput --env cartpole --precision float64 --num-envs "
+          "4294967296 --steps 1 --runs 1 >/dev/null 2>%s", MYR_CLI, path);
+  text = slurp(path);
+  CHECK_MSG(rc == 1 && text != NULL && strstr(text, "out of memory") != NULL,
+            "exit %d: %s", rc, text ? text : "");
+  free(text);
+#if defined(__has_feature)
+#  if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#    define NO_ULIMIT_V 1 /* sanitizers reserve terabytes of address space */
+#  endif
+#endif
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && \
+    !defined(NO_ULIMIT_V)
+  /* an address-space limit makes the allocations themselves fail: the
+   * batch's state, and the step-mode buffers after it */
+  rc = sh("bash -c 'ulimit -v 2500000; exec %s bench throughput --env cartpole "
+          "--num-envs 200000000 --steps 1 --runs 1 --warmup 0' >/dev/null 2>%s",
+          MYR_CLI, path);
+  text = slurp(path);
+  CHECK_MSG(rc == 1 && text != NULL && strstr(text, "out of memory") != NULL,
+            "state: exit %d: %s", rc, text ? text : "");
+  free(text);
+  rc = sh("bash -c 'ulimit -v 2500000; exec %s bench throughput --env cartpole "
+          "--mode step --num-envs 50000000 --steps 1 --runs 1 --warmup 0' "
+          ">/dev/null 2>%s", MYR_CLI, path);
+  text = slurp(path);
+  CHECK_MSG(rc == 1 && text != NULL &&
+                strstr(text, "out of memory (step buffers") != NULL,
+            "step buffers: exit %d: %s", rc, text ? text : "");
+  free(text);
+#endif
+}
+
+int main(void) {
+  if (mkdtemp(dir) == NULL) {
+    perror("mkdtemp");
+    return 1;
+  }
+  bench_signal("throughput", "\nthroughput,", SIGTERM);
+  bench_signal("chunk", "\nchunk,", SIGINT);
+  bench_signal("chunk", "\nchunk,", SIGTERM);
+  tune_signal(SIGINT);
+  tune_signal(SIGTERM);
+  record_sigterm();
+  full_disk();
+  out_of_memory();
+  if (check_failed_ == 0) sh("rm -rf '%s'", dir);
+  else fprintf(stderr, "files kept in %s\n", dir);
+  return check_summary("test_interrupt");
+}
