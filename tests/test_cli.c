@@ -83,7 +83,7 @@ int main(void) {
   rc = sh(MYR_CLI " frobnicate", out, sizeof out);
   CHECK(rc == 2 && strstr(out, "not a myriad command") != NULL);
   /* out of memory is a run failure (exit 1), not a crash */
-  rc = sh(MYR_CLI " run --num-envs 4000000000 --steps 1", out, sizeof out);
+  rc = sh(MYR_CLI " run --num-envs 4294967297 --steps 1", out, sizeof out);
   CHECK_MSG(rc == 1 && strstr(out, "out of memory") != NULL, "rc %d: %s", rc, out);
 
   /* --help on every command; envs and version */

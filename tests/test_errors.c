@@ -46,7 +46,7 @@ int main(void) {
   CHECK(myr_batch_create("cartpole", 10, &def, NULL) == MYR_EINVAL);
   /* absurd sizes: out of memory, not a crash */
   CHECK(myr_batch_create("cartpole", MYR_MAX_ENVS + 1, &def, &b) == MYR_ENOMEM);
-  CHECK(myr_batch_create("cartpole", (int64_t)1 << 31, &def, &b) == MYR_ENOMEM);
+  CHECK(myr_batch_create("cartpole", INT64_MAX, &def, &b) == MYR_ENOMEM);
   CHECK(contains(myr_last_error(), "out of memory"));
   /* bad enums and thread counts */
   def.precision = (myr_precision)7;
