@@ -188,7 +188,8 @@ typedef struct myr_batch_def {
                                Without CUDA built in: MYR_ENODEV "backend
                                not built in: cuda"; built in but no device:
                                MYR_ENODEV; an env or precision the CUDA
-                               backend lacks: MYR_EINVAL. */
+                               backend lacks, or a per-env parameter
+                               distribution: MYR_EINVAL. */
 } myr_batch_def;
 
 myr_batch_def myr_batch_def_default(void);

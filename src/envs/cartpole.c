@@ -10,6 +10,9 @@
  *      pending reset in next_step/disabled modes): statistics, final_obs,
  *      autoreset;
  *   3. observations, if requested (skipped in unrecorded fused rollouts).
+ * That kernel reads the shared constants.  Any parameter may also be given
+ * a per-env distribution; the batch then steps with a kernel that reads
+ * each env's constants (cartpole_random.c, float64: cartpole64.c).
  */
 #include <math.h>
 #include <string.h>
@@ -43,21 +46,12 @@ static const myr_field_info fields[] = {
 
 static int cp_init(myr_batch* b) {
   myr__cartpole_env* E = (myr__cartpole_env*)myr__alloc(sizeof *E);
-  const double* v = b->param_values;
+  int32_t k;
   if (E == NULL) return myr__fail(MYR_ENOMEM, "out of memory (cartpole)");
   memset(E, 0, sizeof *E);
-  E->p.gravity = v[CP_GRAVITY];
-  E->p.masscart = v[CP_MASSCART];
-  E->p.masspole = v[CP_MASSPOLE];
-  E->p.length = v[CP_LENGTH];
-  E->p.force_mag = v[CP_FORCE_MAG];
-  E->p.tau = v[CP_TAU];
-  /* Gymnasium: 12 * 2 * math.pi / 360 */
-  E->p.theta_threshold = v[CP_THETA_DEG] * 2.0 * M_PI / 360.0;
-  E->p.x_threshold = v[CP_X_THRESHOLD];
-  E->p.max_steps = (int32_t)v[CP_MAX_STEPS];
-  E->p.reset_bound = v[CP_RESET_BOUND];
-  myr_cartpole_derive(&E->p);
+  for (k = 0; k < CP_NUM_PARAMS; ++k) E->random |= b->param_randomised[k];
+  /* param_env is not bound yet: the shared values */
+  myr__cartpole_load(b, 0, &E->p);
   E->pf = myr_cartpole_params_to_f(&E->p);
   b->env = E;
   return MYR_OK;
@@ -87,12 +81,13 @@ static void cp_bind(myr_batch* b, myr__arena* a) {
 
 /* ------------------------------------------------------------ reset */
 
-/* each variable ~ U(-b, b) from one Philox call (24-bit uniforms) */
+/* each variable ~ U(-b, b) from one Philox call (24-bit uniforms); b is
+ * the env's own reset_bound when that parameter is randomised */
 void myr__cartpole_draw(const myr_batch* b, int64_t g, uint64_t clock,
                         uint32_t stream, double q[4]) {
-  const myr__cartpole_env* E = (const myr__cartpole_env*)b->env;
   myr_philox_out r = myr_draw(b->seed, (uint32_t)g, clock, stream, b->epoch);
-  double lo = -E->p.reset_bound, width = 2.0 * E->p.reset_bound;
+  double bound = myr__param(b, CP_RESET_BOUND, g - b->env_offset);
+  double lo = -bound, width = 2.0 * bound;
   int k;
   for (k = 0; k < 4; ++k) q[k] = lo + width * (double)myr_u01f(r.v[k]);
 }
@@ -220,6 +215,14 @@ static void cp_step(myr_batch* b, int64_t begin, int64_t end,
   int32_t resets[RESET_BATCH];
   int32_t m = 0;
 
+  if (E->random) {
+    /* per-env constants: a separate kernel, so this one stays as it is */
+    if (b->precision == MYR_FLOAT64)
+      myr__cartpole_step64_random(b, begin, end, io, st);
+    else
+      myr__cartpole_step_random(b, begin, end, io, st);
+    return;
+  }
   if (b->precision == MYR_FLOAT64) {
     myr__cartpole_step64(b, begin, end, io, st);
     return;
@@ -360,5 +363,5 @@ const myr__env_class myr__cartpole_class = {
     cp_get_field,
     cp_set_field,
     NULL,
-    NULL,
+    myr__param_get,
 };

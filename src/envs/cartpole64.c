@@ -1,20 +1,27 @@
 /*
  * cartpole64.c -- CartPole-v1 float64 step in Gymnasium's operation order.
  * Built with -ffp-contract=off (no FMA) and libm cos/sin, so a trajectory
- * matches Gymnasium 1.x bit for bit (tests/test_cartpole.c).
+ * matches Gymnasium 1.x bit for bit (tests/test_cartpole.c).  With
+ * per-env parameters the same loop reads each env's constants, derived in
+ * the same order as Gymnasium's constructor (total_mass, polemass_length,
+ * theta threshold), so a degenerate distribution gives the fixed-parameter
+ * trajectory bit for bit (tests/test_cartpole_random.c).
  */
 #include "cartpole_env.h"
 
-void myr__cartpole_step64(myr_batch* b, int64_t begin, int64_t end,
-                          const myr__io* io, myr__stats* st) {
+/* random != 0: constants of each env from myr__cartpole_load() */
+static inline void step64(myr_batch* b, int64_t begin, int64_t end,
+                          const myr__io* io, myr__stats* st, int random) {
   myr__cartpole_env* E = (myr__cartpole_env*)b->env;
-  const myr_cartpole_params* P = &E->p;
+  myr_cartpole_params env_p;
+  const myr_cartpole_params* P = random ? &env_p : &E->p;
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
     uint8_t* pend = &b->pending[i];
     myr_cartpole_q q, r;
     int32_t tk = E->t[i] + 1;
+    if (random) myr__cartpole_load(b, i, &env_p);
     q.x = E->xd[i];
     q.x_dot = E->x_dotd[i];
     q.theta = E->thetad[i];
@@ -74,4 +81,14 @@ void myr__cartpole_step64(myr_batch* b, int64_t begin, int64_t end,
       o[3] = (float)r.theta_dot;
     }
   }
+}
+
+void myr__cartpole_step64(myr_batch* b, int64_t begin, int64_t end,
+                          const myr__io* io, myr__stats* st) {
+  step64(b, begin, end, io, st, 0);
+}
+
+void myr__cartpole_step64_random(myr_batch* b, int64_t begin, int64_t end,
+                                 const myr__io* io, myr__stats* st) {
+  step64(b, begin, end, io, st, 1);
 }
