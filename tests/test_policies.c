@@ -1,5 +1,6 @@
-/* Built-in closed-loop policies: spec errors name the bad key; bangbang
- * and a thresholded PID on CartPole; PID holds the gene circuit (if built)
+/* Built-in closed-loop policies: spec errors name the bad key (or the bad
+ * term of a field combination); bangbang on one field, bangbang on a
+ * linear combination of fields and a thresholded PID on CartPole; PID holds the gene circuit (if built)
  * and opto-hill near a setpoint better than random light; periodic
  * switches on the clock; PID memory is per env, so threads, block size,
  * chunk size and splitting a rollout in two change nothing. */
@@ -44,6 +45,22 @@ static void test_parse(void) {
   bad_spec("cartpole-v1", "periodic:0", "period");
   bad_spec("cartpole-v1", "periodic:2.5", "period");
   bad_spec("cartpole-v1", "pidd:field=theta", "unknown policy");
+  /* linear combinations of fields; errors name the bad term */
+  CHECK_OK(myr_policy_check(cp, "bangbang:field=theta+0.5*theta_dot+0.01*x+0.1*x_dot"));
+  CHECK_OK(myr_policy_check(cp, "bangbang:field=-x_dot-2*theta,setpoint=0.1"));
+  CHECK_OK(myr_policy_check(cp, "bangbang:field=1e-2*x+2.5E+1*theta"));
+  CHECK_OK(myr_policy_check(cp, "pid:field=theta+5*theta_dot,setpoint=0,kp=-1"));
+  bad_spec("cartpole-v1", "bangbang:field=theta+0.5*thetadot", "term '+0.5*thetadot'");
+  bad_spec("cartpole-v1", "bangbang:field=theta+abc*x", "term '+abc*x'");
+  bad_spec("cartpole-v1", "bangbang:field=theta+0.5**x", "term '+0.5**x'");
+  bad_spec("cartpole-v1", "bangbang:field=theta*2", "term 'theta*2'");
+  bad_spec("cartpole-v1", "bangbang:field=theta++x", "empty term");
+  bad_spec("cartpole-v1", "bangbang:field=theta-", "empty term");
+  bad_spec("cartpole-v1", "bangbang:field=", "empty");
+  bad_spec("cartpole-v1", "bangbang:field=0.5*", "term '0.5*'");
+  bad_spec("cartpole-v1", "pid:field=theta+inf*x,setpoint=0", "term '+inf*x'");
+  bad_spec("cartpole-v1",
+           "bangbang:field=x+x+x+x+x+x+x+x+theta", "more than 8 terms at '+theta'");
 }
 
 static myr_rollout_stats run(myr_batch* b, const char* policy, int64_t steps) {
@@ -82,6 +99,86 @@ static void test_cartpole(void) {
             len_rand);
   /* a switching rule on theta + 5 dtheta holds every episode for 500 */
   CHECK_MSG(f_pid >= 1.0, "PD bang-bang mean length %g", len_pid);
+}
+
+/* state hash after a closed-loop rollout of 3000 cartpole-v1 envs */
+static uint64_t rollout_hash(const char* policy, int32_t threads,
+                             int64_t steps) {
+  myr_batch* b = make("cartpole-v1", 3000, threads, 9);
+  uint64_t h;
+  (void)run(b, policy, steps);
+  h = myr_batch_state_hash(b);
+  myr_batch_destroy(b);
+  return h;
+}
+
+/* per env: how its first episode ended (0 still running, 1 terminated,
+ * 2 truncated) */
+typedef struct first_end {
+  int64_t n;
+  uint8_t how[1000];
+} first_end;
+
+static int track_first_end(const myr_traj_chunk* c, void* user) {
+  first_end* r = (first_end*)user;
+  int64_t s, i;
+  for (s = 0; s < c->steps; ++s)
+    for (i = 0; i < c->num_envs && i < r->n; ++i) {
+      size_t k = (size_t)(s * c->num_envs + i);
+      if (r->how[i] == 0 && (c->terminated[k] | c->truncated[k]))
+        r->how[i] = c->terminated[k] ? 1 : 2;
+    }
+  return 0;
+}
+
+/* bangbang on a linear combination of the four state fields (a switching
+ * linear state feedback): most envs keep the pole up for the full 500
+ * steps, where one raw field (theta_dot) manages about 200 on average */
+static void test_bangbang_combination(void) {
+  const char* comb = "bangbang:field=theta+0.5*theta_dot+0.01*x+0.1*x_dot";
+  myr_batch* b = make("cartpole-v1", 1000, 2, 3);
+  myr_rollout_def rd = myr_rollout_def_default();
+  myr_rollout_stats st;
+  first_end fe;
+  int64_t i, full = 0, fell = 0;
+  memset(&fe, 0, sizeof fe);
+  fe.n = 1000;
+  rd.policy = comb;
+  rd.steps = 600;
+  rd.chunk_size = 64;
+  rd.on_chunk = track_first_end;
+  rd.user = &fe;
+  CHECK_OK(myr_batch_rollout(b, &rd, &st));
+  for (i = 0; i < 1000; ++i) {
+    full += fe.how[i] == 2;
+    fell += fe.how[i] == 1;
+  }
+  printf("cartpole bangbang on theta+0.5*theta_dot+0.01*x+0.1*x_dot: %lld of "
+         "1000 envs truncated at 500 steps, %lld fell; mean episode length "
+         "%.1f over %lld episodes\n", (long long)full, (long long)fell,
+         st.mean_length, (long long)st.episodes);
+  CHECK_MSG(full >= 900, "only %lld of 1000 envs reached 500 steps",
+            (long long)full);
+  myr_batch_destroy(b);
+
+  /* the coefficients matter: the opposite sign drops the pole at once */
+  b = make("cartpole-v1", 1000, 2, 3);
+  st = run(b, "bangbang:field=-theta-0.5*theta_dot-0.01*x-0.1*x_dot", 600);
+  CHECK_MSG(st.episodes > 0 && st.mean_length < 50.0,
+            "negated rule: mean length %g", st.mean_length);
+  myr_batch_destroy(b);
+
+  /* a plain field is the one-term combination; positive scales and
+   * exponent notation change no action; any thread count gives the same */
+  CHECK(rollout_hash("bangbang:field=theta_dot", 2, 300) ==
+        rollout_hash("bangbang:field=+1*theta_dot", 1, 300));
+  CHECK(rollout_hash("bangbang:field=theta_dot", 2, 300) ==
+        rollout_hash("bangbang:field=4*theta_dot", 2, 300));
+  CHECK(rollout_hash(comb, 1, 300) ==
+        rollout_hash("bangbang:field=theta+5e-1*theta_dot+1e-2*x+1E-1*x_dot",
+                     2, 300));
+  CHECK(rollout_hash(comb, 1, 300) != rollout_hash("bangbang:field=theta_dot",
+                                                   1, 300));
 }
 
 /* mean |field - setpoint| over envs and steps of a rollout */
@@ -188,6 +285,7 @@ static void test_pid_determinism(void) {
 int main(void) {
   test_parse();
   test_cartpole();
+  test_bangbang_combination();
   test_pid_holds();
   test_periodic();
   test_pid_determinism();

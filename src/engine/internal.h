@@ -93,12 +93,21 @@ typedef enum myr__policy_kind {
   MYR__POLICY_PERIODIC = 4
 } myr__policy_kind;
 
+/* most terms in a bangbang/pid field combination */
+#define MYR__POLICY_TERMS 8
+
 /* A parsed policy spec (src/policies/policy.c describes each kind). */
 typedef struct myr__policy {
   myr__policy_kind kind;
   int32_t action;   /* constant, discrete */
   float value;      /* constant, box */
-  int32_t field;    /* bangbang, pid: state field index (info.fields) */
+  int32_t field;    /* bangbang, pid: state field index (info.fields) of
+                       the first term */
+  /* bangbang, pid: the value read is sum_j term_coef[j] * field term_field[j]
+   * (one term with coefficient 1 for a plain field name) */
+  int32_t num_terms;
+  int32_t term_field[MYR__POLICY_TERMS];
+  double term_coef[MYR__POLICY_TERMS];
   int32_t invert;   /* bangbang: swap the high and low actions */
   double setpoint;  /* bangbang threshold, pid target (field units) */
   double kp, ki, kd; /* pid gains (action per field unit [per step]) */

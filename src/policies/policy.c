@@ -13,11 +13,18 @@
  * Closed-loop policies read one *state field* of each env by name (the
  * names myr_env_info.fields lists, e.g. "theta" of cartpole, "F" of the
  * gene circuit, "X" of opto-hill), through the class's get_field(), before
- * each step.  "On" means the highest action (discrete n - 1, box high) and
- * "off" the lowest (0, box low).
- *  - bangbang:field=NAME[,setpoint=S][,invert=1]: on when value > S
- *    (default S = 0), off otherwise; invert swaps on and off.
- *  - pid:field=NAME,setpoint=S[,kp=..][,ki=..][,kd=..][,limit=L][,bias=B]:
+ * each step, or a linear combination of fields: the value of key 'field'
+ * is terms "[coef*]name" joined by '+' or '-' (at most 8; a leading sign
+ * is allowed; coef a finite number), e.g.
+ * field=theta+0.5*theta_dot+0.01*x+0.1*x_dot, and the policy reads
+ * sum_j coef_j * name_j (summed in the order written, in double).  A plain
+ * name is the one-term combination.  "On" means the highest action
+ * (discrete n - 1, box high) and "off" the lowest (0, box low).
+ *  - bangbang:field=COMB[,setpoint=S][,invert=1]: on when value > S
+ *    (default S = 0), off otherwise; invert swaps on and off.  On CartPole
+ *    the combination above is a linear state-feedback rule that keeps the
+ *    pole up (tests/test_policies.c measures how often).
+ *  - pid:field=COMB,setpoint=S[,kp=..][,ki=..][,kd=..][,limit=L][,bias=B]:
  *    error e = S - value; integral I = clamp(I + e, -L, L) (anti-windup,
  *    default L unbounded); derivative d = e - e_prev (0 on an episode's
  *    first step); output u = B + kp e + ki I + kd d, one step = one time
@@ -74,6 +81,73 @@ static int find_field(const myr_env_info* env, const char* name, size_t len) {
   return -1;
 }
 
+/* The value of key 'field' spanning [v, end): a linear combination of
+ * state fields, terms "[coef*]name" joined by '+' or '-' (a leading sign
+ * is allowed), e.g. "theta+0.5*theta_dot-0.01*x".  A coefficient is a
+ * finite number (exponents such as 1e-3 allowed) followed by '*'. */
+static int parse_combination(const myr_env_info* env, const char* spec,
+                             const char* v, const char* end, myr__policy* p) {
+  const char* cur = v;
+  int32_t n = 0;
+  if (v == end)
+    return myr__fail(MYR_EINVAL, "policy '%s': key 'field' is empty", spec);
+  while (cur < end) {
+    const char* t0 = cur; /* the term, with its sign, for messages */
+    const char* name;
+    const char* stop;
+    const char* star;
+    double sign = 1.0, coef = 1.0;
+    int f;
+    if (*cur == '+' || *cur == '-') {
+      sign = *cur == '-' ? -1.0 : 1.0;
+      ++cur;
+    }
+    /* the term ends at the next '+' or '-' that does not follow an
+     * exponent marker of a coefficient (1e-3*x) */
+    star = NULL;
+    for (stop = cur; stop < end; ++stop) {
+      if (*stop == '*' && star == NULL) star = stop;
+      if ((*stop == '+' || *stop == '-') &&
+          !(star == NULL && stop > cur &&
+            (stop[-1] == 'e' || stop[-1] == 'E') && stop - 1 > cur &&
+            ((stop[-2] >= '0' && stop[-2] <= '9') || stop[-2] == '.')))
+        break;
+    }
+    if (stop == cur)
+      return myr__fail(MYR_EINVAL,
+                       "policy '%s': key 'field': empty term after '%.*s'",
+                       spec, (int)(cur - v), v);
+    if (n == MYR__POLICY_TERMS)
+      return myr__fail(MYR_EINVAL,
+                       "policy '%s': key 'field': more than %d terms at "
+                       "'%.*s'", spec, MYR__POLICY_TERMS, (int)(stop - t0),
+                       t0);
+    name = cur;
+    if (star != NULL) {
+      if (parse_value(cur, star, &coef) != 0)
+        return myr__fail(MYR_EINVAL,
+                         "policy '%s': key 'field': bad coefficient in term "
+                         "'%.*s' (want NUMBER*FIELD)", spec,
+                         (int)(stop - t0), t0);
+      name = star + 1;
+    }
+    f = find_field(env, name, (size_t)(stop - name));
+    if (f < 0)
+      return myr__fail(MYR_EINVAL,
+                       "policy '%s': key 'field': term '%.*s': '%.*s' is not "
+                       "a state field of '%s' (see 'myriad envs')", spec,
+                       (int)(stop - t0), t0, (int)(stop - name), name,
+                       env->id);
+    p->term_field[n] = f;
+    p->term_coef[n] = sign * coef;
+    ++n;
+    cur = stop;
+  }
+  p->num_terms = n;
+  p->field = p->term_field[0];
+  return MYR_OK;
+}
+
 /* "key=value,key=value" after "bangbang:" or "pid:" */
 static int parse_keys(const myr_env_info* env, const char* spec,
                       const char* args, myr__policy* p) {
@@ -107,13 +181,8 @@ static int parse_keys(const myr_env_info* env, const char* spec,
       }
     }
     if (KEY("field")) {
-      int f = find_field(env, eq + 1, (size_t)(end - eq - 1));
-      if (f < 0)
-        return myr__fail(MYR_EINVAL,
-                         "policy '%s': key 'field': '%.*s' is not a state "
-                         "field of '%s' (see 'myriad envs')", spec,
-                         (int)(end - eq - 1), eq + 1, env->id);
-      p->field = f;
+      int rc = parse_combination(env, spec, eq + 1, end, p);
+      if (rc != MYR_OK) return rc;
       have_field = 1;
     } else if (KEY("setpoint") && is_num) {
       p->setpoint = v;
@@ -251,6 +320,12 @@ void myr__policy_state_free(myr__policy_state* s) {
 }
 
 static int same_policy(const myr__policy* a, const myr__policy* b) {
+  int32_t j;
+  if (a->num_terms != b->num_terms) return 0;
+  for (j = 0; j < a->num_terms; ++j)
+    if (a->term_field[j] != b->term_field[j] ||
+        a->term_coef[j] != b->term_coef[j])
+      return 0;
   return a->kind == b->kind && a->field == b->field &&
          a->setpoint == b->setpoint && a->kp == b->kp && a->ki == b->ki &&
          a->kd == b->kd && a->limit == b->limit && a->bias == b->bias;
@@ -307,6 +382,34 @@ static void put_switch(const myr_space* sp, void* act, int64_t k, int on) {
   }
 }
 
+/* the value a closed-loop policy reads for envs [begin, end) into out:
+ * one field, or sum_j coef_j * field_j accumulated term by term in the
+ * order written (the same for any thread count or block size) */
+#define TERM_BLOCK 64
+
+static void read_value(const myr_batch* b, const myr__policy* p,
+                       int64_t begin, int64_t end, double* out) {
+  double tmp[TERM_BLOCK];
+  int64_t s0, k;
+  int32_t j;
+  if (p->num_terms == 1 && p->term_coef[0] == 1.0) {
+    b->cls->get_field(b, p->term_field[0], begin, end, out);
+    return;
+  }
+  for (s0 = begin; s0 < end; s0 += TERM_BLOCK) {
+    int64_t s1 = end - s0 < TERM_BLOCK ? end : s0 + TERM_BLOCK;
+    double* o = out + (s0 - begin);
+    for (j = 0; j < p->num_terms; ++j) {
+      double c = p->term_coef[j];
+      b->cls->get_field(b, p->term_field[j], s0, s1, tmp);
+      if (j == 0)
+        for (k = 0; k < s1 - s0; ++k) o[k] = c * tmp[k];
+      else
+        for (k = 0; k < s1 - s0; ++k) o[k] += c * tmp[k];
+    }
+  }
+}
+
 void myr__policy_act(myr_batch* b, const myr__policy* p, int64_t begin,
                      int64_t end, uint64_t clock, double* field, void* act) {
   const myr_space* sp = &b->cls->info.action_space;
@@ -316,7 +419,7 @@ void myr__policy_act(myr_batch* b, const myr__policy* p, int64_t begin,
     for (k = 0; k < n; ++k) put_switch(sp, act, k, on);
     return;
   }
-  b->cls->get_field(b, p->field, begin, end, field);
+  read_value(b, p, begin, end, field);
   if (p->kind == MYR__POLICY_BANGBANG) {
     for (k = 0; k < n; ++k) {
       int on = field[k] > p->setpoint;
