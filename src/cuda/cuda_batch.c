@@ -133,16 +133,6 @@ int myr__cuda_check(const myr_batch_def* def, const myr__env_class* cls) {
                          "distributions ('%s'); use the cpu backend",
                          def->params[i].name ? def->params[i].name : "(null)");
   }
-  {
-    /* the kernels read one shared set of constants */
-    int32_t i;
-    for (i = 0; i < def->num_params && def->params != NULL; ++i)
-      if (def->params[i].dist != MYR_DIST_FIXED)
-        return myr__fail(MYR_EINVAL,
-                         "backend cuda does not support per-env parameter "
-                         "distributions ('%s'); use the cpu backend",
-                         def->params[i].name ? def->params[i].name : "(null)");
-  }
   if (myr__cuda_device_count() <= 0)
     return myr__fail(MYR_ENODEV, "backend cuda: no CUDA device found");
   return MYR_OK;
