@@ -44,7 +44,15 @@ test-tsan:
 
 # short bounded libFuzzer runs of every parser (longer: FUZZ_SECONDS=600)
 FUZZ_SECONDS ?= 8
+# libFuzzer needs clang and its runtime (Debian: clang libclang-rt-14-dev);
+# without them the fuzz runs are skipped with a message (CI installs both)
+HAVE_LIBFUZZER := $(shell printf 'int LLVMFuzzerTestOneInput(const char*d,long n){(void)d;(void)n;return 0;}' \
+	| clang -x c -fsanitize=fuzzer - -o /dev/null 2>/dev/null && echo yes)
+
 test-fuzz:
+ifneq ($(HAVE_LIBFUZZER),yes)
+	@echo "fuzz: skipped: clang with libFuzzer not found (apt-get install clang libclang-rt-14-dev)"
+else
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMYR_MPI=OFF \
 	  -DMYR_CUDA=OFF -DMYR_TESTS=OFF -DMYR_FUZZ=ON \
 	  -DMYR_SANITIZE=address,undefined,fuzzer-no-link $(CMAKE_FLAGS) >/dev/null
@@ -56,6 +64,7 @@ test-fuzz:
 	    build-fuzz/corpus-$$name fuzz/corpus/$$name 2>build-fuzz/fuzz-$$name.log \
 	    || { tail -40 build-fuzz/fuzz-$$name.log; exit 1; }; \
 	done; echo "fuzz: all targets ran without a crash"
+endif
 
 bench: build
 	./$(BUILD)/myriad bench all
