@@ -45,7 +45,6 @@ extern "C" {
   X(MYR_ENOPARAM, -5, "unknown parameter")                   \
   X(MYR_ERANGE, -6, "value out of range")                    \
   X(MYR_ENOFIELD, -7, "unknown state field")                 \
-  X(MYR_EIO, -8, "input/output error")                       \
   X(MYR_EINTR, -9, "interrupted")
 
 typedef enum myr_status {

@@ -35,7 +35,6 @@ MYR_ENODEV = -4
 MYR_ENOPARAM = -5
 MYR_ERANGE = -6
 MYR_ENOFIELD = -7
-MYR_EIO = -8
 MYR_EINTR = -9
 
 # enum values (myr_autoreset, myr_precision, myr_space_kind, myr_dist)
