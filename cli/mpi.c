@@ -133,10 +133,6 @@ void cli_mpi_reduce_stats(myr_rollout_stats* st) {
   st->return_sum_fixed = sums[3];
   st->cap_hits = sums[4];
   st->reactions = sums[5];
-  /* means from the exact sums (2^-24 fixed-point returns) */
-  st->mean_return = st->episodes ? (double)st->return_sum_fixed / 16777216.0 /
-                                       (double)st->episodes
-                                 : 0.0;
-  st->mean_length =
-      st->episodes ? (double)st->length_sum / (double)st->episodes : 0.0;
+  /* means from the exact sums */
+  myr_rollout_stats_finish(st);
 }

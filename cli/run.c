@@ -148,8 +148,10 @@ int cli_cmd_run(int argc, char** argv) {
       return CLI_EXIT_FAIL;
     }
     if (!complete)
-      fprintf(stderr, "myriad: run: interrupted; %lld recorded steps kept in "
-              "'%s' as *.partial.npy\n", (long long)rec.rows, o.record);
+      fprintf(stderr, "myriad: run: %s; %lld recorded steps kept in "
+              "'%s' as *.partial.npy\n",
+              status == MYR_EINTR ? "interrupted" : "stopped by an error",
+              (long long)rec.rows, o.record);
   }
   if (status != MYR_OK && status != MYR_EINTR) {
     cli_error("run: %s", myr_last_error());
@@ -242,7 +244,9 @@ int cli_cmd_demo(int argc, char** argv) {
     t1 = cli_now();
     status = myr_batch_rollout(b, &def, &st);
     now = cli_now();
-    done += def.steps;
+    /* a failed rollout filled no statistics; an interrupted one did */
+    if (status != MYR_OK && status != MYR_EINTR) break;
+    done += st.steps / myr_batch_num_envs(b);
     total.steps += st.steps;
     total.episodes += st.episodes;
     total.length_sum += st.length_sum;
@@ -261,10 +265,11 @@ int cli_cmd_demo(int argc, char** argv) {
   total.wall_seconds = cli_now() - t0;
   cli_mpi_reduce_stats(&total);
   if (tty) fputc('\n', stderr);
-  if (total.episodes > 0) {
-    total.mean_length = (double)total.length_sum / (double)total.episodes;
-    total.mean_return =
-        (double)total.return_sum_fixed / 16777216.0 / (double)total.episodes;
+  myr_rollout_stats_finish(&total);
+  if (status != MYR_OK && status != MYR_EINTR) {
+    cli_error("demo: %s", myr_last_error());
+    myr_batch_destroy(b);
+    return cli_exit_code(status);
   }
   printf("\nsummary\n");
   printf("  envs              %lld\n", (long long)o.num_envs);
@@ -287,10 +292,6 @@ int cli_cmd_demo(int argc, char** argv) {
   if (status == MYR_EINTR) {
     cli_error("demo: interrupted");
     return CLI_EXIT_FAIL;
-  }
-  if (status != MYR_OK) {
-    cli_error("demo: %s", myr_last_error());
-    return cli_exit_code(status);
   }
   return 0;
 }

@@ -6,10 +6,13 @@
  * (MYR_OK or a negative myr_status); myr_strerror() names the code and
  * myr_last_error() gives the detailed message of the calling thread's last
  * failure.  A failed call changes nothing: the batch stays usable and its
- * state is unchanged.  The library never exits and never prints except
- * through the log hook.  No call allocates after myr_batch_create() except
- * myr_batch_rollout() with recording (one trajectory buffer per call) and
- * the first rollout with a pid policy (its per-env memory, kept by the batch).
+ * state is unchanged (the one exception is an interrupted rollout,
+ * MYR_EINTR, which keeps the steps it completed).  The library never exits
+ * and never prints except through the log hook.  Stepping never allocates;
+ * the calls that may are myr_batch_create(), myr_batch_set_threads(),
+ * myr_batch_set_block_size(), myr_batch_rollout() with recording (one
+ * trajectory buffer per call) and the first rollout with a pid policy (its
+ * per-env memory, kept by the batch).
  *
  * Random numbers are counter-based (Philox4x32-10): every draw is a pure
  * function of (seed, global env index, step counter, stream), so results do
@@ -199,7 +202,7 @@ typedef struct myr_batch myr_batch;
  * def may be NULL (defaults).  Environments start reset with def->seed.
  * Returns MYR_ENOENV (unknown id), MYR_ENOPARAM (unknown parameter),
  * MYR_ERANGE (value outside the parameter's range, NaN), MYR_EINVAL
- * (num_envs <= 0 or > MYR_MAX_ENVS, bad enum, NULL out), MYR_ENOMEM (the
+ * (num_envs <= 0, bad enum, NULL out), MYR_ENOMEM (num_envs > MYR_MAX_ENVS, the
  * batch does not fit in memory or an allocation failed).  *out is set to
  * NULL on failure. */
 int myr_batch_create(const char* env_id, int64_t num_envs,
@@ -328,10 +331,20 @@ typedef struct myr_rollout_stats {
   int64_t cap_hits;       /* reaction-cap hits during the rollout */
   int64_t reactions;      /* SSA reactions fired (stochastic envs) */
   /* exact sums for aggregating shards: lengths, and returns in units of
-   * 2^-24 (order-independent, so any split adds up to the same numbers) */
+   * 1/MYR_RETURN_SCALE, each episode's return rounded (order-independent,
+   * so any split adds up to the same numbers) */
   int64_t length_sum;
   int64_t return_sum_fixed;
 } myr_rollout_stats;
+
+/* Fixed-point scale of return_sum_fixed: 2^10 keeps 1/1024 per episode and
+ * leaves room for 9e15 units (e.g. 1e12 gene-circuit episodes of -7000). */
+#define MYR_RETURN_SCALE 1024.0
+
+/* Recompute mean_return and mean_length from episodes, length_sum and
+ * return_sum_fixed (after adding up the sums of several rollouts or
+ * shards).  NULL is a no-op. */
+void myr_rollout_stats_finish(myr_rollout_stats* stats);
 
 /* Run def->steps steps with a built-in policy inside the library (autoreset
  * mode same_step or next_step as the batch is set).  Equivalent step by

@@ -23,6 +23,7 @@
 #include <cuda_runtime.h>
 
 #include "../core/philox.h"
+#include "myriad/myriad.h"
 #include "kernels.h"
 
 namespace {
@@ -248,11 +249,11 @@ __global__ void __launch_bounds__(kBlock)
       reactions += (unsigned long long)o.reactions;
       hits += (unsigned long long)o.cap_hit;
       if (o.ended_length > 0) {
-        /* myr__stats_add_episode: returns in 2^-24 units, rounded */
+        /* myr__stats_add_episode: returns in 1/MYR_RETURN_SCALE units */
         episodes += 1;
         lengths += (unsigned long long)o.ended_length;
         returns += (unsigned long long)__double2ll_rn((double)o.ended_return *
-                                                      16777216.0);
+                                                      MYR_RETURN_SCALE);
       }
     }
     store(v, i, s);

@@ -355,11 +355,7 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
     stats->episodes = totals[0];
     stats->length_sum = totals[1];
     stats->return_sum_fixed = totals[2];
-    stats->mean_length =
-        totals[0] ? (double)totals[1] / (double)totals[0] : 0.0;
-    stats->mean_return = totals[0] ? (double)totals[2] / MYR_RETURN_SCALE /
-                                         (double)totals[0]
-                                   : 0.0;
+    myr_rollout_stats_finish(stats);
   }
   return rc;
 }

@@ -7,6 +7,7 @@
  * envs (whole cache lines of every float array).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,8 +169,9 @@ static int resolve_params(const myr__env_class* cls, const myr_batch_def* def,
 
 /* ------------------------------------------------------------ scratch */
 
-/* per worker: 4 x block random words, block actions (int32 or float32 x
- * dim), reward, terminated, truncated, obs (block x obs_dim) */
+/* per worker, on its own cache lines: the worker's statistics (64 bytes),
+ * then 4 x block random words, block actions (int32 or float32 x dim),
+ * reward, terminated, truncated, obs (block x obs_dim) */
 static size_t scratch_stride(const myr_batch* b) {
   size_t blk = (size_t)b->block_size;
   size_t dim = (size_t)(b->cls->info.action_space.kind == MYR_SPACE_BOX
@@ -178,11 +180,17 @@ static size_t scratch_stride(const myr_batch* b) {
   size_t bytes = blk * 4 * sizeof(uint32_t) + blk * dim * 4 + blk * 4 +
                  blk * 2 + blk * (size_t)b->info.obs_dim * 4 +
                  blk * sizeof(double); /* policy: the field it reads */
-  return (bytes + 4096 + 63) & ~(size_t)63;
+  return (bytes + MYR__STATS_BYTES + 4096 + 63) & ~(size_t)63;
 }
 
 unsigned char* myr__scratch(myr_batch* b, int32_t worker) {
-  return (unsigned char*)b->scratch + (size_t)worker * b->scratch_stride;
+  return (unsigned char*)b->scratch + (size_t)worker * b->scratch_stride +
+         MYR__STATS_BYTES;
+}
+
+myr__stats* myr__worker_stats(myr_batch* b, int32_t worker) {
+  return (myr__stats*)((unsigned char*)b->scratch +
+                       (size_t)worker * b->scratch_stride);
 }
 
 static int alloc_scratch(myr_batch* b, int32_t threads, int64_t block) {
@@ -296,6 +304,24 @@ static int draw_params(myr_batch* b) {
                          (long long)i, p->min_value, p->max_value);
     }
   }
+  /* cross-parameter checks hold for every env's own values, not only for
+   * the shared ones */
+  if (b->cls->validate != NULL) {
+    int any = 0;
+    for (k = 0; k < info->num_params; ++k) any |= b->param_env[k] != NULL;
+    for (i = 0; any && i < b->num_envs; ++i) {
+      double values[MYR_PARAMS_MAX];
+      int rc;
+      for (k = 0; k < info->num_params; ++k)
+        values[k] = b->param_env[k] ? b->param_env[k][i] : b->param_values[k];
+      if ((rc = b->cls->validate(values)) != MYR_OK) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", myr_last_error());
+        return myr__fail(rc, "per-env parameters of env %lld: %s",
+                         (long long)i, why);
+      }
+    }
+  }
   return MYR_OK;
 }
 
@@ -324,7 +350,7 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
     return myr__fail(MYR_ENOMEM,
                      "out of memory: %lld envs exceed the limit of %lld",
                      (long long)num_envs, (long long)MYR_MAX_ENVS);
-  if (def.env_offset < 0 || def.env_offset + num_envs > MYR_MAX_ENVS)
+  if (def.env_offset < 0 || def.env_offset > MYR_MAX_ENVS - num_envs)
     return myr__fail(MYR_EINVAL, "env_offset %lld out of range",
                      (long long)def.env_offset);
   if ((unsigned)def.precision > MYR_FLOAT64)
@@ -488,7 +514,12 @@ int myr_batch_set_block_size(myr_batch* b, int64_t block) {
 /* ------------------------------------------------------------ reset API */
 
 int myr_batch_reset(myr_batch* b, const uint64_t* seed, float* obs) {
+  uint64_t seed0, clock0;
+  uint32_t epoch0;
   if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
+  seed0 = b->seed;
+  clock0 = b->clock;
+  epoch0 = b->epoch;
   if (seed != NULL) {
     b->seed = *seed;
     b->clock = 0;
@@ -496,7 +527,16 @@ int myr_batch_reset(myr_batch* b, const uint64_t* seed, float* obs) {
   } else {
     b->epoch += 1;
   }
-  if (b->dev != NULL) return myr__cuda_reset(b, NULL, obs);
+  if (b->dev != NULL) {
+    int rc = myr__cuda_reset(b, NULL, obs);
+    if (rc != MYR_OK) {
+      /* a failed call changes nothing */
+      b->seed = seed0;
+      b->clock = clock0;
+      b->epoch = epoch0;
+    }
+    return rc;
+  }
   run_reset(b, NULL, MYR_STREAM_RESET, obs);
   return MYR_OK;
 }
@@ -517,7 +557,6 @@ typedef struct step_job {
   const int32_t* act_i;
   const float* act_f;
   const myr_step_out* out;
-  myr__stats* stats; /* one per worker */
 } step_job;
 
 static void step_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
@@ -536,7 +575,7 @@ static void step_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
   io.terminated = j->out->terminated + begin;
   io.truncated = j->out->truncated + begin;
   io.final_obs = j->out->final_obs ? j->out->final_obs + begin * od : NULL;
-  j->b->cls->step(j->b, begin, end, &io, &j->stats[w]);
+  j->b->cls->step(j->b, begin, end, &io, myr__worker_stats(j->b, w));
 }
 
 static int check_out(const myr_step_out* out) {
@@ -550,8 +589,6 @@ static int check_out(const myr_step_out* out) {
 
 static int run_step(myr_batch* b, const int32_t* act_i, const float* act_f,
                     const myr_step_out* out) {
-  myr__stats stats[64];
-  myr__stats* st = stats;
   step_job j;
   int32_t w;
   if (b->dev != NULL) {
@@ -559,19 +596,15 @@ static int run_step(myr_batch* b, const int32_t* act_i, const float* act_f,
     if (rc == MYR_OK) b->clock += 1;
     return rc;
   }
-  if (b->threads > 64) {
-    st = (myr__stats*)myr__alloc(sizeof(myr__stats) * (size_t)b->threads);
-    if (st == NULL) return myr__fail(MYR_ENOMEM, "out of memory (step stats)");
-  }
-  memset(st, 0, sizeof(myr__stats) * (size_t)b->threads);
+  for (w = 0; w < b->threads; ++w)
+    memset(myr__worker_stats(b, w), 0, sizeof(myr__stats));
   j.b = b;
   j.act_i = act_i;
   j.act_f = act_f;
   j.out = out;
-  j.stats = st;
   myr__pool_for(b->pool, b->num_envs, RANGE_ALIGN, step_range, &j);
-  for (w = 0; w < b->threads; ++w) b->cap_hits += st[w].cap_hits;
-  if (st != stats) myr__free(st);
+  for (w = 0; w < b->threads; ++w)
+    b->cap_hits += myr__worker_stats(b, w)->cap_hits;
   b->clock += 1;
   return MYR_OK;
 }
@@ -685,7 +718,7 @@ int myr_batch_set_state(myr_batch* b, const char* field, const double* values) {
         return myr__fail(MYR_ERANGE, "value of '%s' for env %lld is not finite",
                          fi->name, (long long)i);
       if (fi->is_integer && (values[i] != floor(values[i]) || values[i] < 0 ||
-                             values[i] > 2147483647.0))
+                             values[i] > 2147483646.0))
         return myr__fail(MYR_ERANGE,
                          "value of '%s' for env %lld must be a non-negative "
                          "integer", fi->name, (long long)i);

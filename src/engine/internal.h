@@ -69,7 +69,6 @@ void myr__pool_for(myr__pool* pool, int64_t n, int64_t align, myr__range_fn fn,
 
 /* Episode statistics kept as integers so that sums do not depend on the
  * order of accumulation (thread count, block size, ranks). */
-#define MYR_RETURN_SCALE 16777216.0 /* fixed-point returns: 2^-24 units */
 
 typedef struct myr__stats {
   int64_t episodes;
@@ -77,7 +76,6 @@ typedef struct myr__stats {
   int64_t return_fixed; /* sum of returns * MYR_RETURN_SCALE, rounded */
   int64_t cap_hits;
   int64_t reactions;
-  char pad[24];         /* keep workers' copies on separate cache lines */
 } myr__stats;
 
 void myr__stats_add_episode(myr__stats* s, double ret, int64_t length);
@@ -233,5 +231,8 @@ int myr__param_get(const myr_batch* b, int32_t k, double* out);
 
 /* per-worker scratch of a fused rollout, carved from batch->scratch */
 unsigned char* myr__scratch(myr_batch* b, int32_t worker);
+/* per-worker statistics, at the start of the worker's scratch slot */
+#define MYR__STATS_BYTES 64
+myr__stats* myr__worker_stats(myr_batch* b, int32_t worker);
 
 #endif /* MYR_ENGINE_INTERNAL_H */

@@ -48,7 +48,6 @@ typedef struct rollout_job {
   uint64_t clock0;
   int64_t steps;
   rec_buffers* rec; /* NULL: not recording */
-  myr__stats* stats;
 } rollout_job;
 
 static double now_seconds(void) {
@@ -164,7 +163,7 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
     }
     io.act_i = box ? NULL : (const int32_t*)act;
     io.act_f = box ? (const float*)act : NULL;
-    b->cls->step(b, begin, end, &io, &j->stats[worker]);
+    b->cls->step(b, begin, end, &io, myr__worker_stats(b, worker));
     if (j->policy.kind == MYR__POLICY_PID)
       myr__policy_after_step(b, &j->policy, begin, end, io.terminated,
                              io.truncated);
@@ -182,7 +181,6 @@ static void rollout_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
 int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
                       myr_rollout_stats* stats_out) {
   rollout_job j;
-  myr__stats stats_buf[64];
   myr__stats total;
   rec_buffers rec;
   unsigned char* rec_mem = NULL;
@@ -201,8 +199,6 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
   if (b->autoreset == MYR_AUTORESET_DISABLED)
     return myr__fail(MYR_EINVAL,
                      "fused rollouts need autoreset same_step or next_step");
-  if (b->threads > 64)
-    return myr__fail(MYR_EINVAL, "fused rollouts support at most 64 threads");
   memset(&j, 0, sizeof j);
   rc = myr__policy_parse(&b->cls->info, def->policy ? def->policy : "random",
                          &j.policy);
@@ -246,9 +242,9 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
     j.rec = &rec;
   }
 
-  memset(stats_buf, 0, sizeof stats_buf);
+  for (w = 0; w < b->threads; ++w)
+    memset(myr__worker_stats(b, w), 0, sizeof(myr__stats));
   j.b = b;
-  j.stats = stats_buf;
   t0 = now_seconds();
   while (done < def->steps) {
     int64_t n = def->steps - done < chunk ? def->steps - done : chunk;
@@ -282,22 +278,18 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
   }
   myr__policy_end(b, &j.policy);
   memset(&total, 0, sizeof total);
-  for (w = 0; w < b->threads; ++w) myr__stats_merge(&total, &stats_buf[w]);
+  for (w = 0; w < b->threads; ++w)
+    myr__stats_merge(&total, myr__worker_stats(b, w));
   b->cap_hits += total.cap_hits;
   if (stats_out != NULL) {
     stats_out->wall_seconds = now_seconds() - t0;
     stats_out->steps = done * b->num_envs;
     stats_out->episodes = total.episodes;
-    stats_out->mean_return =
-        total.episodes ? (double)total.return_fixed / MYR_RETURN_SCALE /
-                             (double)total.episodes
-                       : 0.0;
-    stats_out->mean_length =
-        total.episodes ? (double)total.length_sum / (double)total.episodes : 0.0;
     stats_out->cap_hits = total.cap_hits;
     stats_out->reactions = total.reactions;
     stats_out->length_sum = total.length_sum;
     stats_out->return_sum_fixed = total.return_fixed;
+    myr_rollout_stats_finish(stats_out);
   }
   myr__free_aligned(rec_mem);
   return rc;

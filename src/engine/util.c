@@ -132,6 +132,15 @@ void myr__stats_add_episode(myr__stats* s, double ret, int64_t length) {
   s->return_fixed += (int64_t)llrint(ret * MYR_RETURN_SCALE);
 }
 
+void myr_rollout_stats_finish(myr_rollout_stats* s) {
+  if (s == NULL) return;
+  s->mean_return = s->episodes ? (double)s->return_sum_fixed /
+                                     MYR_RETURN_SCALE / (double)s->episodes
+                               : 0.0;
+  s->mean_length =
+      s->episodes ? (double)s->length_sum / (double)s->episodes : 0.0;
+}
+
 void myr__stats_merge(myr__stats* into, const myr__stats* from) {
   into->episodes += from->episodes;
   into->length_sum += from->length_sum;

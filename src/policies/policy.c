@@ -441,6 +441,12 @@ void myr__policy_act(myr_batch* b, const myr__policy* p, int64_t begin,
       integral[k] = in;
       prev[k] = e;
       u = p->bias + p->kp * e + p->ki * in + p->kd * d;
+      if (b->autoreset == MYR_AUTORESET_NEXT_STEP && b->pending[begin + k]) {
+        /* this step resets the env and ignores the action: the next
+         * episode starts with clean memory */
+        integral[k] = 0.0;
+        prev[k] = (double)NAN;
+      }
       if (sp->kind == MYR_SPACE_DISCRETE) {
         double a = floor(u + 0.5);
         int32_t ai = !(a > 0.0) ? 0 : a >= (double)(sp->n - 1)
