@@ -22,9 +22,8 @@ test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole C suite;
-# ThreadSanitizer over the threaded C tests (real thread pool, 2+ threads)
+# ThreadSanitizer over the same C suite (real thread pool, 2+ threads)
 SAN_EXCLUDE = python|mpi|cuda
-TSAN_TESTS = test_determinism|test_errors|test_autoreset|test_ccasr|test_policies|test_params
 test-sanitize: test-asan test-tsan
 
 test-asan:
@@ -40,7 +39,7 @@ test-tsan:
 	  -DMYR_SANITIZE=thread $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-tsan -j $(JOBS)
 	cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-	  ctest --output-on-failure -R '$(TSAN_TESTS)' -E '$(SAN_EXCLUDE)'
+	  ctest --output-on-failure -j $(JOBS) -E '$(SAN_EXCLUDE)'
 
 # short bounded libFuzzer runs of every parser (longer: FUZZ_SECONDS=600)
 FUZZ_SECONDS ?= 8

@@ -66,7 +66,9 @@ const char* myr_last_error(void);
 /* ---------------------------------------------------------------- hooks */
 
 /* Allocator used for every allocation the library makes (malloc-like
- * semantics; alignment of at least 16).  NULL restores the C library's.
+ * semantics; alignment of at least 16), always from the thread that called
+ * into the library, never from its worker threads.  NULL restores the C
+ * library's.
  * Not thread-safe against concurrent batch creation: set it first. */
 typedef void* (*myr_alloc_fn)(size_t size, void* ctx);
 typedef void (*myr_free_fn)(void* ptr, void* ctx);

@@ -25,9 +25,15 @@
 
 #define SPIN_ROUNDS 20000
 
+typedef struct worker_arg {
+  struct myr__pool* pool;
+  int32_t index;
+} worker_arg;
+
 struct myr__pool {
   int32_t threads;
   pthread_t* tids;
+  worker_arg* args; /* owned by the pool: workers never allocate or free */
   pthread_mutex_t mu;
   pthread_cond_t cv;
   atomic_uint_fast64_t generation;
@@ -39,11 +45,6 @@ struct myr__pool {
   int64_t n;
   int64_t align;
 };
-
-typedef struct worker_arg {
-  myr__pool* pool;
-  int32_t index;
-} worker_arg;
 
 static void worker_range(const myr__pool* p, int32_t w, int64_t* b, int64_t* e) {
   int64_t t = p->threads;
@@ -60,7 +61,6 @@ static void* worker_main(void* arg) {
   myr__pool* p = wa->pool;
   int32_t index = wa->index;
   uint_fast64_t seen = 0;
-  myr__free(wa);
   for (;;) {
     uint_fast64_t g = atomic_load_explicit(&p->generation, memory_order_acquire);
     int spin;
@@ -103,6 +103,7 @@ int myr__pool_create(int32_t threads, myr__pool** out) {
   if (p == NULL) return myr__fail(MYR_ENOMEM, "out of memory (thread pool)");
   p->threads = 1;
   p->tids = NULL;
+  p->args = NULL;
   p->fn = NULL;
   p->ctx = NULL;
   p->n = 0;
@@ -114,20 +115,16 @@ int myr__pool_create(int32_t threads, myr__pool** out) {
   pthread_cond_init(&p->cv, NULL);
   if (threads > 1) {
     p->tids = (pthread_t*)myr__alloc(sizeof(pthread_t) * (size_t)threads);
-    if (p->tids == NULL) {
+    p->args = (worker_arg*)myr__alloc(sizeof(worker_arg) * (size_t)threads);
+    if (p->tids == NULL || p->args == NULL) {
       myr__pool_destroy(p);
       return myr__fail(MYR_ENOMEM, "out of memory (thread pool)");
     }
     for (i = 1; i < threads; ++i) {
-      worker_arg* wa = (worker_arg*)myr__alloc(sizeof *wa);
-      if (wa == NULL) {
-        myr__pool_destroy(p);
-        return myr__fail(MYR_ENOMEM, "out of memory (thread pool)");
-      }
+      worker_arg* wa = &p->args[i];
       wa->pool = p;
       wa->index = i;
       if (pthread_create(&p->tids[i], NULL, worker_main, wa) != 0) {
-        myr__free(wa);
         myr__pool_destroy(p);
         return myr__fail(MYR_ENOMEM, "cannot start worker thread %d", (int)i);
       }
@@ -149,6 +146,7 @@ void myr__pool_destroy(myr__pool* p) {
   pthread_mutex_destroy(&p->mu);
   pthread_cond_destroy(&p->cv);
   myr__free(p->tids);
+  myr__free(p->args);
   myr__free(p);
 }
 
