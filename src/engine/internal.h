@@ -79,6 +79,7 @@ typedef struct myr__stats {
 } myr__stats;
 
 void myr__stats_add_episode(myr__stats* s, double ret, int64_t length);
+
 void myr__stats_merge(myr__stats* into, const myr__stats* from);
 
 /* ------------------------------------------------------------ policies */
@@ -137,6 +138,20 @@ typedef struct myr__io {
   uint8_t* truncated;
   float* final_obs;
 } myr__io;
+
+/* The autoreset contract for envs stepped one at a time (io index k is env
+ * i).  myr__next_step_due(): in next_step mode an env whose episode ended
+ * on the previous step is reset on this one: writes reward 0 and no flags,
+ * clears the pending flag and returns 1; the caller then resets env i and
+ * writes its observation instead of stepping.  myr__step_end(): after the
+ * physics, writes reward (0 while stepping past an end in disabled mode) and
+ * flags; on an episode end records (ret, length) and returns 1 when the env
+ * must be reset now (same_step: the caller writes final_obs first), or sets
+ * it pending (next_step, disabled) and returns 0. */
+int myr__next_step_due(myr_batch* b, int64_t i, int64_t k, const myr__io* io);
+int myr__step_end(myr_batch* b, int64_t i, int64_t k, const myr__io* io,
+                  myr__stats* st, float reward, uint8_t terminated,
+                  uint8_t truncated, double ret, int64_t length);
 
 typedef struct myr__env_class {
   myr_env_info info;

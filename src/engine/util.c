@@ -132,6 +132,30 @@ void myr__stats_add_episode(myr__stats* s, double ret, int64_t length) {
   s->return_fixed += (int64_t)llrint(ret * MYR_RETURN_SCALE);
 }
 
+int myr__next_step_due(myr_batch* b, int64_t i, int64_t k, const myr__io* io) {
+  if (!b->pending[i] || b->autoreset != MYR_AUTORESET_NEXT_STEP) return 0;
+  b->pending[i] = 0;
+  if (io->reward) io->reward[k] = 0.0f;
+  if (io->terminated) io->terminated[k] = 0;
+  if (io->truncated) io->truncated[k] = 0;
+  return 1;
+}
+
+int myr__step_end(myr_batch* b, int64_t i, int64_t k, const myr__io* io,
+                  myr__stats* st, float reward, uint8_t terminated,
+                  uint8_t truncated, double ret, int64_t length) {
+  uint8_t* pend = &b->pending[i];
+  if (*pend) reward = 0.0f; /* disabled: stepping past the end */
+  if (io->reward) io->reward[k] = reward;
+  if (io->terminated) io->terminated[k] = terminated;
+  if (io->truncated) io->truncated[k] = truncated;
+  if (*pend || !(terminated | truncated)) return 0;
+  myr__stats_add_episode(st, ret, length);
+  if (b->autoreset == MYR_AUTORESET_SAME_STEP) return 1;
+  *pend = 1;
+  return 0;
+}
+
 void myr_rollout_stats_finish(myr_rollout_stats* s) {
   if (s == NULL) return;
   s->mean_return = s->episodes ? (double)s->return_sum_fixed /

@@ -200,32 +200,21 @@ static void ac_step(myr_batch* b, int64_t begin, int64_t end,
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
-    uint8_t* pend = &b->pending[i];
     int32_t max_steps;
     uint8_t te, tr;
-    if (*pend && b->autoreset == MYR_AUTORESET_NEXT_STEP) {
+    if (myr__next_step_due(b, i, k, io)) {
       reset_one(b, i, io->clock, MYR_STREAM_AUTORESET,
                 io->obs ? io->obs + 6 * k : NULL);
-      *pend = 0;
-      if (io->reward) io->reward[k] = 0.0f;
-      if (io->terminated) io->terminated[k] = 0;
-      if (io->truncated) io->truncated[k] = 0;
       continue;
     }
     te = physics(E, b, i, io->act_i[k], &max_steps);
     E->t[i] += 1;
     tr = (uint8_t)(E->t[i] >= max_steps);
-    if (io->reward) io->reward[k] = (*pend || te) ? 0.0f : -1.0f;
-    if (io->terminated) io->terminated[k] = te;
-    if (io->truncated) io->truncated[k] = tr;
-    if (!*pend && (te | tr)) {
-      myr__stats_add_episode(st, -(double)(E->t[i] - te), E->t[i]);
-      if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
-        if (io->final_obs != NULL) observe_one(E, b, i, io->final_obs + 6 * k);
-        reset_one(b, i, io->clock, MYR_STREAM_AUTORESET, NULL);
-      } else {
-        *pend = 1;
-      }
+    /* reward -1 per step, 0 on the terminal step */
+    if (myr__step_end(b, i, k, io, st, te ? 0.0f : -1.0f, te, tr,
+                      -(double)(E->t[i] - te), E->t[i])) {
+      if (io->final_obs != NULL) observe_one(E, b, i, io->final_obs + 6 * k);
+      reset_one(b, i, io->clock, MYR_STREAM_AUTORESET, NULL);
     }
     if (io->obs != NULL) observe_one(E, b, i, io->obs + 6 * k);
   }

@@ -91,17 +91,12 @@ static void oh_step(myr_batch* b, int64_t begin, int64_t end,
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
-    uint8_t* pend = &b->pending[i];
     myr_optohill_params p;
     double u = (double)io->act_f[k];
     int32_t cap_hit, max_steps;
     uint8_t tr;
-    if (*pend && b->autoreset == MYR_AUTORESET_NEXT_STEP) {
+    if (myr__next_step_due(b, i, k, io)) {
       reset_one(b, i, io->obs ? io->obs + k : NULL);
-      *pend = 0;
-      if (io->reward) io->reward[k] = 0.0f;
-      if (io->terminated) io->terminated[k] = 0;
-      if (io->truncated) io->truncated[k] = 0;
       continue;
     }
     p.k_prod = myr__param(b, OH_K_PROD, i);
@@ -118,18 +113,9 @@ static void oh_step(myr_batch* b, int64_t begin, int64_t end,
     st->cap_hits += cap_hit;
     E->t[i] += 1;
     tr = (uint8_t)(E->t[i] >= max_steps);
-    if (io->reward) io->reward[k] = 0.0f;
-    if (io->terminated) io->terminated[k] = 0;
-    if (io->truncated) io->truncated[k] = tr;
-    if (!*pend && tr) {
-      myr__stats_add_episode(st, 0.0, E->t[i]);
-      if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
-        if (io->final_obs != NULL)
-          io->final_obs[k] = (float)E->x[i] / 100.0f;
-        reset_one(b, i, NULL);
-      } else {
-        *pend = 1;
-      }
+    if (myr__step_end(b, i, k, io, st, 0.0f, 0, tr, 0.0, E->t[i])) {
+      if (io->final_obs != NULL) io->final_obs[k] = (float)E->x[i] / 100.0f;
+      reset_one(b, i, NULL);
     }
     if (io->obs != NULL) io->obs[k] = (float)E->x[i] / 100.0f;
   }

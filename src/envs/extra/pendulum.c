@@ -182,36 +182,23 @@ static void pd_step(myr_batch* b, int64_t begin, int64_t end,
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
-    uint8_t* pend = &b->pending[i];
     int32_t max_steps;
     float rew;
     uint8_t tr;
-    if (*pend && b->autoreset == MYR_AUTORESET_NEXT_STEP) {
+    if (myr__next_step_due(b, i, k, io)) {
       /* the step after an end: reset, ignore the action, reward 0 */
       reset_one(b, i, io->clock, MYR_STREAM_AUTORESET,
                 io->obs ? io->obs + 3 * k : NULL);
-      *pend = 0;
-      if (io->reward) io->reward[k] = 0.0f;
-      if (io->terminated) io->terminated[k] = 0;
-      if (io->truncated) io->truncated[k] = 0;
       continue;
     }
     rew = physics(E, b, i, io->act_f[k], &max_steps);
     E->t[i] += 1;
     tr = (uint8_t)(E->t[i] >= max_steps);
-    if (*pend) rew = 0.0f; /* disabled: stepping past the end */
+    if (b->pending[i]) rew = 0.0f; /* disabled: stepping past the end */
     E->ret[i] += (double)rew;
-    if (io->reward) io->reward[k] = rew;
-    if (io->terminated) io->terminated[k] = 0;
-    if (io->truncated) io->truncated[k] = tr;
-    if (!*pend && tr) {
-      myr__stats_add_episode(st, E->ret[i], E->t[i]);
-      if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
-        if (io->final_obs != NULL) observe_one(E, b, i, io->final_obs + 3 * k);
-        reset_one(b, i, io->clock, MYR_STREAM_AUTORESET, NULL);
-      } else {
-        *pend = 1;
-      }
+    if (myr__step_end(b, i, k, io, st, rew, 0, tr, E->ret[i], E->t[i])) {
+      if (io->final_obs != NULL) observe_one(E, b, i, io->final_obs + 3 * k);
+      reset_one(b, i, io->clock, MYR_STREAM_AUTORESET, NULL);
     }
     if (io->obs != NULL) observe_one(E, b, i, io->obs + 3 * k);
   }
