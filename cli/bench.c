@@ -233,6 +233,8 @@ int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
   r->block = myr_batch_block_size(m.b);
   r->precision = myr_precision_name(myr_batch_precision(m.b));
   r->backend = myr_backend_name((int)myr_batch_backend(m.b));
+  r->device_bytes_per_env =
+      (double)myr_batch_device_bytes(m.b) / (double)c->num_envs;
   r->chunk = c->step_mode ? 1 : (c->chunk > 0 ? c->chunk : 64);
   if (c->step_mode) {
     if (myr_batch_env(m.b)->action_space.kind != MYR_SPACE_DISCRETE) {
@@ -647,8 +649,10 @@ int cli_cmd_bench(int argc, char** argv) {
   rc = cli_parse(&o, argc, argv, kinds[i].accepted, *kinds[i].usage);
   if (rc != 0) return rc < 0 ? 0 : rc;
   if (!s.env_given) o.env = BENCH_DEFAULT_ENVS;
-  if (strcmp(o.backend, "cpu") != 0 && strcmp(kinds[i].name, "throughput") != 0) {
-    cli_error("bench: the cuda backend is benchmarked by 'bench throughput' only");
+  if (strcmp(o.backend, "cpu") != 0 && strcmp(kinds[i].name, "throughput") != 0 &&
+      !(strcmp(kinds[i].name, "memory") == 0 && strcmp(o.profile, "envs") == 0)) {
+    cli_error("bench: the cuda backend is benchmarked by 'bench throughput' and "
+              "'bench memory --profile envs' (recording is CPU-only)");
     return CLI_EXIT_USAGE;
   }
   bench_stamp(stamp, sizeof stamp);

@@ -53,6 +53,7 @@ typedef struct bench_result {
   double efficiency;      /* < 0: not applicable (see docs/benchmarks.md) */
   double bytes_per_env;   /* measured: RSS growth from creating the batch */
   double theory_bytes_per_env; /* allocated bytes / num_envs */
+  double device_bytes_per_env; /* device memory / num_envs (cuda; else 0) */
   uint64_t peak_rss;      /* high-water mark of this configuration */
   int64_t episodes;
   double mean_length;

@@ -76,7 +76,7 @@ const char* bench_csv_header(void) {
          "time_max_s,steps_per_s,steps_per_s_per_env,efficiency,"
          "bytes_per_env,theory_bytes_per_env,peak_rss_bytes,episodes,"
          "mean_episode_length,reactions_per_step,cap_hits,cpu_model,simd_isa,"
-         "compiler,git_rev,timestamp\n";
+         "compiler,git_rev,timestamp,device_bytes_per_env\n";
 }
 
 static int append(bench_csv* c, const char* s) {
@@ -162,7 +162,7 @@ static const char* num(char* buf, size_t size, const char* fmt, double v,
 
 int bench_csv_add(bench_csv* c, const bench_result* r) {
   char line[4096], env[160], cpu[256], comp[256], ts[64];
-  char f[12][40];
+  char f[13][40];
   time_t now = time(NULL);
   struct tm tmv;
   int t = r->has_time;
@@ -175,7 +175,7 @@ int bench_csv_add(bench_csv* c, const bench_result* r) {
   bench_csv_field(comp, sizeof comp, cli_compiler());
   snprintf(line, sizeof line,
            "%s,%s,%lld,%lld,%lld,%d,%s,%s,%s,%lld,%d,%d,%s,%s,%s,%s,%s,%s,%s,"
-           "%s,%s,%s,%llu,%lld,%s,%s,%lld,%s,%s,%s,%s,%s\n",
+           "%s,%s,%s,%llu,%lld,%s,%s,%lld,%s,%s,%s,%s,%s,%s\n",
            r->kind ? r->kind : "throughput", env, (long long)r->cfg.num_envs,
            (long long)r->chunk, (long long)r->block, (int)r->threads,
            r->backend ? r->backend : "cpu",
@@ -196,7 +196,9 @@ int bench_csv_add(bench_csv* c, const bench_result* r) {
            num(f[10], sizeof f[10], "%.4f", r->mean_length, r->episodes > 0),
            num(f[11], sizeof f[11], "%.4f",
                steps_total > 0 ? (double)r->reactions / steps_total : 0.0, t),
-           (long long)r->cap_hits, cpu, myr_simd_isa(), comp, cli_git_rev(), ts);
+           (long long)r->cap_hits, cpu, myr_simd_isa(), comp, cli_git_rev(), ts,
+           num(f[12], sizeof f[12], "%.4g", r->device_bytes_per_env,
+               r->backend != NULL && strcmp(r->backend, "cuda") == 0));
   if (append(c, line) != 0) {
     cli_error("bench: out of memory (CSV text)");
     return -1;

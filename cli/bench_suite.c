@@ -53,6 +53,7 @@ typedef struct mem_point {
   int64_t block;
   int64_t episodes;
   int64_t length_sum;
+  uint64_t device_bytes; /* cuda backend: device memory of the batch */
   char err[256];
 } mem_point;
 
@@ -85,6 +86,8 @@ static void mem_child(const cli_opts* o, int64_t n, int64_t chunk,
   def.precision = o->precision;
   def.num_params = o->num_params;
   def.params = o->params;
+  def.backend =
+      strcmp(o->backend, "cuda") == 0 ? MYR_BACKEND_CUDA : MYR_BACKEND_CPU;
   rc = myr_batch_create(o->env, n, &def, &b);
   if (rc == MYR_OK && o->block > 0) rc = myr_batch_set_block_size(b, o->block);
   if (rc == MYR_OK) {
@@ -106,6 +109,7 @@ static void mem_child(const cli_opts* o, int64_t n, int64_t chunk,
     p->block = myr_batch_block_size(b);
     p->episodes = st.episodes;
     p->length_sum = st.length_sum;
+    p->device_bytes = (uint64_t)myr_batch_device_bytes(b);
   }
   myr_batch_destroy(b);
 }
@@ -192,6 +196,8 @@ static void mem_row(const cli_opts* o, const myr_env_info* e, const char* kind,
   r->theory_bytes_per_env = (double)p->state_bytes / (double)n +
                             (chunk > 0 ? (double)(chunk < steps ? chunk : steps) * row : 0);
   r->peak_rss = p->peak;
+  r->backend = o->backend;
+  r->device_bytes_per_env = (double)p->device_bytes / (double)n;
   r->episodes = p->episodes;
   r->mean_length = p->episodes ? (double)p->length_sum / (double)p->episodes : 0;
 }
@@ -204,6 +210,9 @@ static void mem_print(const bench_result* r) {
          (long long)r->chunk, (long long)r->steps,
          (double)r->peak_rss / 1048576.0, r->bytes_per_env,
          r->theory_bytes_per_env);
+  if (r->backend != NULL && strcmp(r->backend, "cuda") == 0)
+    printf("%-12s %-18s %8s envs  device %8.2f B/env\n", "", "", "",
+           r->device_bytes_per_env);
   fflush(stdout);
 }
 

@@ -227,6 +227,8 @@ const char* myr_backend_name(int backend);
 uint64_t myr_batch_clock(const myr_batch* batch);
 /* Bytes of per-env state the batch allocated (all arrays, all envs). */
 size_t myr_batch_state_bytes(const myr_batch* batch);
+/* Bytes of device memory the batch holds (CUDA backend; 0 on the CPU). */
+size_t myr_batch_device_bytes(const myr_batch* batch);
 /* Times the per-step reaction cap was hit (stochastic envs; 0 otherwise). */
 int64_t myr_batch_cap_hits(const myr_batch* batch);
 

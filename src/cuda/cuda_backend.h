@@ -35,6 +35,8 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
 /* device -> host mirror (if stale), host mirror -> device */
 int myr__cuda_sync_host(const myr_batch* b);
 int myr__cuda_sync_device(myr_batch* b);
+/* device memory the batch holds (state, sums, step buffers, tables) */
+size_t myr__cuda_device_bytes(const myr_batch* b);
 
 #else
 
@@ -80,6 +82,10 @@ static inline int myr__cuda_sync_host(const myr_batch* b) {
 static inline int myr__cuda_sync_device(myr_batch* b) {
   (void)b;
   return MYR_OK;
+}
+static inline size_t myr__cuda_device_bytes(const myr_batch* b) {
+  (void)b;
+  return 0;
 }
 
 #endif

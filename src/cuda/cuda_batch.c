@@ -24,6 +24,7 @@ typedef struct myr__cuda_batch {
   unsigned long long* totals; /* device: rollout sums */
   unsigned char* io;          /* device step I/O, NULL until first used */
   unsigned char* aux;         /* gene circuit: R3/R4 table, target curve */
+  size_t device_bytes;        /* device memory held by the batch */
   int host_stale;             /* device state newer than the host mirror */
 } myr__cuda_batch;
 
@@ -103,6 +104,7 @@ static int ccasr_create(myr_batch* b) {
   size_t tb = sizeof(myr_ccasr_tables);
   size_t bytes = tb + sizeof(float) * (size_t)E->target_len;
   d->aux = (unsigned char*)myr__cuda_malloc(bytes);
+  if (d->aux != NULL) d->device_bytes += bytes;
   if (d->aux == NULL)
     return myr__fail(MYR_ENOMEM, "out of device memory: gene circuit tables "
                      "(%s)", myr__cuda_error());
@@ -144,6 +146,7 @@ int myr__cuda_create(myr_batch* b) {
   memset(d, 0, sizeof *d);
   d->mem = (unsigned char*)myr__cuda_malloc(b->mem_bytes);
   d->totals = (unsigned long long*)myr__cuda_malloc(8 * sizeof(unsigned long long));
+  d->device_bytes = b->mem_bytes + 8 * sizeof(unsigned long long);
   if (d->mem == NULL || d->totals == NULL) {
     myr__cuda_free(d->mem);
     myr__cuda_free(d->totals);
@@ -207,6 +210,7 @@ static int io_buffers(myr_batch* b, myr_cuda_step_io* io, uint8_t** mask) {
   size_t o = 4 * (size_t)b->info.obs_dim;
   if (d->io == NULL) {
     d->io = (unsigned char*)myr__cuda_malloc((11 + 2 * o) * n);
+    if (d->io != NULL) d->device_bytes += (11 + 2 * o) * n;
     if (d->io == NULL)
       return myr__fail(MYR_ENOMEM, "out of device memory: step buffers for "
                        "%lld envs (%s)", (long long)n, myr__cuda_error());
@@ -358,4 +362,9 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
     myr_rollout_stats_finish(stats);
   }
   return rc;
+}
+
+size_t myr__cuda_device_bytes(const myr_batch* b) {
+  const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
+  return d != NULL ? d->device_bytes : 0;
 }

@@ -476,6 +476,9 @@ const char* myr_backend_name(int backend) {
 }
 uint64_t myr_batch_clock(const myr_batch* b) { return b ? b->clock : 0; }
 size_t myr_batch_state_bytes(const myr_batch* b) { return b ? b->mem_bytes : 0; }
+size_t myr_batch_device_bytes(const myr_batch* b) {
+  return b != NULL && b->dev != NULL ? myr__cuda_device_bytes(b) : 0;
+}
 int64_t myr_batch_cap_hits(const myr_batch* b) { return b ? b->cap_hits : 0; }
 int64_t myr_batch_block_size(const myr_batch* b) { return b ? b->block_size : 0; }
 
