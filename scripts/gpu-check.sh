@@ -72,6 +72,8 @@ for spec in 1000000:288 10000000:100; do
   tail -n +2 "$out/part_gc_$n.csv" >>"$csv"
   rm -f "$out/part_gc_$n.csv"
 done
+log "device memory per env (bench memory --profile envs)"
+"$cli" bench memory --backend cuda --profile envs --env cartpole --out "$out" || status=1
 log "CSV: $csv"
 cat "$csv"
 log "done (status $status)"
