@@ -15,34 +15,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "shell.h"
 
 static char dir[] = "/tmp/myriad-bench-cli-XXXXXX";
-
-static int sh(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char* fmt, ...) {
-  char cmd[4096];
-  va_list ap;
-  int st;
-  va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
-  va_end(ap);
-  st = system(cmd);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char* slurp(const char* path) {
-  FILE* f = fopen(path, "rb");
-  char* s;
-  long n;
-  if (f == NULL) return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  s = (char*)calloc((size_t)n + 1, 1);
-  if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
-  fclose(f);
-  return s;
-}
 
 static int count_lines(const char* s) {
   int n = 0;

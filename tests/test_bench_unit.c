@@ -15,6 +15,7 @@
 
 #include "bench.h"
 #include "check.h"
+#include "shell.h"
 #include "mpi.h"
 #include "tune.h"
 
@@ -34,20 +35,6 @@ const char* cli_cpu_model(void) { return cpu_model; }
 const char* cli_compiler(void) { return "cc 1.0"; }
 const char* cli_git_rev(void) { return "abc123"; }
 int cli_mpi_is_root(void) { return 1; }
-
-static char* slurp(const char* path) {
-  FILE* f = fopen(path, "rb");
-  char* s;
-  long n;
-  if (f == NULL) return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  s = (char*)calloc((size_t)n + 1, 1);
-  if (s != NULL && fread(s, 1, (size_t)n, f) != (size_t)n) s[0] = '\0';
-  fclose(f);
-  return s;
-}
 
 static void write_text(const char* path, const char* text) {
   FILE* f = fopen(path, "wb");

@@ -5,25 +5,7 @@
 #include <sys/wait.h>
 
 #include "check.h"
-
-/* run a shell command, capture stdout+stderr, return the exit code */
-static int sh(const char* cmd, char* out, size_t size) {
-  char full[1024];
-  FILE* p;
-  size_t n = 0;
-  int status;
-  snprintf(full, sizeof full, "%s 2>&1", cmd);
-  p = popen(full, "r");
-  if (p == NULL) return -1;
-  while (n + 1 < size) {
-    size_t r = fread(out + n, 1, size - 1 - n, p);
-    if (r == 0) break;
-    n += r;
-  }
-  out[n] = '\0';
-  status = pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+#include "shell.h"
 
 static const char* field(const char* out, const char* key, char* buf, size_t size) {
   const char* p = strstr(out, key);
@@ -42,7 +24,7 @@ int main(void) {
   char h1[64], h2[64], h3[64], len[64];
   int rc;
 
-  rc = sh(MYR_CLI " run --env cartpole --num-envs 20000 --steps 300 --threads 1",
+  rc = sh_capture(MYR_CLI " run --env cartpole --num-envs 20000 --steps 300 --threads 1",
           out, sizeof out);
   CHECK_MSG(rc == 0, "%s", out);
   field(out, "state hash", h1, sizeof h1);
@@ -51,56 +33,56 @@ int main(void) {
   /* random CartPole-v1 episodes average about 22 steps */
   CHECK_MSG(atof(len) > 20.0 && atof(len) < 24.0, "mean length %s", len);
   CHECK(strstr(out, "throughput") != NULL && strstr(out, "episodes") != NULL);
-  rc = sh(MYR_CLI " run --env cartpole-v1 --num-envs 20000 --steps 300 --threads 3 --chunk 7",
+  rc = sh_capture(MYR_CLI " run --env cartpole-v1 --num-envs 20000 --steps 300 --threads 3 --chunk 7",
           out, sizeof out);
   CHECK(rc == 0);
   CHECK(strcmp(field(out, "state hash", h2, sizeof h2), h1) == 0);
-  rc = sh(MYR_CLI " run --env cartpole --num-envs 20000 --steps 300 --seed 1",
+  rc = sh_capture(MYR_CLI " run --env cartpole --num-envs 20000 --steps 300 --seed 1",
           out, sizeof out);
   CHECK(rc == 0 && strcmp(field(out, "state hash", h3, sizeof h3), h1) != 0);
   /* constant pushes end episodes quickly; parameters apply */
-  rc = sh(MYR_CLI " run --num-envs 1000 --steps 200 --policy constant:1 "
+  rc = sh_capture(MYR_CLI " run --num-envs 1000 --steps 200 --policy constant:1 "
                   "--param max_steps=5", out, sizeof out);
   CHECK(rc == 0 && atof(field(out, "mean length", len, sizeof len)) <= 5.0);
-  rc = sh(MYR_CLI " run --num-envs 100 --steps 50 --precision float64", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --num-envs 100 --steps 50 --precision float64", out, sizeof out);
   CHECK(rc == 0 && strstr(out, "float64") != NULL);
 
   /* usage errors: exit 2 with a git-style message */
-  rc = sh(MYR_CLI " run --env cartpol", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --env cartpol", out, sizeof out);
   CHECK(rc == 2 && strstr(out, "myriad: unknown environment 'cartpol'") != NULL);
-  rc = sh(MYR_CLI " run --num-envs 0", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --num-envs 0", out, sizeof out);
   CHECK(rc == 2 && strstr(out, "--num-envs") != NULL);
-  rc = sh(MYR_CLI " run --num-envs abc", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --num-envs abc", out, sizeof out);
   CHECK(rc == 2);
-  rc = sh(MYR_CLI " run --policy constant:3", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --policy constant:3", out, sizeof out);
   CHECK(rc == 2 && strstr(out, "constant") != NULL);
-  rc = sh(MYR_CLI " run --param mass=3", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --param mass=3", out, sizeof out);
   CHECK(rc == 2 && strstr(out, "unknown parameter 'mass'") != NULL);
-  rc = sh(MYR_CLI " run --param tau=nan", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --param tau=nan", out, sizeof out);
   CHECK(rc == 2);
-  rc = sh(MYR_CLI " run --bogus", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --bogus", out, sizeof out);
   CHECK(rc == 2 && strstr(out, "unknown option '--bogus'") != NULL);
-  rc = sh(MYR_CLI " frobnicate", out, sizeof out);
+  rc = sh_capture(MYR_CLI " frobnicate", out, sizeof out);
   CHECK(rc == 2 && strstr(out, "not a myriad command") != NULL);
   /* out of memory is a run failure (exit 1), not a crash */
-  rc = sh(MYR_CLI " run --num-envs 4294967297 --steps 1", out, sizeof out);
+  rc = sh_capture(MYR_CLI " run --num-envs 4294967297 --steps 1", out, sizeof out);
   CHECK_MSG(rc == 1 && strstr(out, "out of memory") != NULL, "rc %d: %s", rc, out);
 
   /* --help on every command; envs and version */
-  CHECK(sh(MYR_CLI " --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
-  CHECK(sh(MYR_CLI " run --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
-  CHECK(sh(MYR_CLI " demo --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
-  CHECK(sh(MYR_CLI " bench --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
-  CHECK(sh(MYR_CLI " bench throughput --help", out, sizeof out) == 0);
-  CHECK(sh(MYR_CLI " envs --help", out, sizeof out) == 0);
-  CHECK(sh(MYR_CLI " version", out, sizeof out) == 0 && strstr(out, "myriad") != NULL);
-  rc = sh(MYR_CLI " envs", out, sizeof out);
+  CHECK(sh_capture(MYR_CLI " --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
+  CHECK(sh_capture(MYR_CLI " run --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
+  CHECK(sh_capture(MYR_CLI " demo --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
+  CHECK(sh_capture(MYR_CLI " bench --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);
+  CHECK(sh_capture(MYR_CLI " bench throughput --help", out, sizeof out) == 0);
+  CHECK(sh_capture(MYR_CLI " envs --help", out, sizeof out) == 0);
+  CHECK(sh_capture(MYR_CLI " version", out, sizeof out) == 0 && strstr(out, "myriad") != NULL);
+  rc = sh_capture(MYR_CLI " envs", out, sizeof out);
   CHECK(rc == 0 && strstr(out, "cartpole-v1") != NULL &&
         strstr(out, "max_steps") != NULL && strstr(out, "Discrete(2)") != NULL);
   /* a small demo and a small benchmark run to completion */
-  rc = sh(MYR_CLI " demo --num-envs 2000 --steps 100", out, sizeof out);
+  rc = sh_capture(MYR_CLI " demo --num-envs 2000 --steps 100", out, sizeof out);
   CHECK_MSG(rc == 0 && strstr(out, "throughput") != NULL, "%s", out);
-  rc = sh(MYR_CLI " bench throughput --env cartpole --num-envs 2000 --steps 20 "
+  rc = sh_capture(MYR_CLI " bench throughput --env cartpole --num-envs 2000 --steps 20 "
                   "--runs 5 --warmup 1 --mode step", out, sizeof out);
   CHECK_MSG(rc == 0 && strstr(out, "steps/s") != NULL, "%s", out);
   return check_summary("test_cli");
