@@ -19,6 +19,7 @@
 #include <cuda_runtime.h>
 
 #include "../core/philox.h"
+#include "../policies/policy.h"
 #include "kernels.h"
 
 namespace {
@@ -200,9 +201,9 @@ __global__ void __launch_bounds__(kBlock)
         /* myr__random_discrete(seed, g, clock, 2), one draw per 128 steps */
         if ((clock >> 7) != cached) {
           cached = clock >> 7;
-          words = myr_draw(v.seed, g, cached, MYR_STREAM_ACTION, 0);
+          words = myr__random_bit_words(v.seed, g, clock);
         }
-        a = (int32_t)((words.v[(clock >> 5) & 3u] >> (clock & 31u)) & 1u);
+        a = myr__random_bit(&words, clock);
       }
       outcome o = step_one(v, i, clock, a, &s);
       if (o.ended_length > 0) {

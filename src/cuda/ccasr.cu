@@ -23,6 +23,7 @@
 #include <cuda_runtime.h>
 
 #include "../core/philox.h"
+#include "../policies/policy.h"
 #include "myriad/myriad.h"
 #include "kernels.h"
 
@@ -241,9 +242,9 @@ __global__ void __launch_bounds__(kBlock)
         /* myr__random_discrete(seed, g, clock, 2), one draw per 128 steps */
         if ((clock >> 7) != cached) {
           cached = clock >> 7;
-          words = myr_draw(v.seed, g, cached, MYR_STREAM_ACTION, 0);
+          words = myr__random_bit_words(v.seed, g, clock);
         }
-        a = (int32_t)((words.v[(clock >> 5) & 3u] >> (clock & 31u)) & 1u);
+        a = myr__random_bit(&words, clock);
       }
       outcome o = step_one(v, &tab, i, clock, a, &s);
       reactions += (unsigned long long)o.reactions;
