@@ -290,7 +290,9 @@ int myr__cuda_cartpole_rollout(const myr_cuda_cartpole* v, uint64_t clock0,
     return (int)g_last;
   totals[0] += (int64_t)sums[0];
   totals[1] += (int64_t)sums[1];
-  totals[2] += (int64_t)sums[1] << 24; /* return = length, 2^-24 units */
+  /* CartPole's return is its length; returns are summed in units of
+   * 1/MYR_RETURN_SCALE like every CPU rollout (myr__stats_add_episode) */
+  totals[2] += (int64_t)sums[1] * (int64_t)MYR_RETURN_SCALE;
   return 0;
 }
 

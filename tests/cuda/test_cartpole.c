@@ -164,6 +164,15 @@ static void test_rollout(const char* policy, myr_autoreset mode) {
   CHECK_MSG(fabs(sc.mean_length - sg.mean_length) <= 1e-3 * sc.mean_length,
             "%s: mean length cpu %.4f gpu %.4f", policy, sc.mean_length,
             sg.mean_length);
+  /* returns: CartPole earns 1 per step, so the mean return equals the mean
+   * length on each backend, and the backends agree as the lengths do */
+  CHECK_MSG(sg.mean_return == sg.mean_length, "%s: gpu mean return %.4f but "
+            "mean length %.4f", policy, sg.mean_return, sg.mean_length);
+  CHECK_MSG(sc.mean_return == sc.mean_length, "%s: cpu mean return %.4f but "
+            "mean length %.4f", policy, sc.mean_return, sc.mean_length);
+  CHECK_MSG(fabs(sc.mean_return - sg.mean_return) <= 1e-3 * sc.mean_return,
+            "%s: mean return cpu %.4f gpu %.4f", policy, sc.mean_return,
+            sg.mean_return);
   memset(same, 1, N);
   for (f = 0; f < 5; ++f) {
     CHECK_OK(myr_batch_get_state(c, fields[f], a));
