@@ -4,13 +4,18 @@ PYTHON ?= /usr/bin/python3
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build demo test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
+.PHONY: all build install demo test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
 
 all: build
 
 build:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
+
+# cmake --install: libraries, headers, the CLI, CMake and pkg-config files
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 demo: build
 	./$(BUILD)/myriad demo
@@ -68,9 +73,11 @@ endif
 bench: build
 	./$(BUILD)/myriad bench all
 
-# PNGs from the newest CSV of each kind in bench/results/
+# PNGs from the newest CSV of each kind in $(RESULTS) (bench/out: what
+# `make bench` wrote; RESULTS=bench/results: the committed full run)
+RESULTS ?= bench/out
 plots:
-	$(PYTHON) bench/plot.py
+	$(PYTHON) bench/plot.py $(RESULTS)
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz build-gpu-check build-gpu-check.log bench/out

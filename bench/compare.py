@@ -333,7 +333,7 @@ def run_compare(a):
             sorted({r["library"] for r in skipped})))
 
     csv_path = a.csv or os.path.join(
-        ROOT, "bench", "results",
+        ROOT, "bench", "out",
         "compare-%s.csv" % stamp.strftime("%Y%m%dT%H%M%SZ"))
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore",

@@ -5,11 +5,14 @@ usage: bench/plot.py [--out DIR] [PATH ...]
 
 PATH is a CSV file or a directory; for a directory the newest CSV of each
 kind (throughput-*, memory-*, chunk-*, threads-*) is used.  Without PATH,
-bench/results/ next to this script.  PNGs go to --out (default: the
-directory of the first PATH):
+bench/out/ next to this script (where `myriad bench` writes; the committed
+figures are in bench/results/).  PNGs go to --out (default: the directory
+of the first PATH).  Every title names the CPU, its core count, the date,
+the git revision and whether the run was quick or --full:
 
-  throughput_scaling.png   env-steps/s vs num_envs, log-log, ideal line
-  scaling_efficiency.png   throughput / ideal linear scaling vs num_envs
+  throughput_scaling.png   env-steps/s vs num_envs, log-log
+  scaling_efficiency.png   throughput as a fraction of each env's best
+                           batch size vs num_envs (where the machine fills)
   memory_scaling.png       bytes/env (measured, theory) vs num_envs; peak
                            RSS vs chunk size and vs total steps (recording)
   chunk_sensitivity.png    env-steps/s vs chunk size
@@ -34,7 +37,8 @@ NUMERIC = ("num_envs", "chunk", "block", "threads", "steps", "runs", "warmup",
            "time_mean_s", "time_std_s", "time_min_s", "time_median_s",
            "time_max_s", "steps_per_s", "steps_per_s_per_env", "efficiency",
            "bytes_per_env", "theory_bytes_per_env", "peak_rss_bytes",
-           "episodes", "mean_episode_length", "reactions_per_step", "cap_hits")
+           "episodes", "mean_episode_length", "reactions_per_step", "cap_hits",
+           "cores")
 # columns every row must fill
 REQUIRED = ("kind", "env", "num_envs", "chunk", "threads", "steps")
 
@@ -140,9 +144,15 @@ def collect(paths):
 
 
 def hardware(rows):
+    """CPU, cores, SIMD, compiler, date, revision and quick/full of a run."""
     r = rows[0]
-    return "%s, %s, %s" % (r.get("cpu_model", "unknown CPU"),
-                           r.get("simd_isa", ""), r.get("compiler", ""))
+    cores = r.get("cores")
+    return "%s (%s), %s, %s\n%s, rev %s, %s run" % (
+        r.get("cpu_model") or "unknown CPU",
+        "%d cores" % cores if cores else "cores not recorded",
+        r.get("simd_isa") or "?", r.get("compiler") or "?",
+        (r.get("timestamp") or "undated")[:10], r.get("git_rev") or "?",
+        r.get("suite") or "quick/full not recorded")
 
 
 def by_env(rows, kind=None):
@@ -186,12 +196,8 @@ def plot_throughput(rows, partial, out):
         y = [r["steps_per_s"] for r in rs]
         lo = [y[i] - rate_bounds(r)[0] for i, r in enumerate(rs)]
         hi = [rate_bounds(r)[1] - y[i] for i, r in enumerate(rs)]
-        line = ax.errorbar(n, y, yerr=[lo, hi], marker="o", capsize=3,
-                           label="%s (%s)" % (env, rs[0]["mode"]))
-        ideal = [y[0] * x / n[0] for x in n]
-        ax.plot(n, ideal, linestyle="--", linewidth=1,
-                color=line[0].get_color(), alpha=0.6,
-                label="%s ideal linear" % env)
+        ax.errorbar(n, y, yerr=[lo, hi], marker="o", capsize=3,
+                    label="%s (%s)" % (env, rs[0]["mode"]))
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("parallel environments (num_envs)")
@@ -204,21 +210,23 @@ def plot_throughput(rows, partial, out):
 
 
 def plot_efficiency(rows, partial, out):
+    """Throughput at each N as a fraction of the env's best N: where a batch
+    is large enough to fill the machine, and where it falls out of cache."""
     fig, ax = plt.subplots(figsize=(7.5, 5))
     for env, rs in sorted(by_env(rows, "throughput").items()):
-        rs = sorted((r for r in rs if r["efficiency"] is not None),
-                    key=lambda r: r["num_envs"])
+        rs = sorted((r for r in rs if r["steps_per_s"]), key=lambda r: r["num_envs"])
         if rs:
-            ax.plot([r["num_envs"] for r in rs], [r["efficiency"] for r in rs],
-                    marker="o", label=env)
+            best = max(r["steps_per_s"] for r in rs)
+            ax.plot([r["num_envs"] for r in rs],
+                    [r["steps_per_s"] / best for r in rs], marker="o", label=env)
     ax.set_xscale("log")
-    ax.set_yscale("log")
+    ax.set_ylim(0, 1.05)
     ax.set_xlabel("parallel environments (num_envs)")
-    ax.set_ylabel("efficiency = throughput / ideal linear (1 = linear)")
+    ax.set_ylabel("throughput / best throughput of that env")
     ax.axhline(1.0, color="gray", linestyle="--", linewidth=1)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
-    title(ax, "Scaling efficiency relative to the smallest batch", rows, partial)
+    title(ax, "Fraction of peak throughput vs batch size", rows, partial)
     save(fig, out, "scaling_efficiency.png")
 
 
@@ -309,7 +317,7 @@ def main():
     ap.add_argument("paths", nargs="*", help="CSV files or directories")
     ap.add_argument("--out", help="directory for the PNGs")
     args = ap.parse_args()
-    paths = args.paths or [os.path.join(here, "results")]
+    paths = args.paths or [os.path.join(here, "out")]
     out = args.out or (paths[0] if os.path.isdir(paths[0])
                        else os.path.dirname(os.path.abspath(paths[0])))
     os.makedirs(out, exist_ok=True)

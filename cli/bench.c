@@ -81,7 +81,9 @@ static int make_dirs(const char* dir) {
 
 int bench_csv_path(const cli_opts* o, const bench_suite_opts* s,
                    const char* kind, char* path, size_t size) {
-  const char* dir = s->out_dir ? s->out_dir : "bench/results";
+  const char* dir = s->out_dir          ? s->out_dir
+                    : s->commit_results ? BENCH_RESULTS_DIR
+                                        : BENCH_OUT_DIR;
   if (o->csv != NULL) {
     snprintf(path, size, "%s", o->csv);
     return 0;
@@ -357,17 +359,19 @@ static const char* throughput_usage =
     "                               [--steps T] [--mode fused|step] [--chunk C]\n"
     "                               [--block B] [--threads K] [--runs R]\n"
     "                               [--warmup W] [--csv FILE] [--out DIR]\n"
-    "                               [--tuned] [--smoke] [--param KEY=VALUE ...]\n"
+    "                               [--commit-results] [--tuned] [--smoke]\n"
+    "                               [--param KEY=VALUE ...]\n"
     "\n"
     "Env-steps per second under the random policy.  With --num-envs, one\n"
     "configuration (T steps per run, default 100; CSV only with --csv).\n"
     "Without it, the matrix 100, 1K, 10K, 100K, 500K, 1M, 2M, 5M envs (--full\n"
     "adds 10M, 50M, 100M where memory allows) for --env (default: CartPole\n"
-    "and the gene circuit; `all`: every registered env), written to DIR/throughput-<UTC time>.csv (default DIR\n"
-    "bench/results) or --csv FILE.  Steps per run are chosen so that one run\n"
-    "takes about 0.1 s (1 s with --full) unless --steps is given.  `fused`\n"
-    "runs the rollout inside the library, `step` drives myr_batch_step() with\n"
-    "pre-generated caller actions.  W warm-up runs (default 1) are excluded,\n"
+    "and the gene circuit; `all`: every registered env), written to\n"
+    "DIR/throughput-<UTC time>.csv (default DIR bench/out; --full\n"
+    "--commit-results: bench/results) or --csv FILE.  Steps per run are\n"
+    "chosen so that one run takes about 0.1 s (1 s with --full) unless\n"
+    "--steps is given.  `fused` runs the rollout inside the library, `step`\n"
+    "drives myr_batch_step() with pre-generated caller actions.  W warm-up runs (default 1) are excluded,\n"
     "then R timed runs (default 5) each continue from the previous state;\n"
     "throughput is from the median run.  --smoke uses tiny sizes (tests).\n"
     "Ctrl-C stops at the next chunk, keeps the rows measured and marks the\n"
@@ -394,6 +398,7 @@ void bench_config_from(const cli_opts* o, const bench_suite_opts* s,
   c->target_s = s->smoke ? 0.002 : o->full ? 1.0 : 0.1;
   c->max_run_s = s->smoke ? 0.01 : o->full ? 15.0 : 0.5;
   c->min_steps = s->smoke || !o->full ? 1 : 2;
+  c->full = o->full;
 }
 
 int bench_probe_rate(const cli_opts* o, const char* env, int64_t n,
@@ -531,7 +536,7 @@ static const char* bench_usage =
     "  memory       peak RSS and bytes/env vs num_envs and vs chunk size\n"
     "  chunk        throughput vs chunk size at a fixed num_envs\n"
     "  threads      strong scaling over 1..cores threads, with efficiency\n"
-    "  all          every kind, one CSV each under bench/results/\n"
+    "  all          every kind, one CSV each under bench/out/\n"
     "  compare      Myriad beside Gymnasium, gymnax, EnvPool (Python)\n"
     "\n"
     "--env defaults to CartPole and the gene circuit; --env all selects every\n"
@@ -540,12 +545,16 @@ static const char* bench_usage =
 
 static const char* all_usage =
     "usage: myriad bench all [--env ID|all] [--full] [--runs R] [--warmup W]\n"
-    "                        [--out DIR] [--tuned] [--smoke] [--seed S]\n"
+    "                        [--out DIR | --commit-results] [--tuned] [--smoke]\n"
+    "                        [--seed S]\n"
     "\n"
     "Run throughput, memory, chunk and threads in turn, writing\n"
-    "DIR/<kind>-<UTC time>.csv for each (default DIR bench/results; one\n"
-    "timestamp for the whole run).  --full passes through to every kind\n"
-    "(the run behind the README's tables).  Then `make plots` draws them.\n";
+    "DIR/<kind>-<UTC time>.csv for each (one timestamp for the whole run).\n"
+    "DIR is bench/out (git-ignored) unless --out is given; --full passes\n"
+    "through to every kind, and only `--full --commit-results` writes into\n"
+    "bench/results, the figures behind the README.  Then `make plots` draws\n"
+    "the newest CSVs of bench/out (`make plots RESULTS=bench/results` the\n"
+    "committed ones).\n";
 
 /* take --smoke and --out DIR (bench-only options) out of argv */
 static int take_suite_opts(int* argc, char** argv, bench_suite_opts* s) {
@@ -555,6 +564,8 @@ static int take_suite_opts(int* argc, char** argv, bench_suite_opts* s) {
       s->env_given = 1;
     if (strcmp(argv[i], "--smoke") == 0) {
       s->smoke = 1;
+    } else if (strcmp(argv[i], "--commit-results") == 0) {
+      s->commit_results = 1;
     } else if (strcmp(argv[i], "--out") == 0) {
       if (i + 1 >= *argc) {
         cli_error("bench: option --out needs a value");
@@ -570,6 +581,11 @@ static int take_suite_opts(int* argc, char** argv, bench_suite_opts* s) {
   *argc = k;
   if (s->out_dir != NULL && s->out_dir[0] == '\0') {
     cli_error("bench: --out needs a directory");
+    return CLI_EXIT_USAGE;
+  }
+  if (s->commit_results && s->out_dir != NULL) {
+    cli_error("bench: --commit-results writes into " BENCH_RESULTS_DIR
+              "; it does not take --out");
     return CLI_EXIT_USAGE;
   }
   return 0;
@@ -648,6 +664,11 @@ int cli_cmd_bench(int argc, char** argv) {
   o.steps = 100;
   rc = cli_parse(&o, argc, argv, kinds[i].accepted, *kinds[i].usage);
   if (rc != 0) return rc < 0 ? 0 : rc;
+  if (s.commit_results && (!o.full || s.smoke || o.csv != NULL)) {
+    cli_error("bench: --commit-results keeps the figures of a --full run in "
+              BENCH_RESULTS_DIR " (without --smoke or --csv)");
+    return CLI_EXIT_USAGE;
+  }
   if (!s.env_given) o.env = BENCH_DEFAULT_ENVS;
   if (strcmp(o.backend, "cpu") != 0 && strcmp(kinds[i].name, "throughput") != 0 &&
       !(strcmp(kinds[i].name, "memory") == 0 && strcmp(o.profile, "envs") == 0)) {

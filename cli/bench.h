@@ -37,6 +37,7 @@ typedef struct bench_config {
   double max_run_s;
   int64_t min_steps;
   int whole_chunks;
+  int full;        /* part of a --full run (the CSV's suite column) */
 } bench_config;
 
 typedef struct bench_result {
@@ -109,7 +110,14 @@ typedef struct bench_suite_opts {
   const char* out_dir;  /* directory for timestamped CSVs */
   const char* stamp;    /* timestamp shared by the files of one run */
   int env_given;        /* --env was on the command line */
+  int commit_results;   /* --commit-results: CSVs into bench/results */
 } bench_suite_opts;
+
+/* where timestamped CSVs go: quick runs and anything not asked to be kept
+ * stay in the git-ignored bench/out; `--full --commit-results` writes the
+ * committed bench/results */
+#define BENCH_OUT_DIR "bench/out"
+#define BENCH_RESULTS_DIR "bench/results"
 
 /* --env when not given: cartpole-v1 and the gene circuit (if registered) */
 #define BENCH_DEFAULT_ENVS "cartpole+gene-circuit"

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
 #include "mpi.h"
@@ -76,7 +77,7 @@ const char* bench_csv_header(void) {
          "time_max_s,steps_per_s,steps_per_s_per_env,efficiency,"
          "bytes_per_env,theory_bytes_per_env,peak_rss_bytes,episodes,"
          "mean_episode_length,reactions_per_step,cap_hits,cpu_model,simd_isa,"
-         "compiler,git_rev,timestamp,device_bytes_per_env\n";
+         "compiler,git_rev,timestamp,device_bytes_per_env,cores,suite\n";
 }
 
 static int append(bench_csv* c, const char* s) {
@@ -175,30 +176,31 @@ int bench_csv_add(bench_csv* c, const bench_result* r) {
   bench_csv_field(comp, sizeof comp, cli_compiler());
   snprintf(line, sizeof line,
            "%s,%s,%lld,%lld,%lld,%d,%s,%s,%s,%lld,%d,%d,%s,%s,%s,%s,%s,%s,%s,"
-           "%s,%s,%s,%llu,%lld,%s,%s,%lld,%s,%s,%s,%s,%s,%s\n",
+           "%s,%s,%s,%llu,%lld,%s,%s,%lld,%s,%s,%s,%s,%s,%s,%ld,%s\n",
            r->kind ? r->kind : "throughput", env, (long long)r->cfg.num_envs,
            (long long)r->chunk, (long long)r->block, (int)r->threads,
            r->backend ? r->backend : "cpu",
            r->precision ? r->precision : "float32",
            r->cfg.step_mode ? "step" : (r->cfg.record ? "fused+record" : "fused"),
            (long long)r->steps, (int)r->cfg.runs, (int)r->cfg.warmup,
-           num(f[0], sizeof f[0], "%.6g", r->t_mean, t),
-           num(f[1], sizeof f[1], "%.6g", r->t_std, t),
-           num(f[2], sizeof f[2], "%.6g", r->t_min, t),
-           num(f[3], sizeof f[3], "%.6g", r->t_median, t),
-           num(f[4], sizeof f[4], "%.6g", r->t_max, t),
-           num(f[5], sizeof f[5], "%.6g", r->steps_per_s, t),
-           num(f[6], sizeof f[6], "%.6g", r->per_env_steps_per_s, t),
-           num(f[7], sizeof f[7], "%.4f", r->efficiency, r->efficiency >= 0),
-           num(f[8], sizeof f[8], "%.4g", r->bytes_per_env, 1),
-           num(f[9], sizeof f[9], "%.4g", r->theory_bytes_per_env, 1),
+           num(f[0], sizeof f[0], "%.17g", r->t_mean, t),
+           num(f[1], sizeof f[1], "%.17g", r->t_std, t),
+           num(f[2], sizeof f[2], "%.17g", r->t_min, t),
+           num(f[3], sizeof f[3], "%.17g", r->t_median, t),
+           num(f[4], sizeof f[4], "%.17g", r->t_max, t),
+           num(f[5], sizeof f[5], "%.17g", r->steps_per_s, t),
+           num(f[6], sizeof f[6], "%.17g", r->per_env_steps_per_s, t),
+           num(f[7], sizeof f[7], "%.17g", r->efficiency, r->efficiency >= 0),
+           num(f[8], sizeof f[8], "%.17g", r->bytes_per_env, 1),
+           num(f[9], sizeof f[9], "%.17g", r->theory_bytes_per_env, 1),
            (unsigned long long)r->peak_rss, (long long)r->episodes,
-           num(f[10], sizeof f[10], "%.4f", r->mean_length, r->episodes > 0),
-           num(f[11], sizeof f[11], "%.4f",
+           num(f[10], sizeof f[10], "%.17g", r->mean_length, r->episodes > 0),
+           num(f[11], sizeof f[11], "%.17g",
                steps_total > 0 ? (double)r->reactions / steps_total : 0.0, t),
            (long long)r->cap_hits, cpu, myr_simd_isa(), comp, cli_git_rev(), ts,
-           num(f[12], sizeof f[12], "%.4g", r->device_bytes_per_env,
-               r->backend != NULL && strcmp(r->backend, "cuda") == 0));
+           num(f[12], sizeof f[12], "%.17g", r->device_bytes_per_env,
+               r->backend != NULL && strcmp(r->backend, "cuda") == 0),
+           sysconf(_SC_NPROCESSORS_ONLN), r->cfg.full ? "full" : "quick");
   if (append(c, line) != 0) {
     cli_error("bench: out of memory (CSV text)");
     return -1;

@@ -41,7 +41,8 @@ const char* const bench_memory_usage =
     "          2 min with --full): memory vs chunk size 8 .. 512 (one chunk\n"
     "          per run), and vs total steps 64 .. 1024 (4096 with --full) at\n"
     "          chunk 64, which it must not depend on\n"
-    "Rows go to DIR/memory-<UTC time>.csv (default DIR bench/results).\n";
+    "Rows go to DIR/memory-<UTC time>.csv (default DIR bench/out;\n"
+    "--full --commit-results: bench/results).\n";
 
 typedef struct mem_point {
   int status;
@@ -185,6 +186,7 @@ static void mem_row(const cli_opts* o, const myr_env_info* e, const char* kind,
   r->cfg.num_envs = n;
   r->cfg.runs = 1;
   r->cfg.record = chunk > 0;
+  r->cfg.full = o->full;
   r->has_time = 0;
   r->efficiency = -1;
   r->threads = p->threads;
@@ -303,7 +305,7 @@ const char* const bench_chunk_usage =
     "holds whole chunks, so a chunk of 512 runs at least 512 steps; a slow\n"
     "env gets fewer envs (1K, 2K, 5K, ...) so that such a run takes at most\n"
     "0.5 s (5 s with --full).  Rows go to DIR/chunk-<UTC time>.csv (default\n"
-    "DIR bench/results).\n";
+    "DIR bench/out; --full --commit-results: bench/results).\n";
 
 int bench_chunk(const cli_opts* o, const bench_suite_opts* s) {
   static const int64_t chunks[] = {8, 16, 32, 64, 128, 256, 512};
@@ -371,7 +373,7 @@ const char* const bench_threads_usage =
     "..., all online CPUs (every count up to 8, then powers of two and the\n"
     "total).  Speed-up = throughput / throughput on 1 thread; efficiency =\n"
     "speed-up / threads.  Rows go to DIR/threads-<UTC time>.csv (default DIR\n"
-    "bench/results).\n";
+    "bench/out; --full --commit-results: bench/results).\n";
 
 /* 1..8, then powers of two, then the CPU count (fused rollouts: <= 64) */
 static int thread_counts(int32_t cpus, int smoke, int32_t* out) {

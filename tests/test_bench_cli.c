@@ -196,12 +196,44 @@ static void test_usage(void) {
   CHECK(sh("%s bench throughput --help > /dev/null 2>&1", MYR_CLI) == 0);
 }
 
+/* where CSVs go: quick runs into the git-ignored bench/out of the working
+ * directory, never bench/results; --commit-results only with --full, not
+ * with --out, --csv or --smoke; each row names the cores and quick/full */
+static void test_out_dir(void) {
+  char cwd[600], outdir[700], path[900], out[4096];
+  char* text;
+  snprintf(cwd, sizeof cwd, "%s/cwd", dir);
+  CHECK(sh("mkdir -p %s", cwd) == 0);
+  CHECK(sh("cd %s && %s bench throughput --smoke --env cartpole > log 2>&1",
+           cwd, MYR_CLI) == 0);
+  snprintf(outdir, sizeof outdir, "%s/bench/out", cwd);
+  CHECK_MSG(find_one(outdir, "throughput-", path, sizeof path),
+            "no throughput CSV in bench/out");
+  snprintf(out, sizeof out, "%s/bench/results", cwd);
+  CHECK_MSG(access(out, F_OK) != 0, "a quick run created %s", out);
+  text = slurp(path);
+  CHECK(text != NULL && strstr(text, ",cores,suite\n") != NULL);
+  CHECK(text != NULL && strstr(text, ",quick\n") != NULL);
+  free(text);
+  snprintf(path, sizeof path, "cd %s && %s bench all --commit-results", cwd, MYR_CLI);
+  CHECK(sh_capture(path, out, sizeof out) == 2 && strstr(out, "--full") != NULL);
+  snprintf(path, sizeof path, "cd %s && %s bench throughput --full --smoke "
+           "--commit-results", cwd, MYR_CLI);
+  CHECK(sh_capture(path, out, sizeof out) == 2);
+  snprintf(path, sizeof path, "cd %s && %s bench all --full --commit-results "
+           "--out x", cwd, MYR_CLI);
+  CHECK(sh_capture(path, out, sizeof out) == 2);
+  snprintf(out, sizeof out, "%s/bench/results", cwd);
+  CHECK_MSG(access(out, F_OK) != 0, "a refused run created %s", out);
+}
+
 int main(void) {
   if (mkdtemp(dir) == NULL) {
     perror("mkdtemp");
     return 1;
   }
   test_usage();
+  test_out_dir();
   test_smoke();
   test_interrupt();
   test_tune();

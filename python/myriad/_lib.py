@@ -12,8 +12,12 @@ callback) take the GIL back for their duration.
 Where the library comes from, first match wins:
   1. the file named by the environment variable ``MYRIAD_LIB``;
   2. ``libmyriad.so`` inside this package (what ``pip install`` ships);
-  3. the newest ``build*/libmyriad.so`` of the source tree this package sits
-     in (running straight from a checkout after ``cmake --build``).
+  3. ``build/libmyriad.so`` of the source tree this package sits in
+     (running straight from a checkout after ``make``), then the newest
+     other ``build*/libmyriad.so`` there.  A build folder configured with
+     sanitizers or fuzzing (``MYR_SANITIZE``/``MYR_FUZZ`` in its
+     CMakeCache.txt, as ``make test`` makes them) is never picked: such a
+     library cannot run inside a plain interpreter.
 """
 
 import ctypes
@@ -213,9 +217,27 @@ def _candidates():
     here = os.path.dirname(os.path.abspath(__file__))
     found = [os.path.join(here, "libmyriad.so")]
     root = os.path.dirname(os.path.dirname(here))  # python/myriad -> repo
-    builds = glob.glob(os.path.join(root, "build*", "libmyriad.so"))
-    builds.sort(key=os.path.getmtime, reverse=True)
+    builds = [p for p in glob.glob(os.path.join(root, "build*", "libmyriad.so"))
+              if _plain_build(os.path.dirname(p))]
+    builds.sort(key=lambda p: (os.path.basename(os.path.dirname(p)) != "build",
+                               -os.path.getmtime(p)))
     return found + builds
+
+
+def _plain_build(build_dir):
+    """True unless the CMake cache of build_dir turns on sanitizers or fuzzing."""
+    try:
+        with open(os.path.join(build_dir, "CMakeCache.txt")) as f:
+            for line in f:
+                key, _, value = line.strip().partition("=")
+                name = key.split(":", 1)[0]
+                if name == "MYR_SANITIZE" and value:
+                    return False
+                if name == "MYR_FUZZ" and value.upper() in ("ON", "1", "TRUE", "YES"):
+                    return False
+    except OSError:
+        return False  # not a CMake build folder
+    return True
 
 
 def _load():

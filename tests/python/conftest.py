@@ -14,12 +14,9 @@ sys.path.insert(0, os.path.join(ROOT, "python"))
 
 @pytest.fixture(scope="session")
 def data_dir():
-    given = os.environ.get("MYRIAD_DATA_DIR")
-    d = given or os.path.join(ROOT, "..", "shared", "data")
-    if not os.path.isdir(d):
-        if given:  # CTest passes it: missing data is a failure there
-            pytest.fail("MYRIAD_DATA_DIR=%s is not a directory" % d)
-        pytest.skip("reference data directory %s not found (set MYRIAD_DATA_DIR)" % d)
+    d = os.environ.get("MYRIAD_DATA_DIR") or os.path.join(ROOT, "tests", "data")
+    if not os.path.isdir(d):  # the data ships with the repository
+        pytest.fail("reference data directory %s not found" % d)
     return d
 
 
