@@ -8,9 +8,12 @@
  * rollout measures the rate first and the steps are chosen so that one run
  * lasts about target_s seconds (the probe is a warm-up too, never timed).
  *
- * CSV files are rewritten in full to FILE.tmp and renamed over FILE after
- * every row, so a reader (or an interruption) only ever sees whole rows; an
- * interrupted run ends with a "# partial" comment line.
+ * CSV files are rewritten in full to a new temporary file and renamed over
+ * FILE after every row (cli_write_atomic), so a reader (or an interruption)
+ * only ever sees whole rows; an interrupted run ends with a "# partial"
+ * comment line.  FILE.lock is held while a run writes FILE: a second run
+ * into the same FILE fails at once, and FILE is only ever replaced while it
+ * is a regular file.
  */
 #ifndef MYR_CLI_BENCH_H
 #define MYR_CLI_BENCH_H
@@ -86,6 +89,8 @@ uint64_t bench_available_memory(void);
 /* CSV with atomic rewrite after every row (rows survive an interruption) */
 typedef struct bench_csv {
   char path[1024];
+  char lock_path[1100]; /* PATH.lock, held while the file is written */
+  int lock_fd;          /* -1: no lock held */
   char* text;
   size_t len, cap;
   int rows;

@@ -96,43 +96,36 @@ static int append(bench_csv* c, const char* s) {
   return 0;
 }
 
-/* write the text to PATH.tmp, then rename it over PATH */
+/* the text to a new temporary file beside PATH, then renamed over it
+ * (safefile.c: no planted link followed, nothing but a regular file
+ * replaced) */
 static int flush_atomic(bench_csv* c) {
-  char tmp[1100];
-  FILE* f;
-  int bad = 0;
   if (!cli_mpi_is_root()) return 0; /* MPI: rank 0 writes the files */
-  snprintf(tmp, sizeof tmp, "%s.tmp", c->path);
-  f = fopen(tmp, "w");
-  if (f == NULL) {
-    cli_error("bench: cannot write '%s': %s", tmp, strerror(errno));
-    return -1;
-  }
-  if (fwrite(c->text, 1, c->len, f) != c->len) bad = 1;
-  if (fflush(f) != 0) bad = 1;
-  if (fclose(f) != 0) bad = 1;
-  if (bad) {
-    cli_error("bench: writing '%s' failed: %s", tmp, strerror(errno));
-    remove(tmp);
-    return -1;
-  }
-  if (rename(tmp, c->path) != 0) {
-    cli_error("bench: cannot rename '%s': %s", tmp, strerror(errno));
-    remove(tmp);
-    return -1;
-  }
-  return 0;
+  return cli_write_atomic("bench", c->path, c->text, c->len);
 }
 
 int bench_csv_open(bench_csv* c, const char* path) {
   memset(c, 0, sizeof *c);
+  c->lock_fd = -1;
   if (strlen(path) >= sizeof c->path) {
     cli_error("bench: CSV path too long: '%s'", path);
     return -1;
   }
   snprintf(c->path, sizeof c->path, "%s", path);
-  if (append(c, bench_csv_header()) != 0) return -1;
-  return flush_atomic(c);
+  /* one writer per CSV: a second run into the same file fails at once */
+  if (cli_mpi_is_root()) {
+    snprintf(c->lock_path, sizeof c->lock_path, "%s.lock", path);
+    if (cli_check_replaceable("bench", path) != 0 ||
+        (c->lock_fd = cli_lock("bench", c->lock_path, 0)) < 0) {
+      c->lock_fd = -1;
+      return -1;
+    }
+  }
+  if (append(c, bench_csv_header()) != 0 || flush_atomic(c) != 0) {
+    bench_csv_close(c); /* nothing held after a failed open */
+    return -1;
+  }
+  return 0;
 }
 
 char* bench_csv_field(char* out, size_t size, const char* s) {
@@ -218,5 +211,7 @@ int bench_csv_finish(bench_csv* c, int partial) {
 
 void bench_csv_close(bench_csv* c) {
   free(c->text);
+  if (c->lock_fd >= 0) cli_unlock(c->lock_fd, c->lock_path);
   memset(c, 0, sizeof *c);
+  c->lock_fd = -1;
 }

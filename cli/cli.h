@@ -39,6 +39,7 @@ typedef struct cli_opts {
   int full;
   int tuned;
   int quiet;
+  int force;
   int32_t num_params;
   myr_param_setting params[CLI_MAX_PARAMS];
   char param_names[CLI_MAX_PARAMS][64];
@@ -68,7 +69,9 @@ enum {
   OPT_PROFILE = 1 << 17,
   OPT_TUNED = 1 << 18,
   OPT_BACKEND = 1 << 19,
-  OPT_QUIET = 1 << 20
+  OPT_QUIET = 1 << 20,
+  OPT_ENV_ALL = 1 << 21, /* --env all is accepted (bench, envs) */
+  OPT_FORCE = 1 << 22    /* run --record: replace an earlier recording */
 };
 
 void cli_opts_init(cli_opts* o, const char* cmd);
@@ -77,6 +80,10 @@ void cli_opts_init(cli_opts* o, const char* cmd);
  * (usage printed), 0 on success. */
 int cli_parse(cli_opts* o, int argc, char** argv, unsigned accepted,
               const char* usage);
+
+/* the candidate closest to s (case-insensitive edit distance, or s a
+ * case-insensitive prefix), NULL if none is close enough to suggest */
+const char* cli_suggest(const char* s, const char* const* candidates, int n);
 
 /* print "myriad: <message>" to stderr (printf-style) */
 void cli_error(const char* fmt, ...)
@@ -105,6 +112,32 @@ const char* cli_compiler(void);
 const char* cli_git_rev(void);
 /* human-readable count with SI suffix: 1.23M */
 const char* cli_si(double v, char* buf, size_t size);
+
+/* width of the terminal on fd (TIOCGWINSZ, else $COLUMNS, else 80) */
+int cli_terminal_columns(int fd);
+/* one progress line (bar, percent, steps, rate, ETA) of at most columns-1
+ * characters, no newline; columns <= 0: the full text without a bar (not a
+ * terminal); returns its length (progress.c) */
+size_t cli_progress_line(char* buf, size_t size, int columns, int64_t done,
+                         int64_t total, double rate, double eta);
+
+/* safe file writing (safefile.c); `what` prefixes the messages, every
+ * failure prints one and returns -1 */
+/* 0 if path is absent or a regular file (never replace anything else) */
+int cli_check_replaceable(const char* what, const char* path);
+/* a new file PATH.XXXXXX.tmp, created O_EXCL (mkstemps), name in tmp; its fd */
+int cli_tmp_open(const char* what, const char* path, char* tmp, size_t size);
+/* fsync and close fd (if >= 0), then rename tmp over path if path may be
+ * replaced; tmp is removed on failure */
+int cli_publish(const char* what, int fd, const char* tmp, const char* path);
+/* data to path through cli_tmp_open and cli_publish */
+int cli_write_atomic(const char* what, const char* path, const void* data,
+                     size_t len);
+/* an exclusive advisory lock (flock, non-blocking) on a lock file (created,
+ * never through a symlink) or on a directory; its fd */
+int cli_lock(const char* what, const char* path, int directory);
+/* release a lock; remove_path (the lock file) is unlinked first, or NULL */
+void cli_unlock(int fd, const char* remove_path);
 
 /* install SIGINT/SIGTERM handlers that set *cli_stop_flag() */
 void cli_install_signals(void);

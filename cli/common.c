@@ -1,7 +1,9 @@
 /*
  * common.c -- option parsing and helpers shared by the myriad commands.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -51,16 +53,19 @@ static int parse_i64(const char* cmd, const char* opt, const char* v,
   x = strtoll(v, &end, 10);
   if (end != v && (*end == 'k' || *end == 'K' || *end == 'M' || *end == 'G') &&
       end[1] == '\0') {
-    /* 100K, 1M, 5M style sizes */
+    /* 100K, 1M, 5M style sizes (range checked before the conversion: a
+     * double outside long long's range has no defined conversion) */
     d = (double)x * (*end == 'G' ? 1e9 : *end == 'M' ? 1e6 : 1e3);
-    if (d > 9e18) errno = ERANGE;
-    x = (long long)d;
+    if (d > 9e18 || d < -9e18) errno = ERANGE;
+    else x = (long long)d;
     end++;
-  } else if (end != v && (*end == 'e' || *end == '.')) {
+  } else if (end != v && (*end == 'e' || *end == 'E' || *end == '.')) {
     /* 1e6 */
     d = strtod(v, &end);
-    if (*end == '\0' && d == (double)(long long)d && d < 9e18) x = (long long)d;
-    else end = (char*)v;
+    if (*end == '\0' && d >= -9e18 && d <= 9e18 && d == floor(d))
+      x = (long long)d;
+    else
+      end = (char*)v;
   }
   if (end == v || *end != '\0' || errno == ERANGE || x < lo || x > hi) {
     cli_error("%s: bad value '%s' for %s (want an integer in [%lld, %lld])",
@@ -70,6 +75,110 @@ static int parse_i64(const char* cmd, const char* opt, const char* v,
   *out = x;
   return 0;
 }
+
+/* ------------------------------------------------------------ suggestions */
+
+/* Levenshtein distance of a and b, case-insensitive (short strings) */
+static int edit_distance(const char* a, const char* b) {
+  int row[64], i, j;
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (la > 62 || lb > 62) return 1 << 20;
+  for (j = 0; j <= lb; ++j) row[j] = j;
+  for (i = 1; i <= la; ++i) {
+    int diag = row[0];
+    row[0] = i;
+    for (j = 1; j <= lb; ++j) {
+      int up = row[j];
+      int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+      int best = diag + cost;
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+static int is_prefix_nocase(const char* p, const char* s) {
+  for (; *p != '\0'; ++p, ++s)
+    if (tolower((unsigned char)*p) != tolower((unsigned char)*s)) return 0;
+  return 1;
+}
+
+const char* cli_suggest(const char* s, const char* const* cand, int n) {
+  const char* best = NULL;
+  int i, best_d = 1 << 20, len = (int)strlen(s);
+  int limit = len < 3 ? 1 : len < 9 ? 2 : 3;
+  for (i = 0; i < n; ++i) {
+    int d = edit_distance(s, cand[i]);
+    if (len >= 3 && is_prefix_nocase(s, cand[i])) d = 0;
+    if (d < best_d) {
+      best_d = d;
+      best = cand[i];
+    }
+  }
+  return best_d <= limit ? best : NULL;
+}
+
+/* the env id or alias closest to s */
+#define SUGGEST_MAX 256
+static const char* suggest_env(const char* s) {
+  static char alias[SUGGEST_MAX][48];
+  const char* names[SUGGEST_MAX];
+  int n = 0;
+  int32_t e;
+  for (e = 0; e < myr_env_count() && n < SUGGEST_MAX; ++e) {
+    const myr_env_info* info = myr_env_at(e);
+    const char* a = info->aliases;
+    names[n++] = info->id;
+    while (*a != '\0' && n < SUGGEST_MAX) { /* comma-separated aliases */
+      size_t k = strcspn(a, ",");
+      snprintf(alias[n], sizeof alias[n], "%.*s", (int)(k < 47 ? k : 47), a);
+      names[n] = alias[n];
+      n++;
+      a += k + (a[k] == ',');
+    }
+  }
+  return cli_suggest(s, names, n);
+}
+
+/* every option, for "did you mean" */
+static const struct {
+  const char* name;
+  unsigned bit;
+} option_names[] = {
+    {"--env", OPT_ENV},         {"--num-envs", OPT_NUM_ENVS},
+    {"--steps", OPT_STEPS},     {"--seed", OPT_SEED},
+    {"--threads", OPT_THREADS}, {"--precision", OPT_PRECISION},
+    {"--policy", OPT_POLICY},   {"--param", OPT_PARAM},
+    {"--chunk", OPT_CHUNK},     {"--block", OPT_BLOCK},
+    {"--runs", OPT_RUNS},       {"--warmup", OPT_WARMUP},
+    {"--csv", OPT_CSV},         {"--mode", OPT_MODE},
+    {"--record", OPT_RECORD},   {"--full", OPT_FULL},
+    {"--autoreset", OPT_AUTORESET}, {"--profile", OPT_PROFILE},
+    {"--tuned", OPT_TUNED},     {"--backend", OPT_BACKEND},
+    {"--quiet", OPT_QUIET},     {"--force", OPT_FORCE},
+    {"--help", ~0u},
+};
+
+static void unknown_option(const cli_opts* o, const char* name, unsigned acc) {
+  const char* cand[32];
+  const char* near;
+  int n = 0;
+  size_t i;
+  for (i = 0; i < sizeof option_names / sizeof option_names[0]; ++i)
+    if (acc & option_names[i].bit) cand[n++] = option_names[i].name;
+  near = cli_suggest(name, cand, n);
+  if (near != NULL)
+    cli_error("%s: unknown option '%s'; did you mean '%s'? (see 'myriad %s "
+              "--help')", o->cmd, name, near, o->cmd);
+  else
+    cli_error("%s: unknown option '%s' (see 'myriad %s --help')", o->cmd, name,
+              o->cmd);
+}
+
+/* ------------------------------------------------------------ parsing */
 
 int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
               const char* usage) {
@@ -114,6 +223,8 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
   } while (0)
     if (FLAG("--full", OPT_FULL)) {
       o->full = 1;
+    } else if (FLAG("--force", OPT_FORCE)) {
+      o->force = 1;
     } else if (FLAG("--tuned", OPT_TUNED)) {
       o->tuned = 1;
     } else if (FLAG("--quiet", OPT_QUIET)) {
@@ -123,7 +234,7 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
       o->env = v;
     } else if (FLAG("--num-envs", OPT_NUM_ENVS)) {
       NEED_VALUE();
-      rc = parse_i64(o->cmd, name, v, 1, INT64_MAX, &x);
+      rc = parse_i64(o->cmd, name, v, 1, MYR_MAX_ENVS, &x);
       o->num_envs = x;
       o->has_num_envs = 1;
     } else if (FLAG("--steps", OPT_STEPS)) {
@@ -135,10 +246,11 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
       char* end = NULL;
       NEED_VALUE();
       errno = 0;
-      o->seed = strtoull(v, &end, 0);
-      if (end == v || *end != '\0' || errno == ERANGE || v[0] == '-') {
-        cli_error("%s: bad value '%s' for --seed (want an unsigned integer)",
-                  o->cmd, v);
+      /* decimal digits only: no sign, no blanks, no octal or hex prefix */
+      o->seed = isdigit((unsigned char)v[0]) ? strtoull(v, &end, 10) : 0;
+      if (end == NULL || end == v || *end != '\0' || errno == ERANGE) {
+        cli_error("%s: bad value '%s' for --seed (want a decimal integer in "
+                  "[0, 18446744073709551615])", o->cmd, v);
         return CLI_EXIT_USAGE;
       }
     } else if (FLAG("--threads", OPT_THREADS)) {
@@ -222,8 +334,7 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
       }
       o->backend = v;
     } else {
-      cli_error("%s: unknown option '%s' (see 'myriad %s --help')", o->cmd,
-                name, o->cmd);
+      unknown_option(o, name, acc);
       return CLI_EXIT_USAGE;
     }
 #undef FLAG
@@ -231,8 +342,19 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
     if (rc != 0) return rc;
   }
   if ((acc & OPT_ENV) && o->env != NULL) {
-    if (myr_env_find(o->env) == NULL && strcmp(o->env, "all") != 0) {
-      cli_error("unknown environment '%s' (try 'myriad envs')", o->env);
+    if (strcmp(o->env, "all") == 0) {
+      if (!(acc & OPT_ENV_ALL)) {
+        cli_error("%s: --env all is not accepted here; name one environment "
+                  "(try 'myriad envs')", o->cmd);
+        return CLI_EXIT_USAGE;
+      }
+    } else if (myr_env_find(o->env) == NULL) {
+      const char* near = suggest_env(o->env);
+      if (near != NULL)
+        cli_error("unknown environment '%s'; did you mean '%s'? (try 'myriad "
+                  "envs')", o->env, near);
+      else
+        cli_error("unknown environment '%s' (try 'myriad envs')", o->env);
       return CLI_EXIT_USAGE;
     }
   }
@@ -269,6 +391,10 @@ int cli_make_batch(const cli_opts* o, myr_batch** out) {
               (long long)o->num_envs, cli_mpi_size());
     return CLI_EXIT_USAGE;
   }
+  if (o->threads > myr_cpu_count())
+    fprintf(stderr, "myriad: warning: --threads %d is more than the %d online "
+            "CPUs: threads will share cores (results are the same, only "
+            "slower)\n", (int)o->threads, (int)myr_cpu_count());
   def.seed = o->seed;
   def.threads = o->threads;
   def.precision = o->precision;
@@ -365,17 +491,6 @@ const char* cli_compiler(void) {
 #endif
 
 const char* cli_git_rev(void) { return MYR_GIT_REV; }
-
-const char* cli_si(double v, char* buf, size_t size) {
-  const char* suf[] = {"", "K", "M", "G", "T"};
-  int k = 0;
-  while (v >= 1000.0 && k < 4) {
-    v /= 1000.0;
-    k++;
-  }
-  snprintf(buf, size, k ? "%.2f%s" : "%.0f%s", v, suf[k]);
-  return buf;
-}
 
 static volatile int stop_flag = 0;
 

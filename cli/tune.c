@@ -159,7 +159,7 @@ int cli_cmd_tune(int argc, char** argv) {
   o.num_envs = 1000000;
   o.runs = 3;
   rc = cli_parse(&o, argc, argv,
-                 OPT_ENV | OPT_NUM_ENVS | OPT_RUNS | OPT_WARMUP | OPT_SEED |
+                 OPT_ENV | OPT_ENV_ALL | OPT_NUM_ENVS | OPT_RUNS | OPT_WARMUP | OPT_SEED |
                      OPT_PARAM | OPT_PRECISION,
                  tune_usage);
   if (rc != 0) return rc < 0 ? 0 : rc;

@@ -247,11 +247,10 @@ int tune_load(const char* env_id, tune_entry* out, char* why, size_t why_size) {
 }
 
 int tune_save(const tune_entry* e, char* path, size_t path_size) {
-  char dir[1200], tmp[1300], text[4096];
+  char dir[1200], text[4096];
   char* slash;
   size_t k;
-  FILE* f;
-  int n, bad = 0;
+  int n;
   if (tune_cache_path(e->env, path, path_size) != 0) {
     cli_error("tune: no cache directory (set XDG_CACHE_HOME or HOME)");
     return -1;
@@ -274,20 +273,7 @@ int tune_save(const tune_entry* e, char* path, size_t path_size) {
     cli_error("tune: cache entry too long");
     return -1;
   }
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  f = fopen(tmp, "w");
-  if (f == NULL) {
-    cli_error("tune: cannot write '%s': %s", tmp, strerror(errno));
-    return -1;
-  }
-  if (fwrite(text, 1, (size_t)n, f) != (size_t)n) bad = 1;
-  if (fclose(f) != 0) bad = 1;
-  if (bad || rename(tmp, path) != 0) {
-    cli_error("tune: writing '%s' failed: %s", path, strerror(errno));
-    remove(tmp);
-    return -1;
-  }
-  return 0;
+  return cli_write_atomic("tune", path, text, (size_t)n);
 }
 
 void tune_apply(cli_opts* o, const char* env_id) {

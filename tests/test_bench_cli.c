@@ -7,6 +7,8 @@
  * drawing the smoke CSVs when the Python has matplotlib.
  */
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <stdarg.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -183,6 +185,13 @@ static void test_tune(void) {
   text = slurp(log);
   CHECK(text != NULL && strstr(text, "no tuned settings") != NULL);
   free(text);
+  /* a link planted at the cache's old fixed temporary name is not followed */
+  CHECK(sh("echo precious > %s/tune-victim && ln -sf %s/tune-victim %s.tmp", dir,
+           dir, cache) == 0);
+  CHECK(sh("XDG_CACHE_HOME=%s %s tune --env cartpole --num-envs 2000 --smoke "
+           "> %s 2>&1", dir, MYR_CLI, log) == 0);
+  CHECK(sh("test \"$(cat %s/tune-victim)\" = precious && grep -q threads= %s", dir,
+           cache) == 0);
 }
 
 static void test_usage(void) {
@@ -227,6 +236,51 @@ static void test_out_dir(void) {
   CHECK_MSG(access(out, F_OK) != 0, "a refused run created %s", out);
 }
 
+/* --csv PATH: nothing but a regular file is replaced (a symlink, a FIFO,
+ * /dev/stdout are refused before the benchmark runs and left as they
+ * were), a planted PATH.tmp link is never followed, and a second run into
+ * a CSV being written fails at once */
+static void test_csv_targets(void) {
+  char cmd[2400], out[4096], csv[700];
+  int fd;
+  CHECK(sh("echo precious > %s/victim && ln -s %s/victim %s/link.csv", dir, dir,
+           dir) == 0);
+  snprintf(cmd, sizeof cmd, "%s bench throughput --smoke --env cartpole --csv "
+           "%s/link.csv", MYR_CLI, dir);
+  CHECK(sh_capture(cmd, out, sizeof out) == 1 && strstr(out, "a symbolic link") != NULL);
+  CHECK(sh("test -L %s/link.csv && test \"$(cat %s/victim)\" = precious", dir, dir) == 0);
+  CHECK(sh("mkfifo %s/fifo.csv", dir) == 0);
+  snprintf(cmd, sizeof cmd, "timeout 20 %s bench throughput --smoke --env cartpole "
+           "--csv %s/fifo.csv", MYR_CLI, dir);
+  CHECK(sh_capture(cmd, out, sizeof out) == 1 && strstr(out, "a FIFO") != NULL);
+  CHECK(sh("test -p %s/fifo.csv", dir) == 0);
+  snprintf(cmd, sizeof cmd, "%s bench throughput --smoke --env cartpole --csv "
+           "/dev/null", MYR_CLI);
+  CHECK(sh_capture(cmd, out, sizeof out) == 1 && strstr(out, "a device") != NULL);
+  CHECK(sh("test -c /dev/null") == 0);
+  /* the old fixed temporary name, planted: ignored */
+  CHECK(sh("ln -s %s/victim %s/ok.csv.tmp", dir, dir) == 0);
+  snprintf(cmd, sizeof cmd, "%s bench throughput --smoke --env cartpole --csv "
+           "%s/ok.csv", MYR_CLI, dir);
+  CHECK(sh_capture(cmd, out, sizeof out) == 0);
+  CHECK(sh("test \"$(cat %s/victim)\" = precious && test -f %s/ok.csv && test ! -e "
+           "%s/ok.csv.lock", dir, dir, dir) == 0);
+  /* a CSV another run is writing (its lock held here) */
+  snprintf(csv, sizeof csv, "%s/busy.csv.lock", dir);
+  fd = open(csv, O_RDWR | O_CREAT, 0666);
+  CHECK(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0);
+  snprintf(cmd, sizeof cmd, "%s bench throughput --smoke --env cartpole --csv "
+           "%s/busy.csv", MYR_CLI, dir);
+  CHECK(sh_capture(cmd, out, sizeof out) == 1 &&
+        strstr(out, "in use by another myriad process") != NULL);
+  CHECK(sh("test ! -e %s/busy.csv", dir) == 0);
+  close(fd);
+  /* results that cannot be printed are a failure, not exit 0 */
+  CHECK(sh("%s bench throughput --smoke --env cartpole --num-envs 100 --steps 5 "
+           ">/dev/full 2>/dev/null", MYR_CLI) == 1);
+  CHECK(sh("%s envs >/dev/full 2>/dev/null", MYR_CLI) == 1);
+}
+
 int main(void) {
   if (mkdtemp(dir) == NULL) {
     perror("mkdtemp");
@@ -234,6 +288,7 @@ int main(void) {
   }
   test_usage();
   test_out_dir();
+  test_csv_targets();
   test_smoke();
   test_interrupt();
   test_tune();

@@ -316,6 +316,27 @@ static void test_tune_cache(const char* dir) {
   remove(path);
 }
 
+/* the progress line fits any terminal width without reaching the last
+ * column; wide terminals get the bar and the step counts */
+static void test_progress_line(void) {
+  static const int widths[] = {1, 10, 20, 40, 60, 80, 100, 132, 400};
+  char line[512];
+  size_t i;
+  for (i = 0; i < sizeof widths / sizeof widths[0]; ++i) {
+    size_t n = cli_progress_line(line, sizeof line, widths[i], 123456789012LL,
+                                 999999999999LL, 9.87e11, 12345.6);
+    CHECK_MSG(n == strlen(line) && (int)n <= widths[i] - 1 + (widths[i] < 2),
+              "width %d: %zu characters: '%s'", widths[i], n, line);
+    CHECK(strchr(line, '\n') == NULL);
+  }
+  cli_progress_line(line, sizeof line, 80, 25000, 50000, 8.7e8, 3.2);
+  CHECK_MSG(strstr(line, "[") != NULL && strstr(line, "step 25000/50000") != NULL &&
+            strstr(line, "50.0%") != NULL, "'%s'", line);
+  /* not a terminal: the whole text, no bar */
+  cli_progress_line(line, sizeof line, 0, 25000, 50000, 8.7e8, 3.2);
+  CHECK(strstr(line, "[") == NULL && strstr(line, "ETA") != NULL);
+}
+
 int main(void) {
   char dir[] = "/tmp/myriad-bench-unit-XXXXXX";
   char cmd[600];
@@ -329,5 +350,6 @@ int main(void) {
   test_tune_cache(dir);
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+  test_progress_line();
   return check_summary("test_bench_unit");
 }

@@ -64,9 +64,63 @@ int main(void) {
   CHECK(rc == 2 && strstr(out, "unknown option '--bogus'") != NULL);
   rc = sh_capture(MYR_CLI " frobnicate", out, sizeof out);
   CHECK(rc == 2 && strstr(out, "not a myriad command") != NULL);
-  /* out of memory is a run failure (exit 1), not a crash */
+  /* the --num-envs limit is stated (the library's MYR_MAX_ENVS) */
   rc = sh_capture(MYR_CLI " run --num-envs 4294967297 --steps 1", out, sizeof out);
-  CHECK_MSG(rc == 1 && strstr(out, "out of memory") != NULL, "rc %d: %s", rc, out);
+  CHECK_MSG(rc == 2 && strstr(out, "[1, 4294967296]") != NULL, "rc %d: %s", rc, out);
+  /* out-of-range doubles are refused before any conversion (no UB) */
+  CHECK(sh_capture(MYR_CLI " run --num-envs 1e30", out, sizeof out) == 2);
+  CHECK(sh_capture(MYR_CLI " run --steps -1e300", out, sizeof out) == 2);
+  CHECK(sh_capture(MYR_CLI " run --num-envs 9999999999G", out, sizeof out) == 2);
+  /* --seed: decimal digits only */
+  rc = sh_capture(MYR_CLI " run --seed ' -1' --num-envs 10 --steps 1", out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "--seed") != NULL, "%s", out);
+  CHECK(sh_capture(MYR_CLI " run --seed -1 --num-envs 10 --steps 1", out, sizeof out) == 2);
+  CHECK(sh_capture(MYR_CLI " run --seed 0x10 --num-envs 10 --steps 1", out, sizeof out) == 2);
+  CHECK(sh_capture(MYR_CLI " run --seed 18446744073709551616 --num-envs 10", out,
+                   sizeof out) == 2);
+  rc = sh_capture(MYR_CLI " run --seed 010 --num-envs 1000 --steps 30", out, sizeof out);
+  field(out, "state hash", h2, sizeof h2);
+  rc |= sh_capture(MYR_CLI " run --seed 10 --num-envs 1000 --steps 30", out, sizeof out);
+  CHECK_MSG(rc == 0 && strcmp(field(out, "state hash", h3, sizeof h3), h2) == 0,
+            "--seed 010 is not 10: %s vs %s", h2, h3);
+  /* did you mean: env ids and aliases, options, commands */
+  rc = sh_capture(MYR_CLI " run --env CartPole --steps 1", out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "did you mean 'cartpole-v1'") != NULL, "%s", out);
+  rc = sh_capture(MYR_CLI " run --env gene-circut", out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "did you mean 'gene-circuit'") != NULL, "%s", out);
+  rc = sh_capture(MYR_CLI " run --nmu-envs 5", out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "did you mean '--num-envs'") != NULL, "%s", out);
+  rc = sh_capture(MYR_CLI " rnu", out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "did you mean 'run'") != NULL, "%s", out);
+  /* unknown options are refused by every command, version included */
+  CHECK(sh_capture(MYR_CLI " version --bogus", out, sizeof out) == 2);
+  CHECK(sh_capture(MYR_CLI " envs --bogus", out, sizeof out) == 2);
+  CHECK(sh_capture(MYR_CLI " demo --record x", out, sizeof out) == 2);
+  /* --env all: every env for envs and bench; refused with a reason elsewhere */
+  rc = sh_capture(MYR_CLI " envs --env all", out, sizeof out);
+  CHECK_MSG(rc == 0 && strstr(out, "cartpole-v1") != NULL &&
+            strstr(out, "ccasr-gfp-control") != NULL, "rc %d", rc);
+  rc = sh_capture(MYR_CLI " run --env all", out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "--env all is not accepted") != NULL, "%s", out);
+  CHECK(sh_capture(MYR_CLI " demo --env all", out, sizeof out) == 2);
+  /* more threads than CPUs: a warning, the same result */
+  rc = sh_capture(MYR_CLI " run --num-envs 1000 --steps 30 --seed 10 --threads 1000",
+                  out, sizeof out);
+  CHECK_MSG(rc == 0 && strstr(out, "warning: --threads 1000 is more than") != NULL &&
+            strcmp(field(out, "state hash", h2, sizeof h2), h3) == 0, "%s", out);
+  /* help names every command and option */
+  rc = sh_capture(MYR_CLI " --help", out, sizeof out);
+  CHECK(rc == 0 && strstr(out, "bench compare") != NULL);
+  rc = sh_capture(MYR_CLI " run --help", out, sizeof out);
+  CHECK(rc == 0 && strstr(out, "--tuned") != NULL && strstr(out, "--backend") != NULL &&
+        strstr(out, "--force") != NULL);
+  rc = sh_capture(MYR_CLI " demo --help", out, sizeof out);
+  CHECK(rc == 0 && strstr(out, "--tuned") != NULL && strstr(out, "--backend") != NULL);
+  /* envs documents observation layout, reward and parameter meanings */
+  rc = sh_capture(MYR_CLI " envs --env gene-circuit", out, sizeof out);
+  CHECK(rc == 0 && strstr(out, "[F/80, target(t)/80") != NULL &&
+        strstr(out, "-|F - target(t)|") != NULL &&
+        strstr(out, "R1: H production rate under light") != NULL);
 
   /* --help on every command; envs and version */
   CHECK(sh_capture(MYR_CLI " --help", out, sizeof out) == 0 && strstr(out, "usage") != NULL);

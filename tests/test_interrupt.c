@@ -191,7 +191,7 @@ static void full_disk(void) {
   CHECK_MSG(rc == 1, "full disk: exit %d", rc);
   snprintf(path, sizeof path, "%s/full.err", dir);
   text = slurp(path);
-  CHECK_MSG(text != NULL && strstr(text, "full.csv.tmp' failed: File too large"),
+  CHECK_MSG(text != NULL && strstr(text, "full.csv' failed: File too large"),
             "full disk: %s", text ? text : "");
   free(text);
   snprintf(path, sizeof path, "%s/full.csv", dir);
@@ -208,9 +208,9 @@ static void out_of_memory(void) {
   char* text;
   int rc;
   snprintf(path, sizeof path, "%s/oom.err", dir);
-  /* beyond the size limit, and (148 GiB) more than the machine's memory:
+  /* at the size limit, and (90 GiB) more than the machine's memory:
    * refused before allocating */
-  rc = sh("%s bench throughput --env cartpole --num-envs 4294967297 --steps 1 "
+  rc = sh("%s bench throughput --env cartpole --num-envs 4294967296 --steps 1 "
           "--runs 1 >/dev/null 2>%s", MYR_CLI, path);
   text = slurp(path);
   CHECK_MSG(rc == 1 && text != NULL && strstr(text, "out of memory") != NULL,

@@ -155,6 +155,8 @@ typedef struct myr_env_info {
   const myr_field_info* fields;
   int32_t max_steps_default; /* truncation horizon with default parameters */
   size_t state_bytes_per_env; /* float32 state, all per-env arrays */
+  const char* observation; /* layout of one observation, one line */
+  const char* reward;      /* reward of one step, one line */
 } myr_env_info;
 
 /* Number of registered environments and their metadata (static storage). */

@@ -129,6 +129,8 @@ class myr_env_info(ctypes.Structure):
         ("fields", ctypes.POINTER(myr_field_info)),
         ("max_steps_default", c_int32),
         ("state_bytes_per_env", ctypes.c_size_t),
+        ("observation", ctypes.c_char_p),
+        ("reward", ctypes.c_char_p),
     ]
 
 
