@@ -80,4 +80,4 @@ plots:
 	$(PYTHON) bench/plot.py $(RESULTS)
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-fuzz build-gpu-check build-gpu-check.log bench/out
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz build-gpu-check build-gpu-check.log

@@ -337,17 +337,29 @@ done:
   return rc;
 }
 
+/* one line per result: at most 100 columns, or the wide form (min, max,
+ * sd, per-env rate, efficiency) on a terminal wide enough for it */
 void bench_print(const bench_result* r) {
   char s1[32], s2[32], s3[32];
-  printf("%-18s %8s envs  %-5s chunk %-4lld thr %-2d steps %-6lld median "
-         "%8.4f s (min %.4f max %.4f sd %.4f)  %9s steps/s  %8s/env",
-         r->cfg.env, cli_si((double)r->cfg.num_envs, s1, sizeof s1),
-         r->cfg.step_mode ? "step" : "fused", (long long)r->chunk,
-         (int)r->threads, (long long)r->steps, r->t_median, r->t_min, r->t_max,
-         r->t_std, cli_si(r->steps_per_s, s2, sizeof s2),
-         cli_si(r->per_env_steps_per_s, s3, sizeof s3));
-  if (r->efficiency >= 0) printf("  eff %.3f", r->efficiency);
-  if (r->episodes > 0) printf("  ep.len %.2f", r->mean_length);
+  static int wide = -1;
+  if (wide < 0) wide = isatty(1) && cli_terminal_columns(1) >= 190;
+  cli_si((double)r->cfg.num_envs, s1, sizeof s1);
+  cli_si(r->steps_per_s, s2, sizeof s2);
+  if (wide) {
+    printf("%-18s %8s envs  %-5s chunk %-4lld thr %-2d steps %-6lld median "
+           "%8.4f s (min %.4f max %.4f sd %.4f)  %9s steps/s  %8s/env",
+           r->cfg.env, s1, r->cfg.step_mode ? "step" : "fused",
+           (long long)r->chunk, (int)r->threads, (long long)r->steps,
+           r->t_median, r->t_min, r->t_max, r->t_std, s2,
+           cli_si(r->per_env_steps_per_s, s3, sizeof s3));
+    if (r->efficiency >= 0) printf("  eff %.3f", r->efficiency);
+    if (r->episodes > 0) printf("  ep.len %.2f", r->mean_length);
+  } else {
+    printf("%-17.17s %7s envs %-5s thr %-2d chunk %-4lld %8.4f s %9s steps/s",
+           r->cfg.env, s1, r->cfg.step_mode ? "step" : "fused", (int)r->threads,
+           (long long)r->chunk, r->t_median, s2);
+    if (r->episodes > 0) printf("  ep.len %.1f", r->mean_length);
+  }
   printf("\n");
   fflush(stdout);
 }
@@ -641,6 +653,7 @@ int cli_cmd_bench(int argc, char** argv) {
   bench_suite_opts s;
   char stamp[32], cmd[64];
   size_t i;
+  int32_t e;
   int rc;
   if (argc < 1 || strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0) {
     fputs(bench_usage, argc < 1 ? stderr : stdout);
@@ -676,6 +689,12 @@ int cli_cmd_bench(int argc, char** argv) {
     cli_error("bench: the cuda backend is benchmarked by 'bench throughput' and "
               "'bench memory --profile envs' (recording is CPU-only)");
     return CLI_EXIT_USAGE;
+  }
+  /* every selected env accepts the parameters, before anything runs */
+  for (e = 0; e < myr_env_count(); ++e) {
+    const myr_env_info* info = myr_env_at(e);
+    if (bench_env_selected(&o, info) && (rc = cli_check_params(&o, info)) != 0)
+      return rc;
   }
   bench_stamp(stamp, sizeof stamp);
   s.stamp = stamp;

@@ -206,14 +206,15 @@ static void mem_row(const cli_opts* o, const myr_env_info* e, const char* kind,
 
 static void mem_print(const bench_result* r) {
   char s1[32];
-  printf("%-12s %-18s %8s envs  chunk %-4lld steps %-5lld  peak %9.1f MiB  "
-         "%8.2f B/env measured  %8.2f B/env theory\n",
-         r->kind, r->cfg.env, cli_si((double)r->cfg.num_envs, s1, sizeof s1),
+  /* kind without its "memory-" prefix: envs, chunk or steps (profile) */
+  printf("%-5s %-17.17s %7s envs chunk %-4lld steps %-5lld %6.1f MiB "
+         "%7.1f B/env theory %.1f\n",
+         strncmp(r->kind, "memory-", 7) == 0 ? r->kind + 7 : r->kind, r->cfg.env, cli_si((double)r->cfg.num_envs, s1, sizeof s1),
          (long long)r->chunk, (long long)r->steps,
          (double)r->peak_rss / 1048576.0, r->bytes_per_env,
          r->theory_bytes_per_env);
   if (r->backend != NULL && strcmp(r->backend, "cuda") == 0)
-    printf("%-12s %-18s %8s envs  device %8.2f B/env\n", "", "", "",
+    printf("%-5s %-17s %7s      device %.1f B/env\n", "", "", "",
            r->device_bytes_per_env);
   fflush(stdout);
 }

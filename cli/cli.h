@@ -96,6 +96,10 @@ void cli_error(const char* fmt, ...)
  * an exit code on failure */
 int cli_make_batch(const cli_opts* o, myr_batch** out);
 
+/* do the options' --param settings (and precision) make a valid batch of
+ * env e?  prints the error and returns an exit code if not */
+int cli_check_params(const cli_opts* o, const myr_env_info* e);
+
 /* exit code for a library status */
 int cli_exit_code(int status);
 

@@ -23,7 +23,7 @@ static int has_int_field(const myr_env_info* e, const char* name) {
  * the end of each env's last finished episode, before an autoreset) of
  * envs that have them; the sums are exact integers, so the figures do not
  * depend on threads or ranks. */
-static void report_counts(FILE* f, const myr_batch* b) {
+static void report_counts(FILE* f, const myr_batch* b, int64_t episodes) {
   static const char* names[4] = {"H", "F", "H_end", "F_end"};
   static const char* shown[4] = {"H", "F", "H at episode end",
                                  "F at episode end"};
@@ -53,6 +53,18 @@ static void report_counts(FILE* f, const myr_batch* b) {
       fprintf(f, "%-14s %.4f\n", label, mean);
       snprintf(label, sizeof label, "var %s", shown[k]);
       fprintf(f, "%-14s %.4f\n", label, var);
+    }
+    /* after the state now: say why it may be the reset state */
+    if (k == 1 && episodes > 0 && has_int_field(e, "t") &&
+        myr_batch_get_state(b, "t", x) == MYR_OK) {
+      int64_t fresh[1] = {0};
+      for (i = 0; i < n; ++i) fresh[0] += x[i] == 0.0;
+      cli_mpi_sum_i64(fresh, 1);
+      if (fresh[0] > 0)
+        fprintf(f, "note           %lld envs ended an episode on the last step and "
+                "were reset (H = F = 0\n               as a new episode starts); "
+                "the 'at episode end' lines give the\n               state when "
+                "each env's last episode ended\n", (long long)fresh[0]);
     }
   }
   free(x);
@@ -87,7 +99,7 @@ void cli_report_run(FILE* f, const cli_opts* o, const myr_batch* b,
             st->steps > 0 ? (double)st->reactions / (double)st->steps : 0.0);
     fprintf(f, "cap hits       %lld\n", (long long)st->cap_hits);
   }
-  report_counts(f, b);
+  report_counts(f, b, st->episodes);
   fprintf(f, "state hash     %016llx\n",
           (unsigned long long)cli_mpi_sum_u64(myr_batch_state_hash(b)));
 }

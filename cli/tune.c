@@ -6,8 +6,11 @@
  * with every CPU, then the thread count at the best block and chunk, then
  * (if fewer threads won) block and chunk again one at a time.  Every point
  * is a full bench_measure() (warm-up excluded, median of the timed runs,
- * each run a whole number of chunks), so the defaults are among the points
- * and the winner is never slower than them as measured.
+ * each run a whole number of chunks), so the defaults are among the points.
+ * The winner replaces the defaults only when it beats them by more than
+ * the measured noise (the larger relative spread, (max - min) / median of
+ * the timed runs, of the two points): a "winner" inside the noise is luck,
+ * and the defaults are cached instead.
  */
 #include <string.h>
 
@@ -25,12 +28,16 @@ static const char* tune_usage =
     "(default 3).  The winner is cached in $XDG_CACHE_HOME/myriad/ (else\n"
     "~/.cache/myriad/), keyed by CPU model, env and build; --tuned on run,\n"
     "demo and bench applies it unless --threads/--block/--chunk are given.\n"
+    "The defaults (all CPUs, block 1024, chunk 64) are kept unless the best\n"
+    "point beats them by more than the measured noise (the larger spread,\n"
+    "(max - min) / median, of the two points' timed runs).\n"
     "--smoke measures tiny runs (tests).\n";
 
 typedef struct tune_point {
   int32_t threads;
   int64_t block, chunk;
   double rate;
+  double noise; /* (max - min) / median of the timed runs */
 } tune_point;
 
 typedef struct tune_ctx {
@@ -44,7 +51,7 @@ typedef struct tune_ctx {
 /* measure one point (rate in *rate if not NULL); keeps the best; returns an
  * exit code */
 static int measure(tune_ctx* t, int32_t threads, int64_t block, int64_t chunk,
-                   double* rate) {
+                   tune_point* out) {
   bench_config c;
   bench_result r;
   char s1[32];
@@ -62,12 +69,15 @@ static int measure(tune_ctx* t, int32_t threads, int64_t block, int64_t chunk,
   printf("  threads %-3d block %-6lld chunk %-4lld  %9s steps/s\n", (int)threads,
          (long long)block, (long long)chunk, cli_si(r.steps_per_s, s1, sizeof s1));
   fflush(stdout);
-  if (rate != NULL) *rate = r.steps_per_s;
-  if (r.steps_per_s > t->best.rate) {
-    t->best.threads = threads;
-    t->best.block = block;
-    t->best.chunk = chunk;
-    t->best.rate = r.steps_per_s;
+  {
+    tune_point p;
+    p.threads = threads;
+    p.block = block;
+    p.chunk = chunk;
+    p.rate = r.steps_per_s;
+    p.noise = r.t_median > 0 ? (r.t_max - r.t_min) / r.t_median : 0.0;
+    if (out != NULL) *out = p;
+    if (p.rate > t->best.rate) t->best = p;
   }
   return 0;
 }
@@ -76,15 +86,19 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
                     const myr_env_info* e) {
   static const int64_t blocks[] = {256, 512, 1024, 2048, 4096, 8192, 16384};
   static const int64_t chunks[] = {16, 32, 64, 128, 256};
-  size_t nb = sizeof blocks / sizeof blocks[0], nc = s->smoke ? 2 : 5, i, j;
+  /* --smoke: chunks 32 and 64 only (the defaults stay among the points) */
+  size_t nb = sizeof blocks / sizeof blocks[0], nc = s->smoke ? 3 : 5, i, j;
+  size_t j0 = s->smoke ? 1 : 0;
   int32_t cpus = myr_cpu_count() < 64 ? myr_cpu_count() : 64, th;
   tune_ctx t;
   tune_entry entry;
-  double default_rate = 0;
+  tune_point defaults;
   char path[1200], s1[32], s2[32];
+  const char* kept = "";
   int rc = 0;
 
   memset(&t, 0, sizeof t);
+  memset(&defaults, 0, sizeof defaults);
   t.o = o;
   t.s = s;
   t.env = e->id;
@@ -95,9 +109,9 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
     nb--;
   /* 1: block x chunk with every CPU (includes the defaults 1024 x 64) */
   for (i = 0; i < nb && rc == 0; ++i)
-    for (j = 0; j < nc && rc == 0; ++j)
+    for (j = j0; j < nc && rc == 0; ++j)
       rc = measure(&t, cpus, blocks[i], chunks[j],
-                   blocks[i] == 1024 && chunks[j] == 64 ? &default_rate : NULL);
+                   blocks[i] == 1024 && chunks[j] == 64 ? &defaults : NULL);
   /* 2: thread counts at the best block and chunk */
   {
     tune_point b1 = t.best;
@@ -109,7 +123,7 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
       for (i = 0; i < nb && rc == 0; ++i)
         if (blocks[i] != b2.block) rc = measure(&t, b2.threads, blocks[i], b2.chunk, NULL);
       b2 = t.best;
-      for (j = 0; j < nc && rc == 0; ++j)
+      for (j = j0; j < nc && rc == 0; ++j)
         if (chunks[j] != b2.chunk) rc = measure(&t, b2.threads, b2.block, chunks[j], NULL);
     }
   }
@@ -124,6 +138,17 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
     }
     return rc;
   }
+  /* a winner within the noise of the defaults is not a winner */
+  if (defaults.rate > 0 && t.best.rate != defaults.rate) {
+    double noise = t.best.noise > defaults.noise ? t.best.noise : defaults.noise;
+    double gain = t.best.rate / defaults.rate - 1.0;
+    printf("best point beats the defaults by %.1f%%; measured noise %.1f%%\n",
+           100.0 * gain, 100.0 * noise);
+    if (gain <= noise) {
+      t.best = defaults;
+      kept = ", the defaults: no point beat them by more than the noise";
+    }
+  }
   tune_key(e->id, &entry);
   entry.num_envs = o->num_envs;
   entry.threads = t.best.threads;
@@ -131,13 +156,13 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
   entry.chunk = t.best.chunk;
   entry.steps_per_s = t.best.rate;
   if (tune_save(&entry, path, sizeof path) != 0) return CLI_EXIT_FAIL;
-  printf("best for %s: threads %d, block %lld, chunk %lld: %s steps/s "
-         "(%d points", e->id, (int)entry.threads, (long long)entry.block,
+  printf("best for %s%s: threads %d, block %lld, chunk %lld: %s steps/s "
+         "(%d points", e->id, kept, (int)entry.threads, (long long)entry.block,
          (long long)entry.chunk, cli_si(entry.steps_per_s, s1, sizeof s1),
          t.points);
-  if (default_rate > 0)
+  if (defaults.rate > 0)
     printf("; defaults (threads %d, block 1024, chunk 64) %s steps/s", (int)cpus,
-           cli_si(default_rate, s2, sizeof s2));
+           cli_si(defaults.rate, s2, sizeof s2));
   printf(")\ncached in %s\n", path);
   fflush(stdout);
   return 0;

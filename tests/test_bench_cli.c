@@ -89,6 +89,9 @@ static void test_smoke(void) {
            MYR_CLI, out, dir) == 0);
   for (i = 0; i < 4; ++i)
     CHECK_MSG(find_one(out, kinds[i], path, sizeof path), "all: %s", kinds[i]);
+  /* printed lines fit 100 columns when stdout is not a wide terminal */
+  CHECK_MSG(sh("awk 'length($0) > 100 { bad = 1; print } END { exit bad }' %s/log",
+               dir) == 0, "lines over 100 columns in %s/log", dir);
 #if defined(MYR_PYTHON) && defined(MYR_SOURCE_DIR)
   if (sh("%s -c 'import matplotlib' 2>/dev/null", MYR_PYTHON) == 0) {
     static const char* pngs[] = {"throughput_scaling.png",
@@ -164,6 +167,15 @@ static void test_tune(void) {
   CHECK(text != NULL && strstr(text, "threads=") != NULL &&
         strstr(text, "checksum=fnv1a64:") != NULL);
   free(text);
+  /* the defaults were among the points, and the winner was weighed
+   * against them and the noise */
+  text = slurp(log);
+  CHECK_MSG(text != NULL && (strstr(text, "measured noise") != NULL ||
+                             strstr(text, "best for cartpole-v1: threads 2, block 1024, "
+                                          "chunk 64") != NULL ||
+                             strstr(text, "(threads 1, block 1024, chunk 64)") != NULL),
+            "%s", text ? text : "");
+  free(text);
   /* --tuned uses it */
   CHECK(sh("XDG_CACHE_HOME=%s %s run --tuned --env cartpole --num-envs 1000 "
            "--steps 10 > %s 2>&1", dir, MYR_CLI, log) == 0);
@@ -234,6 +246,14 @@ static void test_out_dir(void) {
   CHECK(sh_capture(path, out, sizeof out) == 2);
   snprintf(out, sizeof out, "%s/bench/results", cwd);
   CHECK_MSG(access(out, F_OK) != 0, "a refused run created %s", out);
+  /* a parameter one of the selected envs lacks is refused before any env
+   * is measured (CartPole's masspole: the gene circuit has none) */
+  snprintf(path, sizeof path, "cd %s && %s bench chunk --param masspole=0.2", cwd,
+           MYR_CLI);
+  CHECK(sh_capture(path, out, sizeof out) == 2 &&
+        strstr(out, "unknown parameter 'masspole'") != NULL &&
+        strstr(out, "cartpole-v1 ") == NULL);
+  CHECK(!find_one(outdir, "chunk-", path, sizeof path));
 }
 
 /* --csv PATH: nothing but a regular file is replaced (a symlink, a FIFO,

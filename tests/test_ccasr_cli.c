@@ -47,6 +47,9 @@ int main(void) {
           "--policy constant:1", out, sizeof out);
   CHECK(rc == 0);
   CHECK(value(out, "mean H") == 0.0 && value(out, "episodes") == 2000.0);
+  /* and says why the means now are 0 */
+  CHECK_MSG(strstr(out, "2000 envs ended an episode on the last step and were reset") != NULL,
+            "%s", out);
   lam = 100.0 * (1.0 - exp(-14.4));
   CHECK_MSG(fabs(value(out, "mean H at episode end") - lam) < 5.0 * sqrt(lam / 2000.0),
             "mean H at episode end %g", value(out, "mean H at episode end"));

@@ -233,18 +233,19 @@ static void test_periodic(void) {
   myr_batch* b = make("cartpole-v1", 4, 1, 1);
   myr_rollout_def rd = myr_rollout_def_default();
   rec_actions r;
-  const int32_t want[8] = {1, 1, 0, 0, 1, 1, 0, 0};
+  /* the JAX original's periodic agent: W steps on, then W steps off */
+  const int32_t want[10] = {1, 1, 1, 0, 0, 0, 1, 1, 1, 0};
   int k, ok = 1;
   memset(&r, 0, sizeof r);
-  rd.policy = "periodic:4";
-  rd.steps = 8;
+  rd.policy = "periodic:3";
+  rd.steps = 10;
   rd.chunk_size = 3;
   rd.on_chunk = grab;
   rd.user = &r;
   CHECK_OK(myr_batch_rollout(b, &rd, NULL));
-  for (k = 0; k < 8; ++k) ok &= r.a[k] == want[k];
-  CHECK_MSG(ok && r.n == 8, "periodic actions %d %d %d %d", r.a[0], r.a[1],
-            r.a[2], r.a[3]);
+  for (k = 0; k < 10; ++k) ok &= r.a[k] == want[k];
+  CHECK_MSG(ok && r.n == 10, "periodic actions %d %d %d %d %d %d %d", r.a[0],
+            r.a[1], r.a[2], r.a[3], r.a[4], r.a[5], r.a[6]);
   myr_batch_destroy(b);
 }
 

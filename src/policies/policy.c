@@ -33,8 +33,9 @@
  *    [0, n - 1] (two actions: on when u >= 1/2).  I and e_prev are kept
  *    per env in the batch (so results do not depend on threads or block
  *    size) and cleared when an episode ends.
- *  - periodic:W: on during the first half of every W steps of the batch
- *    clock (2 * (clock mod W) < W), off in the second half.
+ *  - periodic:W: W steps on, then W steps off, by the batch clock
+ *    ((clock / W) mod 2 == 0), as the JAX original's periodic agent: a
+ *    period of 2W steps.
  */
 #include <errno.h>
 #include <math.h>
@@ -279,7 +280,7 @@ int myr__policy_parse(const myr_env_info* env, const char* spec,
                      "unknown policy '%s' (random, constant:<a>, "
                      "bangbang:field=F[,setpoint=S][,invert=1], "
                      "pid:field=F,setpoint=S[,kp=..,ki=..,kd=..,limit=..,"
-                     "bias=..], periodic:<steps>)", spec);
+                     "bias=..], periodic:<steps on, then off>)", spec);
   }
   *out = p;
   return MYR_OK;
@@ -415,7 +416,7 @@ void myr__policy_act(myr_batch* b, const myr__policy* p, int64_t begin,
   const myr_space* sp = &b->cls->info.action_space;
   int64_t n = end - begin, k;
   if (p->kind == MYR__POLICY_PERIODIC) {
-    int on = 2 * (clock % (uint64_t)p->period) < (uint64_t)p->period;
+    int on = (clock / (uint64_t)p->period) % 2u == 0u;
     for (k = 0; k < n; ++k) put_switch(sp, act, k, on);
     return;
   }
