@@ -117,22 +117,36 @@ uint64_t cli_mpi_sum_u64(uint64_t value) { return value; }
 #endif
 
 void cli_mpi_reduce_stats(myr_rollout_stats* st) {
-  int64_t sums[6];
+  int64_t sums[9];
+  uint64_t lo = (uint64_t)st->return_sum_fixed;
   if (g_size == 1) return;
   sums[0] = st->steps;
   sums[1] = st->episodes;
   sums[2] = st->length_sum;
-  sums[3] = st->return_sum_fixed;
-  sums[4] = st->cap_hits;
-  sums[5] = st->reactions;
-  cli_mpi_sum_i64(sums, 6);
+  sums[3] = st->cap_hits;
+  sums[4] = st->reactions;
+  sums[5] = st->return_overflows;
+  /* the 128-bit return sum in pieces an int64 sum over ranks cannot
+   * overflow: the two 32-bit halves of the low word and the high word */
+  sums[6] = (int64_t)(lo & 0xFFFFFFFFu);
+  sums[7] = (int64_t)(lo >> 32);
+  sums[8] = st->return_sum_fixed_hi;
+  cli_mpi_sum_i64(sums, 9);
   cli_mpi_max_f64(&st->wall_seconds, 1);
   st->steps = sums[0];
   st->episodes = sums[1];
   st->length_sum = sums[2];
-  st->return_sum_fixed = sums[3];
-  st->cap_hits = sums[4];
-  st->reactions = sums[5];
+  st->cap_hits = sums[3];
+  st->reactions = sums[4];
+  st->return_overflows = sums[5];
+  /* reassemble hi * 2^64 + halves[1] * 2^32 + halves[0] (both halves are
+   * non-negative sums below 2^63), carrying into the high word */
+  {
+    uint64_t lo1 = ((uint64_t)sums[7] & 0xFFFFFFFFu) << 32;
+    uint64_t low = lo1 + (uint64_t)sums[6];
+    st->return_sum_fixed_hi = sums[8] + (sums[7] >> 32) + (low < lo1);
+    st->return_sum_fixed = (int64_t)low;
+  }
   /* means from the exact sums */
   myr_rollout_stats_finish(st);
 }

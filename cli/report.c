@@ -32,20 +32,25 @@ static void report_counts(FILE* f, const myr_batch* b, int64_t episodes) {
   double* x = NULL;
   int k;
   for (k = 0; k < 4; ++k) {
-    int64_t sums[3] = {0, 0, 0}; /* envs, sum, sum of squares */
+    /* envs, sum, sum of squares as hi * 2^30 + lo: counts are at most
+     * MYR_COUNT_MAX = 2^30, so each part stays below 2^62 for 2^32 envs */
+    int64_t sums[4] = {0, 0, 0, 0};
     if (!has_int_field(e, names[k])) continue;
     if (x == NULL) x = (double*)malloc(sizeof(double) * (size_t)n);
     if (x == NULL || myr_batch_get_state(b, names[k], x) != MYR_OK) break;
     for (i = 0; i < n; ++i) {
       int64_t v = (int64_t)x[i];
+      int64_t sq = v * v;
       sums[1] += v;
-      sums[2] += v * v;
+      sums[2] += sq >> 30;
+      sums[3] += sq & ((INT64_C(1) << 30) - 1);
     }
     sums[0] = n;
-    cli_mpi_sum_i64(sums, 3);
+    cli_mpi_sum_i64(sums, 4);
     if (sums[0] > 0) {
       double mean = (double)sums[1] / (double)sums[0];
-      double var = sums[0] > 1 ? ((double)sums[2] - (double)sums[1] * mean) /
+      double sumsq = (double)sums[2] * 1073741824.0 + (double)sums[3];
+      double var = sums[0] > 1 ? (sumsq - (double)sums[1] * mean) /
                                      (double)(sums[0] - 1)
                                : 0.0;
       char label[48];
@@ -91,7 +96,11 @@ void cli_report_run(FILE* f, const cli_opts* o, const myr_batch* b,
   fprintf(f, "wall time      %.4f s\n", st->wall_seconds);
   fprintf(f, "throughput     %s env-steps/s\n", cli_si(rate, s1, sizeof s1));
   fprintf(f, "episodes       %lld\n", (long long)st->episodes);
-  fprintf(f, "mean return    %.4f\n", st->mean_return);
+  if (st->return_overflows > 0)
+    fprintf(f, "mean return    not representable: %lld episodes' returns exceed "
+            "+-4.5e15\n", (long long)st->return_overflows);
+  else
+    fprintf(f, "mean return    %.4f\n", st->mean_return);
   fprintf(f, "mean length    %.4f\n", st->mean_length);
   if (st->reactions > 0 || st->cap_hits > 0 || has_int_field(e, "H") ||
       has_int_field(e, "F")) {

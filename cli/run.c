@@ -461,12 +461,7 @@ int cli_cmd_demo(int argc, char** argv) {
     /* a failed rollout filled no statistics; an interrupted one did */
     if (status != MYR_OK && status != MYR_EINTR) break;
     done += st.steps / myr_batch_num_envs(b);
-    total.steps += st.steps;
-    total.episodes += st.episodes;
-    total.length_sum += st.length_sum;
-    total.return_sum_fixed += st.return_sum_fixed;
-    total.cap_hits += st.cap_hits;
-    total.reactions += st.reactions;
+    myr_rollout_stats_add(&total, &st);
     if (now - t1 < 0.05 && piece < (1 << 20)) piece *= 2;
     if (now - last_print > (tty ? 0.1 : 1.0) || done == o.steps) {
       double el = now - t0;

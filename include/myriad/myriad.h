@@ -37,6 +37,12 @@ extern "C" {
  * Philox counter words). */
 #define MYR_MAX_ENVS ((int64_t)1 << 32)
 
+/* Largest molecule count of a stochastic env's species (2^30).  The SSA
+ * never applies a reaction that would pass it: that env-step ends early and
+ * is counted as a cap hit, and the episode is truncated at that step;
+ * myr_batch_set_state() refuses counts above it (MYR_ERANGE). */
+#define MYR_COUNT_MAX 1073741824
+
 /* ---------------------------------------------------------------- status */
 
 #define MYR_STATUS_LIST(X)                                   \
@@ -132,6 +138,8 @@ typedef struct myr_field_info {
   const char* description;
   int32_t is_integer;
   int32_t writable;
+  double max_value; /* largest value set_state accepts for an integer field
+                       (0: 2147483646) */
 } myr_field_info;
 
 typedef struct myr_space {
@@ -331,26 +339,40 @@ myr_rollout_def myr_rollout_def_default(void);
 typedef struct myr_rollout_stats {
   int64_t steps;          /* env-steps taken (num_envs x steps) */
   int64_t episodes;       /* episodes that ended */
-  double mean_return;     /* over ended episodes (0 if none) */
+  double mean_return;     /* over ended episodes (0 if none; NaN when
+                             return_overflows > 0) */
   double mean_length;     /* over ended episodes (0 if none) */
   double wall_seconds;
   int64_t cap_hits;       /* reaction-cap hits during the rollout */
   int64_t reactions;      /* SSA reactions fired (stochastic envs) */
   /* exact sums for aggregating shards: lengths, and returns in units of
-   * 1/MYR_RETURN_SCALE, each episode's return rounded (order-independent,
-   * so any split adds up to the same numbers) */
+   * 1/MYR_RETURN_SCALE, each episode's return rounded, summed as a 128-bit
+   * two's-complement integer return_sum_fixed_hi * 2^64 +
+   * (uint64_t)return_sum_fixed (order-independent, so any split adds up to
+   * the same numbers, and no allowed input overflows it; for sums inside
+   * int64, return_sum_fixed alone is the sum) */
   int64_t length_sum;
-  int64_t return_sum_fixed;
+  int64_t return_sum_fixed;    /* low 64 bits */
+  int64_t return_sum_fixed_hi; /* high 64 bits */
+  /* episodes whose return is too large to sum exactly (|return| >=
+   * 2^62 / MYR_RETURN_SCALE, or not finite): counted in episodes and
+   * length_sum but not in the return sum; mean_return is then NaN */
+  int64_t return_overflows;
 } myr_rollout_stats;
 
-/* Fixed-point scale of return_sum_fixed: 2^10 keeps 1/1024 per episode and
- * leaves room for 9e15 units (e.g. 1e12 gene-circuit episodes of -7000). */
+/* Fixed-point scale of the return sums: 2^10 keeps 1/1024 per episode. */
 #define MYR_RETURN_SCALE 1024.0
 
-/* Recompute mean_return and mean_length from episodes, length_sum and
- * return_sum_fixed (after adding up the sums of several rollouts or
- * shards).  NULL is a no-op. */
+/* Recompute mean_return and mean_length from episodes, length_sum and the
+ * return sum (after adding up the sums of several rollouts or shards).
+ * NULL is a no-op. */
 void myr_rollout_stats_finish(myr_rollout_stats* stats);
+
+/* Add the counts and exact sums of `from` to `into` (wall_seconds add up,
+ * as for pieces run one after another), then finish `into`.  NULL is a
+ * no-op. */
+void myr_rollout_stats_add(myr_rollout_stats* into,
+                           const myr_rollout_stats* from);
 
 /* Run def->steps steps with a built-in policy inside the library (autoreset
  * mode same_step or next_step as the batch is set).  Equivalent step by

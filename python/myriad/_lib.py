@@ -102,6 +102,7 @@ class myr_field_info(ctypes.Structure):
         ("description", ctypes.c_char_p),
         ("is_integer", c_int32),
         ("writable", c_int32),
+        ("max_value", c_double),
     ]
 
 
@@ -207,6 +208,8 @@ class myr_rollout_stats(ctypes.Structure):
         ("reactions", c_int64),
         ("length_sum", c_int64),
         ("return_sum_fixed", c_int64),
+        ("return_sum_fixed_hi", c_int64),
+        ("return_overflows", c_int64),
     ]
 
 

@@ -512,8 +512,10 @@ class VectorEnv:
         """Run ``steps`` steps with a built-in policy inside the library.
 
         Returns a dict of statistics (steps, episodes, mean_return,
-        mean_length, wall_seconds, cap_hits, reactions, length_sum,
-        return_sum_fixed).  With ``record=True`` it also holds the
+        mean_length, wall_seconds, cap_hits, reactions, length_sum, and the
+        exact 128-bit return sum return_sum_fixed (low 64 bits) and
+        return_sum_fixed_hi, return_overflows; mean_return is NaN when
+        return_overflows > 0).  With ``record=True`` it also holds the
         trajectory as arrays ``obs`` (steps x N x obs_dim), ``action``,
         ``reward``, ``terminated``, ``truncated``, assembled chunk by chunk.
         ``on_chunk(chunk)`` (optional) receives each chunk as a dict of

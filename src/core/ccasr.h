@@ -26,7 +26,10 @@
  *    round-to-nearest), so an empty interval [c, c) is never hit and the
  *    counts never go negative;
  *  - at most `cap` reactions are applied per step; when one more would
- *    fire inside the step the step ends there and the hit is reported.
+ *    fire inside the step the step ends there and the hit is reported;
+ *  - a count never passes MYR_COUNT_MAX (common.h): a reaction that would
+ *    take it there ends the step the same way (a cap hit), so H and F stay
+ *    in [0, 2^30] and the table index is always valid.
  *
  * Speed choices (the reaction loop is the hot path; see ccasr.c):
  *  - float32 propensities and times.  The relative rounding of a0 and tau
@@ -194,13 +197,15 @@ MYR_HD int32_t myr_ccasr_iter(int32_t active, float eta_u, float nu, float r3,
   float tau = -myr_logf_fast(u1) / safe;
   float left = *rem - tau;
   int32_t fire = active & live & (left >= 0.0f);
-  int32_t hit = fire & (*n >= cap);
-  int32_t apply = fire & (hit ^ 1);
   /* which reaction: r in [0, a0) */
   float r = (float)(int32_t)(w2 >> 8) * 5.9604644775390625e-8f * a0;
   int32_t b1 = r < c1, b2 = r < c2, b3 = r < c3;
   int32_t dh = b1 - (b3 & (b2 ^ 1));
   int32_t df = (b2 & (b1 ^ 1)) - (b3 ^ 1);
+  /* the cap, or a count that would pass MYR_COUNT_MAX, ends the step */
+  int32_t full = ((dh > 0) & (*h >= MYR_COUNT_MAX)) | ((df > 0) & (*f >= MYR_COUNT_MAX));
+  int32_t hit = fire & ((*n >= cap) | full);
+  int32_t apply = fire & (hit ^ 1);
   *h += dh & -apply;
   *f += df & -apply;
   *rem = myr_selectf(apply, left, *rem);
@@ -255,6 +260,14 @@ MYR_HD double myr_ccasr_target(int32_t sine, double constant, double mean,
   if (!sine) return constant;
   tmin = fmod((double)k * dt, period);
   return mean + amp * sin(2.0 * 3.14159265358979323846 * tmin / period);
+}
+
+/* truncation of an episode after t steps: the horizon, or a count at
+ * MYR_COUNT_MAX (the SSA applies no reaction past it, so the episode
+ * cannot go on as the model says) */
+MYR_HD int32_t myr_ccasr_truncated(int32_t t, int32_t max_steps, int32_t h,
+                                   int32_t f) {
+  return (t >= max_steps) | (h >= MYR_COUNT_MAX) | (f >= MYR_COUNT_MAX);
 }
 
 /* control reward -|F_{t+1} - target_{t+1}| (raw counts) */

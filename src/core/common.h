@@ -18,6 +18,13 @@
 #  define MYR_RESTRICT __restrict__
 #endif
 
+/* Largest molecule count of any species (2^30).  The SSA never applies a
+ * reaction that would take a count past it: the step ends there like a
+ * reaction-cap hit (counted in cap_hits) and the episode is truncated, so
+ * counts stay far from int32 overflow and every table index stays valid.
+ * The same value is public as MYR_COUNT_MAX in myriad.h. */
+#define MYR_COUNT_MAX 1073741824
+
 #if defined(__GNUC__) && !defined(__CUDACC__)
 #  define MYR_LIKELY(x) __builtin_expect(!!(x), 1)
 #  define MYR_UNLIKELY(x) __builtin_expect(!!(x), 0)

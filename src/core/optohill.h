@@ -46,7 +46,8 @@ MYR_HD double myr_optohill_hill(const myr_optohill_params* p, double u) {
 
 /* Advance one env by dt under light u (already clipped to [0, 1]).
  * *x is the molecule count.  Returns the reactions fired; *cap_hit is set
- * to 1 if the cap stopped the step early. */
+ * to 1 if the cap, or a production that would take X past MYR_COUNT_MAX,
+ * stopped the step early. */
 MYR_HD int32_t myr_optohill_ssa(const myr_optohill_params* p, double u,
                                 int32_t* x, uint64_t seed, uint32_t env,
                                 uint64_t clock, int32_t* cap_hit) {
@@ -61,10 +62,15 @@ MYR_HD int32_t myr_optohill_ssa(const myr_optohill_params* p, double u,
     r = myr_draw(seed, env, clock, MYR_STREAM_SSA, (uint32_t)count);
     t += -log(myr_u01d_open0(r.v[0], r.v[1])) / a0;
     if (t > p->dt) break; /* beyond the boundary: not applied */
-    if (myr_u01d(r.v[2], r.v[3]) * a0 < a1)
+    if (myr_u01d(r.v[2], r.v[3]) * a0 < a1) {
+      if (xi >= MYR_COUNT_MAX) { /* the count bound ends the step */
+        *cap_hit = 1;
+        break;
+      }
       xi += 1;
-    else
+    } else {
       xi -= 1;
+    }
     if (++count >= p->max_reactions) {
       *cap_hit = 1;
       break;

@@ -37,7 +37,7 @@ unsigned grid_for(int64_t n) { return (unsigned)((n + kBlock - 1) / kBlock); }
 
 struct state {
   int32_t h, f, t;
-  float ret;
+  double ret;
   int32_t h_end, f_end;
   uint8_t pending;
 };
@@ -69,7 +69,7 @@ __device__ __forceinline__ void reset_state(state* s) {
   s->h = 0;
   s->f = 0;
   s->t = 0;
-  s->ret = 0.0f;
+  s->ret = 0.0;
 }
 
 /* target F at step k: the host's table, or the formula beyond it */
@@ -96,7 +96,7 @@ struct outcome {
   float reward;
   uint8_t truncated;
   int32_t ended_length; /* > 0: an episode of this length ended */
-  float ended_return;
+  double ended_return;
   int32_t reactions;
   int32_t cap_hit;
   uint8_t has_final;
@@ -109,7 +109,7 @@ __device__ __forceinline__ outcome step_one(const myr_cuda_ccasr& v,
                                             int32_t action, state* s) {
   outcome o;
   o.ended_length = 0;
-  o.ended_return = 0.0f;
+  o.ended_return = 0.0;
   o.reactions = 0;
   o.cap_hit = 0;
   o.has_final = 0;
@@ -122,7 +122,7 @@ __device__ __forceinline__ outcome step_one(const myr_cuda_ccasr& v,
       o.truncated = 0;
     } else {
       /* disabled: the state stays frozen past the end, reward 0 */
-      o.truncated = (uint8_t)(s->t >= v.max_steps);
+      o.truncated = (uint8_t)myr_ccasr_truncated(s->t, v.max_steps, s->h, s->f);
     }
     o.reward = 0.0f;
     return o;
@@ -138,8 +138,8 @@ __device__ __forceinline__ outcome step_one(const myr_cuda_ccasr& v,
   }
   s->t += 1;
   o.reward = myr_ccasr_reward(s->f, target_at(v, s->t));
-  s->ret += o.reward;
-  o.truncated = (uint8_t)(s->t >= v.max_steps);
+  s->ret += (double)o.reward;
+  o.truncated = (uint8_t)myr_ccasr_truncated(s->t, v.max_steps, s->h, s->f);
   if (o.truncated) {
     o.ended_length = s->t;
     o.ended_return = s->ret;
@@ -253,7 +253,7 @@ __global__ void __launch_bounds__(kBlock)
         /* myr__stats_add_episode: returns in 1/MYR_RETURN_SCALE units */
         episodes += 1;
         lengths += (unsigned long long)o.ended_length;
-        returns += (unsigned long long)__double2ll_rn((double)o.ended_return *
+        returns += (unsigned long long)__double2ll_rn(o.ended_return *
                                                       MYR_RETURN_SCALE);
       }
     }

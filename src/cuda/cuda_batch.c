@@ -74,7 +74,7 @@ static myr_cuda_ccasr ccasr_view_of(const myr_batch* b) {
   v.H = (int32_t*)dev_ptr(b, E->H);
   v.F = (int32_t*)dev_ptr(b, E->F);
   v.t = (int32_t*)dev_ptr(b, E->t);
-  v.ret = (float*)dev_ptr(b, E->ret);
+  v.ret = (double*)dev_ptr(b, E->ret);
   v.H_end = (int32_t*)dev_ptr(b, E->H_end);
   v.F_end = (int32_t*)dev_ptr(b, E->F_end);
   v.pending = (uint8_t*)dev_ptr(b, b->pending);
@@ -358,7 +358,9 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
     stats->steps = done * b->num_envs;
     stats->episodes = totals[0];
     stats->length_sum = totals[1];
+    /* the device sums in int64: sign-extend into the 128-bit sum */
     stats->return_sum_fixed = totals[2];
+    stats->return_sum_fixed_hi = totals[2] < 0 ? -1 : 0;
     myr_rollout_stats_finish(stats);
   }
   return rc;

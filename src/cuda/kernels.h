@@ -55,7 +55,7 @@ typedef struct myr_cuda_ccasr {
   int32_t* H;        /* molecules (n), device */
   int32_t* F;        /* molecules (n) */
   int32_t* t;        /* steps since reset (n) */
-  float* ret;        /* return of the running episode (n) */
+  double* ret;       /* return of the running episode (n) */
   int32_t* H_end;    /* H, F when the last episode ended (n each) */
   int32_t* F_end;
   uint8_t* pending;  /* episode ended, reset due (n) */

@@ -720,11 +720,13 @@ int myr_batch_set_state(myr_batch* b, const char* field, const double* values) {
       if (!isfinite(values[i]))
         return myr__fail(MYR_ERANGE, "value of '%s' for env %lld is not finite",
                          fi->name, (long long)i);
-      if (fi->is_integer && (values[i] != floor(values[i]) || values[i] < 0 ||
-                             values[i] > 2147483646.0))
+      if (fi->is_integer &&
+          (values[i] != floor(values[i]) || values[i] < 0 ||
+           values[i] > (fi->max_value > 0 ? fi->max_value : 2147483646.0)))
         return myr__fail(MYR_ERANGE,
-                         "value of '%s' for env %lld must be a non-negative "
-                         "integer", fi->name, (long long)i);
+                         "value of '%s' for env %lld must be an integer in "
+                         "[0, %.0f]", fi->name, (long long)i,
+                         fi->max_value > 0 ? fi->max_value : 2147483646.0);
     }
   }
   if ((rc = myr__cuda_sync_host(b)) != MYR_OK) return rc;

@@ -73,12 +73,26 @@ void myr__pool_for(myr__pool* pool, int64_t n, int64_t align, myr__range_fn fn,
 typedef struct myr__stats {
   int64_t episodes;
   int64_t length_sum;
-  int64_t return_fixed; /* sum of returns * MYR_RETURN_SCALE, rounded */
+  /* sum of returns * MYR_RETURN_SCALE, each rounded: 128-bit two's
+   * complement, return_hi * 2^64 + return_lo */
+  uint64_t return_lo;
+  int64_t return_hi;
+  int64_t return_overflows; /* episodes whose return could not be summed */
   int64_t cap_hits;
   int64_t reactions;
 } myr__stats;
 
 void myr__stats_add_episode(myr__stats* s, double ret, int64_t length);
+
+/* add a return already in 1/MYR_RETURN_SCALE units to the 128-bit sum */
+static inline void myr__stats_add_fixed(myr__stats* s, int64_t fixed) {
+  uint64_t lo = s->return_lo + (uint64_t)fixed;
+  s->return_hi += (fixed < 0 ? -1 : 0) + (lo < s->return_lo);
+  s->return_lo = lo;
+}
+
+/* copy the sums of s into the public statistics (and finish them) */
+void myr__stats_publish(const myr__stats* s, myr_rollout_stats* out);
 
 void myr__stats_merge(myr__stats* into, const myr__stats* from);
 

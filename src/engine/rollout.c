@@ -284,12 +284,7 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
   if (stats_out != NULL) {
     stats_out->wall_seconds = now_seconds() - t0;
     stats_out->steps = done * b->num_envs;
-    stats_out->episodes = total.episodes;
-    stats_out->cap_hits = total.cap_hits;
-    stats_out->reactions = total.reactions;
-    stats_out->length_sum = total.length_sum;
-    stats_out->return_sum_fixed = total.return_fixed;
-    myr_rollout_stats_finish(stats_out);
+    myr__stats_publish(&total, stats_out);
   }
   myr__free_aligned(rec_mem);
   return rc;

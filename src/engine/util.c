@@ -127,9 +127,14 @@ void* myr__arena_take(myr__arena* a, int64_t count, size_t elem_size) {
 /* ------------------------------------------------------------ statistics */
 
 void myr__stats_add_episode(myr__stats* s, double ret, int64_t length) {
+  double fixed = ret * MYR_RETURN_SCALE;
   s->episodes += 1;
   s->length_sum += length;
-  s->return_fixed += (int64_t)llrint(ret * MYR_RETURN_SCALE);
+  /* |fixed| < 2^62: llrint is exact and 2^66 such episodes fit the sum */
+  if (fabs(fixed) < 4611686018427387904.0)
+    myr__stats_add_fixed(s, (int64_t)llrint(fixed));
+  else
+    s->return_overflows += 1;
 }
 
 int myr__next_step_due(myr_batch* b, int64_t i, int64_t k, const myr__io* io) {
@@ -157,20 +162,60 @@ int myr__step_end(myr_batch* b, int64_t i, int64_t k, const myr__io* io,
 }
 
 void myr_rollout_stats_finish(myr_rollout_stats* s) {
+  double sum;
   if (s == NULL) return;
-  s->mean_return = s->episodes ? (double)s->return_sum_fixed /
-                                     MYR_RETURN_SCALE / (double)s->episodes
-                               : 0.0;
+  /* the 128-bit sum hi * 2^64 + lo (lo unsigned) */
+  sum = (double)s->return_sum_fixed_hi * 18446744073709551616.0 +
+        (double)(uint64_t)s->return_sum_fixed;
+  s->mean_return = s->return_overflows > 0 ? (double)NAN
+                   : s->episodes ? sum / MYR_RETURN_SCALE / (double)s->episodes
+                                 : 0.0;
   s->mean_length =
       s->episodes ? (double)s->length_sum / (double)s->episodes : 0.0;
+}
+
+/* add the 128-bit (from_hi, from_lo) to (*hi, *lo) */
+static void add128(int64_t* hi, uint64_t* lo, int64_t from_hi, uint64_t from_lo) {
+  uint64_t sum = *lo + from_lo;
+  *hi += from_hi + (sum < *lo);
+  *lo = sum;
+}
+
+void myr_rollout_stats_add(myr_rollout_stats* into, const myr_rollout_stats* from) {
+  uint64_t lo;
+  if (into == NULL || from == NULL) return;
+  into->steps += from->steps;
+  into->episodes += from->episodes;
+  into->wall_seconds += from->wall_seconds;
+  into->cap_hits += from->cap_hits;
+  into->reactions += from->reactions;
+  into->length_sum += from->length_sum;
+  lo = (uint64_t)into->return_sum_fixed;
+  add128(&into->return_sum_fixed_hi, &lo, from->return_sum_fixed_hi,
+         (uint64_t)from->return_sum_fixed);
+  into->return_sum_fixed = (int64_t)lo;
+  into->return_overflows += from->return_overflows;
+  myr_rollout_stats_finish(into);
 }
 
 void myr__stats_merge(myr__stats* into, const myr__stats* from) {
   into->episodes += from->episodes;
   into->length_sum += from->length_sum;
-  into->return_fixed += from->return_fixed;
+  add128(&into->return_hi, &into->return_lo, from->return_hi, from->return_lo);
+  into->return_overflows += from->return_overflows;
   into->cap_hits += from->cap_hits;
   into->reactions += from->reactions;
+}
+
+void myr__stats_publish(const myr__stats* s, myr_rollout_stats* out) {
+  out->episodes = s->episodes;
+  out->cap_hits = s->cap_hits;
+  out->reactions = s->reactions;
+  out->length_sum = s->length_sum;
+  out->return_sum_fixed = (int64_t)s->return_lo;
+  out->return_sum_fixed_hi = s->return_hi;
+  out->return_overflows = s->return_overflows;
+  myr_rollout_stats_finish(out);
 }
 
 /* ------------------------------------------------------------ parsers */

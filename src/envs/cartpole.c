@@ -35,11 +35,11 @@ static const myr_param_info params[CP_NUM_PARAMS] = {
 };
 
 static const myr_field_info fields[] = {
-    {"x", "m", "cart position", 0, 1},
-    {"x_dot", "m/s", "cart velocity", 0, 1},
-    {"theta", "rad", "pole angle from upright", 0, 1},
-    {"theta_dot", "rad/s", "pole angular velocity", 0, 1},
-    {"t", "steps", "steps since reset", 1, 1},
+    {"x", "m", "cart position", 0, 1, 0},
+    {"x_dot", "m/s", "cart velocity", 0, 1, 0},
+    {"theta", "rad", "pole angle from upright", 0, 1, 0},
+    {"theta_dot", "rad/s", "pole angular velocity", 0, 1, 0},
+    {"t", "steps", "steps since reset", 1, 1, 0},
 };
 
 /* ------------------------------------------------------------ lifetime */
@@ -266,7 +266,7 @@ static void cp_step(myr_batch* b, int64_t begin, int64_t end,
         /* an episode ended: reward 1 per step, so return = length */
         st->episodes += 1;
         st->length_sum += t[k];
-        st->return_fixed += (int64_t)t[k] * (int64_t)MYR_RETURN_SCALE;
+        myr__stats_add_fixed(st, (int64_t)t[k] * (int64_t)MYR_RETURN_SCALE);
         if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
           if (io->final_obs != NULL) {
             float* f = io->final_obs + 4 * k;

@@ -57,11 +57,11 @@ static const myr_param_info params[AC_NUM_PARAMS] = {
 };
 
 static const myr_field_info fields[] = {
-    {"theta1", "rad", "angle of link 1 from hanging down", 0, 1},
-    {"theta2", "rad", "angle of link 2 relative to link 1", 0, 1},
-    {"dtheta1", "rad/s", "angular velocity of link 1", 0, 1},
-    {"dtheta2", "rad/s", "angular velocity of link 2", 0, 1},
-    {"t", "steps", "steps since reset", 1, 1},
+    {"theta1", "rad", "angle of link 1 from hanging down", 0, 1, 0},
+    {"theta2", "rad", "angle of link 2 relative to link 1", 0, 1, 0},
+    {"dtheta1", "rad/s", "angular velocity of link 1", 0, 1, 0},
+    {"dtheta2", "rad/s", "angular velocity of link 2", 0, 1, 0},
+    {"t", "steps", "steps since reset", 1, 1, 0},
 };
 
 typedef struct ac_env {

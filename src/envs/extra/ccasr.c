@@ -122,14 +122,14 @@ static const myr_param_info sysid_params[P_SYSID_COUNT] = {
 enum { F_H, F_F, F_T, F_TIME, F_H_END, F_F_END, F_COUNT };
 
 static const myr_field_info fields[F_COUNT] = {
-    {"H", "molecules", "CcaS-CcaR count", 1, 1},
-    {"F", "molecules", "GFP count", 1, 1},
-    {"t", "steps", "steps since reset", 1, 1},
-    {"time", "min", "time since reset (t * dt)", 0, 0},
+    {"H", "molecules", "CcaS-CcaR count", 1, 1, MYR_COUNT_MAX},
+    {"F", "molecules", "GFP count", 1, 1, MYR_COUNT_MAX},
+    {"t", "steps", "steps since reset", 1, 1, 0},
+    {"time", "min", "time since reset (t * dt)", 0, 0, 0},
     {"H_end", "molecules", "H at the end of the env's last finished episode",
-     1, 0},
+     1, 0, 0},
     {"F_end", "molecules", "F at the end of the env's last finished episode",
-     1, 0},
+     1, 0, 0},
 };
 
 /* ------------------------------------------------------------ state */
@@ -266,7 +266,7 @@ static void cc_bind(myr_batch* b, myr__arena* a) {
   E->H_end = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
   E->F_end = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
   if (E->task == TASK_CONTROL)
-    E->ret = (float*)myr__arena_take(a, n, sizeof(float));
+    E->ret = (double*)myr__arena_take(a, n, sizeof(double));
 }
 
 /* ------------------------------------------------------------ observation */
@@ -292,7 +292,7 @@ static void reset_one(ccasr_env* E, int64_t i) {
   E->H[i] = 0;
   E->F[i] = 0;
   E->t[i] = 0;
-  if (E->ret != NULL) E->ret[i] = 0.0f;
+  if (E->ret != NULL) E->ret[i] = 0.0;
 }
 
 static void cc_reset(myr_batch* b, int64_t begin, int64_t end,
@@ -441,6 +441,11 @@ WIDE static void ssa_group(const myr_batch* b, int64_t i0, int32_t m,
 
 /* ------------------------------------------------------------ step */
 
+/* truncation (myr_ccasr_truncated: the horizon or the count bound) */
+static int32_t at_end(const ccasr_env* E, int64_t i) {
+  return myr_ccasr_truncated(E->t[i], E->max_steps, E->H[i], E->F[i]);
+}
+
 static void cc_step(myr_batch* b, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   ccasr_env* E = (ccasr_env*)b->env;
@@ -467,7 +472,7 @@ static void cc_step(myr_batch* b, int64_t begin, int64_t end,
         tr = 0;
       } else {
         /* disabled: the state stays frozen past the end, reward 0 */
-        tr = E->t[i] >= E->max_steps;
+        tr = at_end(E, i);
       }
       if (io->reward != NULL) io->reward[k] = 0.0f;
       if (io->terminated != NULL) io->terminated[k] = 0;
@@ -479,14 +484,14 @@ static void cc_step(myr_batch* b, int64_t begin, int64_t end,
       /* -|F_{t+1} - target_{t+1}|: the target of the step just reached
        * (the JAX original compared with the previous step's target) */
       r = myr_ccasr_reward(E->F[i], target_at(E, E->t[i]));
-      E->ret[i] += r;
+      E->ret[i] += (double)r;
     }
-    tr = E->t[i] >= E->max_steps;
+    tr = at_end(E, i);
     if (io->reward != NULL) io->reward[k] = r;
     if (io->terminated != NULL) io->terminated[k] = 0;
     if (io->truncated != NULL) io->truncated[k] = (uint8_t)tr;
     if (!tr) continue;
-    myr__stats_add_episode(st, E->ret != NULL ? (double)E->ret[i] : 0.0,
+    myr__stats_add_episode(st, E->ret != NULL ? E->ret[i] : 0.0,
                            E->t[i]);
     E->H_end[i] = E->H[i];
     E->F_end[i] = E->F[i];
@@ -537,7 +542,7 @@ const myr__env_class myr__ccasr_control_class = {
      "CcaS-CcaR light-controlled GFP, exact SSA; track a target GFP level",
      3, 0.0f, INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, P_CONTROL_COUNT,
      control_params, F_COUNT, fields, 288,
-     5 * sizeof(int32_t) + sizeof(float) + sizeof(uint8_t),
+     5 * sizeof(int32_t) + sizeof(double) + sizeof(uint8_t),
      "[F/80, target(t)/80, ..., target(t+n_horizon)/80], t = steps taken, target in GFP molecules",
      "-|F - target(t)| in molecules after the step (t counts it)"},
     control_validate,

@@ -33,7 +33,8 @@ typedef struct myr__ccasr_env {
   int32_t* H;    /* molecules (n) */
   int32_t* F;    /* molecules (n) */
   int32_t* t;    /* steps since reset (n) */
-  float* ret;    /* return of the running episode (n, control) */
+  double* ret;   /* return of the running episode (n, control); double, so
+                    a long episode's sum does not stall as a float's would */
   int32_t* H_end; /* H, F when the last episode ended (n each; 0 before) */
   int32_t* F_end;
   /* sysid per-env parameters live in the batch (myr__param) */

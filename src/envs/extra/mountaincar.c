@@ -44,9 +44,9 @@ static const myr_param_info params[MC_NUM_PARAMS] = {
 };
 
 static const myr_field_info fields[] = {
-    {"position", "m", "position on the track", 0, 1},
-    {"velocity", "m/step", "velocity", 0, 1},
-    {"t", "steps", "steps since reset", 1, 1},
+    {"position", "m", "position on the track", 0, 1, 0},
+    {"velocity", "m/step", "velocity", 0, 1, 0},
+    {"t", "steps", "steps since reset", 1, 1, 0},
 };
 
 typedef struct mc_env {

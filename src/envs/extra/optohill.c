@@ -42,8 +42,8 @@ static const myr_param_info params[OH_NUM_PARAMS] = {
 };
 
 static const myr_field_info fields[] = {
-    {"X", "molecules", "count of the species", 1, 1},
-    {"t", "steps", "steps since reset", 1, 1},
+    {"X", "molecules", "count of the species", 1, 1, MYR_COUNT_MAX},
+    {"t", "steps", "steps since reset", 1, 1, 0},
 };
 
 typedef struct oh_env {
@@ -112,7 +112,8 @@ static void oh_step(myr_batch* b, int64_t begin, int64_t end,
                                       &cap_hit);
     st->cap_hits += cap_hit;
     E->t[i] += 1;
-    tr = (uint8_t)(E->t[i] >= max_steps);
+    /* the horizon, or X at MYR_COUNT_MAX (no production past it) */
+    tr = (uint8_t)(E->t[i] >= max_steps || E->x[i] >= MYR_COUNT_MAX);
     if (myr__step_end(b, i, k, io, st, 0.0f, 0, tr, 0.0, E->t[i])) {
       if (io->final_obs != NULL) io->final_obs[k] = (float)E->x[i] / 100.0f;
       reset_one(b, i, NULL);

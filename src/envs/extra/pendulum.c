@@ -44,10 +44,10 @@ static const myr_param_info params[PD_NUM_PARAMS] = {
 };
 
 static const myr_field_info fields[] = {
-    {"theta", "rad", "angle from upright (not wrapped)", 0, 1},
-    {"theta_dot", "rad/s", "angular velocity", 0, 1},
-    {"t", "steps", "steps since reset", 1, 1},
-    {"ret", "", "return of the episode so far", 0, 0},
+    {"theta", "rad", "angle from upright (not wrapped)", 0, 1, 0},
+    {"theta_dot", "rad/s", "angular velocity", 0, 1, 0},
+    {"t", "steps", "steps since reset", 1, 1, 0},
+    {"ret", "", "return of the episode so far", 0, 0, 0},
 };
 
 typedef struct pd_env {
