@@ -54,7 +54,8 @@ extern "C" {
   X(MYR_ENOPARAM, -5, "unknown parameter")                   \
   X(MYR_ERANGE, -6, "value out of range")                    \
   X(MYR_ENOFIELD, -7, "unknown state field")                 \
-  X(MYR_EINTR, -9, "interrupted")
+  X(MYR_EINTR, -9, "interrupted")                            \
+  X(MYR_EBUSY, -10, "batch in use by another call")
 
 typedef enum myr_status {
 #define MYR_STATUS_ENUM_(name, value, text) name = value,

@@ -40,6 +40,7 @@ MYR_ENOPARAM = -5
 MYR_ERANGE = -6
 MYR_ENOFIELD = -7
 MYR_EINTR = -9
+MYR_EBUSY = -10
 
 # enum values (myr_autoreset, myr_precision, myr_space_kind, myr_dist)
 AUTORESET = {"same_step": 0, "next_step": 1, "disabled": 2}

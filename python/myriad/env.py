@@ -110,6 +110,17 @@ def _param_setting(name, value):
                     "'uniform(1,2)', not %s" % (name, type(value).__name__))
 
 
+def _as_int(what, value, lo, hi):
+    """value as an int in [lo, hi], checked before ctypes could truncate it."""
+    if isinstance(value, (bool, np.bool_)) or \
+            not isinstance(value, (int, np.integer)):
+        raise TypeError("%s must be an int, not %s" % (what, type(value).__name__))
+    value = int(value)
+    if not lo <= value <= hi:
+        raise ValueError("%s must be in [%d, %d] (got %d)" % (what, lo, hi, value))
+    return value
+
+
 def _as_seed(seed):
     if isinstance(seed, (bool, np.bool_)) or \
             not isinstance(seed, (int, np.integer)):
@@ -137,6 +148,12 @@ class VectorEnv:
                  autoreset="same_step", precision="float32", copy=False,
                  **params):
         self._h = None
+        # calls in flight, so that close() from another thread (or from a
+        # rollout's chunk callback) never frees the batch under a call
+        self._lock = threading.Lock()
+        self._inflight = 0
+        self._closing = None  # handle to free when the last call returns
+        self._stops = []      # stop flags of the rollouts running now
         if isinstance(num_envs, (bool, np.bool_)) or \
                 not isinstance(num_envs, (int, np.integer)):
             raise TypeError("num_envs must be an int")
@@ -254,10 +271,59 @@ class VectorEnv:
     # ------------------------------------------------------------ lifetime
 
     def close(self):
-        """Release the C batch; further calls raise RuntimeError."""
-        h, self._h = getattr(self, "_h", None), None
-        if h is not None:
-            L.myr_batch_destroy(h)
+        """Release the C batch; further calls raise RuntimeError.
+
+        Safe from any thread and from a rollout's ``on_chunk``: while calls
+        are running the batch is freed when the last one returns, and a
+        running rollout stops at its next chunk boundary."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:  # __init__ failed before the lock existed
+            return
+        with lock:
+            h, self._h = self._h, None
+            if h is None:
+                return
+            if self._inflight:
+                self._closing = h
+                for stop in self._stops:
+                    stop.value = 1
+                return
+        L.myr_batch_destroy(h)
+
+    def _enter(self):
+        """The handle, counted as in use until :meth:`_exit`."""
+        with self._lock:
+            if self._h is None:
+                raise RuntimeError("myriad: environment is closed")
+            self._inflight += 1
+            return self._h
+
+    def _exit(self):
+        with self._lock:
+            self._inflight -= 1
+            if self._inflight or self._closing is None:
+                return
+            h, self._closing = self._closing, None
+        L.myr_batch_destroy(h)
+
+    def _call(self, fn, *args):
+        """fn(handle, *args) with the batch held open for the call."""
+        h = self._enter()
+        try:
+            return fn(h, *args)
+        finally:
+            self._exit()
+
+    def __copy__(self):
+        raise TypeError("a myriad.VectorEnv owns its C batch and cannot be "
+                        "copied; make another with myriad.make(...)")
+
+    def __deepcopy__(self, memo):
+        self.__copy__()
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("a myriad.VectorEnv owns its C batch and cannot be "
+                        "pickled; make another with myriad.make(...)")
 
     @property
     def closed(self):
@@ -275,11 +341,6 @@ class VectorEnv:
             self.close()
         except Exception:
             pass
-
-    def _handle(self):
-        if self._h is None:
-            raise RuntimeError("myriad: environment is closed")
-        return self._h
 
     @property
     def unwrapped(self):
@@ -299,32 +360,33 @@ class VectorEnv:
 
     @property
     def threads(self):
-        return L.myr_batch_threads(self._handle())
+        return self._call(L.myr_batch_threads)
 
     @threads.setter
     def threads(self, value):
-        L.check(L.myr_batch_set_threads(self._handle(), int(value)))
+        L.check(self._call(L.myr_batch_set_threads,
+                           _as_int("threads", value, 0, 1024)))
 
     @property
     def clock(self):
         """Steps taken since the last seeded reset."""
-        return L.myr_batch_clock(self._handle())
+        return self._call(L.myr_batch_clock)
 
     @property
     def seed_value(self):
-        return L.myr_batch_seed(self._handle())
+        return self._call(L.myr_batch_seed)
 
     @property
     def state_bytes(self):
-        return L.myr_batch_state_bytes(self._handle())
+        return self._call(L.myr_batch_state_bytes)
 
     @property
     def cap_hits(self):
-        return L.myr_batch_cap_hits(self._handle())
+        return self._call(L.myr_batch_cap_hits)
 
     def state_hash(self):
         """Order-independent 64-bit hash of the full state."""
-        return L.myr_batch_state_hash(self._handle())
+        return self._call(L.myr_batch_state_hash)
 
     # ------------------------------------------------------------ reset, step
 
@@ -343,7 +405,6 @@ class VectorEnv:
         states.  Returns ``(obs, info)``; with a mask, only the masked rows
         of ``obs`` change.
         """
-        h = self._handle()
         mask = None
         if options:
             unknown = set(options) - {"reset_mask"}
@@ -362,15 +423,16 @@ class VectorEnv:
                 raise ValueError("reset_mask must have shape (%d,), got %s" %
                                  (self.num_envs, m.shape))
             m = np.ascontiguousarray(m).view(np.uint8)
-            L.check(L.myr_batch_reset_mask(h, m.ctypes.data,
-                                           self._obs.ctypes.data))
+            L.check(self._call(L.myr_batch_reset_mask, m.ctypes.data,
+                               self._obs.ctypes.data))
         else:
             if seed is None:
-                L.check(L.myr_batch_reset(h, None, self._obs.ctypes.data))
+                L.check(self._call(L.myr_batch_reset, None,
+                                   self._obs.ctypes.data))
             else:
                 s = L.c_uint64(_as_seed(seed))
-                L.check(L.myr_batch_reset(h, ctypes.byref(s),
-                                          self._obs.ctypes.data))
+                L.check(self._call(L.myr_batch_reset, ctypes.byref(s),
+                                   self._obs.ctypes.data))
         return (self._obs.copy() if self.copy else self._obs), {}
 
     def _actions_address(self, actions):
@@ -419,10 +481,12 @@ class VectorEnv:
             ptr = self._act_ptr
         else:
             ptr = self._actions_address(actions)
-        rc = self._step_fn(self._h, ptr, self._out_addr)
+        h = self._enter()
+        try:
+            rc = self._step_fn(h, ptr, self._out_addr)
+        finally:
+            self._exit()
         if rc != 0:
-            if self._h is None:
-                raise RuntimeError("myriad: environment is closed")
             raise L.error(rc)
         if self._same_step:
             np.logical_or(self._terminated, self._truncated,
@@ -438,7 +502,7 @@ class VectorEnv:
 
     def observe(self):
         """Current observations (e.g. after set_state), in the obs buffer."""
-        L.check(L.myr_batch_observe(self._handle(), self._obs.ctypes.data))
+        L.check(self._call(L.myr_batch_observe, self._obs.ctypes.data))
         return self._obs.copy() if self.copy else self._obs
 
     def random_actions(self, out=None):
@@ -449,7 +513,7 @@ class VectorEnv:
                 not out.flags.c_contiguous or not out.flags.writeable:
             raise ValueError("out must be a writable C-contiguous %s array of "
                              "shape %s" % (self._act_dtype, self._act_shape))
-        L.check(L.myr_batch_random_actions(self._handle(), out.ctypes.data))
+        L.check(self._call(L.myr_batch_random_actions, out.ctypes.data))
         return out
 
     # ------------------------------------------------------------ state
@@ -462,8 +526,8 @@ class VectorEnv:
     def get_state(self, name):
         """One state field of every env: float64 array (int64 for counters)."""
         out = np.empty(self.num_envs, dtype=np.float64)
-        L.check(L.myr_batch_get_state(self._handle(), self._field(name),
-                                      out.ctypes.data))
+        L.check(self._call(L.myr_batch_get_state, self._field(name),
+                           out.ctypes.data))
         f = self._info["fields"].get(name)
         if f is not None and f["integer"]:
             return out.astype(np.int64)
@@ -482,14 +546,14 @@ class VectorEnv:
             raise ValueError("values must have shape (%d,), got %s" %
                              (self.num_envs, v.shape))
         v = np.ascontiguousarray(v)
-        L.check(L.myr_batch_set_state(self._handle(), self._field(name),
-                                      v.ctypes.data))
+        L.check(self._call(L.myr_batch_set_state, self._field(name),
+                           v.ctypes.data))
 
     def get_param(self, name):
         """Per-env values of one parameter (float64 array)."""
         out = np.empty(self.num_envs, dtype=np.float64)
-        L.check(L.myr_batch_get_param(self._handle(), self._field(name),
-                                      out.ctypes.data))
+        L.check(self._call(L.myr_batch_get_param, self._field(name),
+                           out.ctypes.data))
         return out
 
     def params(self):
@@ -523,17 +587,14 @@ class VectorEnv:
         ``steps``; returning True stops the rollout (RuntimeError).
         Ctrl-C stops it at the next chunk boundary (KeyboardInterrupt).
         """
-        h = self._handle()
-        if isinstance(steps, (bool, np.bool_)) or \
-                not isinstance(steps, (int, np.integer)):
-            raise TypeError("steps must be an int")
+        steps = _as_int("steps", steps, 0, 2 ** 62)
         if not isinstance(policy, str):
             raise TypeError("policy must be a string such as 'random'")
         d = L.myr_rollout_def_default()
-        d.steps = int(steps)
+        d.steps = steps
         policy_b = policy.encode()
         d.policy = policy_b
-        d.chunk_size = 0 if chunk is None else int(chunk)
+        d.chunk_size = 0 if chunk is None else _as_int("chunk", chunk, 0, 1 << 24)
         stop = ctypes.c_int(0)
         d.stop = ctypes.pointer(stop)
         traj = None
@@ -548,7 +609,7 @@ class VectorEnv:
                 "terminated": np.empty((steps, n), dtype=np.bool_),
                 "truncated": np.empty((steps, n), dtype=np.bool_),
             }
-        clock0 = L.myr_batch_clock(h)
+        clock0 = self.clock
 
         def chunk_cb(cp, user):
             try:
@@ -580,11 +641,23 @@ class VectorEnv:
             cb = L.myr_chunk_fn(chunk_cb)
             d.on_chunk = cb
         st = L.myr_rollout_stats()
-        rc, msg = _run_interruptible(
-            lambda: L.myr_batch_rollout(h, ctypes.byref(d), ctypes.byref(st)),
-            stop)
+        h = self._enter()
+        with self._lock:
+            self._stops.append(stop)
+        try:
+            rc, msg = _run_interruptible(
+                lambda: L.myr_batch_rollout(h, ctypes.byref(d),
+                                            ctypes.byref(st)),
+                stop)
+        finally:
+            with self._lock:
+                self._stops.remove(stop)
+            self._exit()
         if failure:
             raise failure[0]
+        if rc != 0 and self._h is None:
+            raise RuntimeError("myriad: environment closed during the rollout "
+                               "(stopped after %d env-steps)" % st.steps)
         if rc != 0:
             raise L.error(rc, interrupted_by_signal=bool(stop.value),
                           message=msg)

@@ -367,6 +367,7 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   b = (myr_batch*)myr__alloc(sizeof *b);
   if (b == NULL) return myr__fail(MYR_ENOMEM, "out of memory (batch)");
   memset(b, 0, sizeof *b);
+  atomic_init(&b->state, 0);
   b->cls = cls;
   b->num_envs = num_envs;
   b->env_offset = def.env_offset;
@@ -440,8 +441,8 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   return MYR_OK;
 }
 
-void myr_batch_destroy(myr_batch* b) {
-  if (b == NULL) return;
+/* the batch and everything it owns */
+static void batch_free(myr_batch* b) {
   myr__cuda_destroy(b);
   myr__pool_destroy(b->pool);
   myr__policy_state_free(b->policy_state);
@@ -449,6 +450,40 @@ void myr_batch_destroy(myr_batch* b) {
   myr__free_aligned(b->scratch);
   myr__free_aligned(b->mem);
   myr__free(b);
+}
+
+int myr__enter(const myr_batch* cb) {
+  myr_batch* b = (myr_batch*)cb; /* the claim is not part of the value */
+  int idle = 0;
+  if (b == NULL) return MYR_OK; /* the call reports the NULL itself */
+  if (atomic_compare_exchange_strong(&b->state, &idle, MYR__BUSY)) return MYR_OK;
+  return myr__fail(MYR_EBUSY,
+                   idle & MYR__DESTROY
+                       ? "batch is being destroyed"
+                       : "batch is in use by another call (another thread, or "
+                         "a chunk callback calling back into its own batch); "
+                         "one call at a time");
+}
+
+void myr__leave(const myr_batch* cb) {
+  myr_batch* b = (myr_batch*)cb;
+  int busy = MYR__BUSY;
+  if (b == NULL) return;
+  /* a destroy asked for meanwhile left MYR__BUSY | MYR__DESTROY: free now */
+  if (!atomic_compare_exchange_strong(&b->state, &busy, 0)) batch_free(b);
+}
+
+int myr__destroy_requested(const myr_batch* b) {
+  return (atomic_load(&((myr_batch*)b)->state) & MYR__DESTROY) != 0;
+}
+
+void myr_batch_destroy(myr_batch* b) {
+  int old;
+  if (b == NULL) return;
+  old = atomic_fetch_or(&b->state, MYR__DESTROY);
+  /* in use: the running call frees it when it returns; destroyed twice:
+   * nothing more to do */
+  if (old == 0) batch_free(b);
 }
 
 /* ------------------------------------------------------------ accessors */
@@ -482,7 +517,7 @@ size_t myr_batch_device_bytes(const myr_batch* b) {
 int64_t myr_batch_cap_hits(const myr_batch* b) { return b ? b->cap_hits : 0; }
 int64_t myr_batch_block_size(const myr_batch* b) { return b ? b->block_size : 0; }
 
-int myr_batch_set_threads(myr_batch* b, int32_t threads) {
+static int batch_set_threads(myr_batch* b, int32_t threads) {
   myr__pool* pool;
   int rc;
   if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
@@ -501,7 +536,7 @@ int myr_batch_set_threads(myr_batch* b, int32_t threads) {
   return MYR_OK;
 }
 
-int myr_batch_set_block_size(myr_batch* b, int64_t block) {
+static int batch_set_block_size(myr_batch* b, int64_t block) {
   if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
   if (block < 0 || block > (1 << 22))
     return myr__fail(MYR_EINVAL, "block size must be in [0, 4194304] (got %lld)",
@@ -516,7 +551,7 @@ int myr_batch_set_block_size(myr_batch* b, int64_t block) {
 
 /* ------------------------------------------------------------ reset API */
 
-int myr_batch_reset(myr_batch* b, const uint64_t* seed, float* obs) {
+static int batch_reset(myr_batch* b, const uint64_t* seed, float* obs) {
   uint64_t seed0, clock0;
   uint32_t epoch0;
   if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
@@ -544,7 +579,7 @@ int myr_batch_reset(myr_batch* b, const uint64_t* seed, float* obs) {
   return MYR_OK;
 }
 
-int myr_batch_reset_mask(myr_batch* b, const uint8_t* mask, float* obs) {
+static int batch_reset_mask(myr_batch* b, const uint8_t* mask, float* obs) {
   if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
   if (mask == NULL) return myr__fail(MYR_EINVAL, "mask is NULL");
   b->epoch += 1;
@@ -612,7 +647,7 @@ static int run_step(myr_batch* b, const int32_t* act_i, const float* act_f,
   return MYR_OK;
 }
 
-int myr_batch_step(myr_batch* b, const int32_t* actions,
+static int batch_step(myr_batch* b, const int32_t* actions,
                    const myr_step_out* out) {
   int64_t i, n;
   int32_t na;
@@ -633,7 +668,7 @@ int myr_batch_step(myr_batch* b, const int32_t* actions,
   return run_step(b, actions, NULL, out);
 }
 
-int myr_batch_step_box(myr_batch* b, const float* actions,
+static int batch_step_box(myr_batch* b, const float* actions,
                        const myr_step_out* out) {
   int64_t i, n;
   int rc;
@@ -663,7 +698,7 @@ static void observe_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
   j->b->cls->observe(j->b, begin, end, j->obs + begin * j->b->info.obs_dim);
 }
 
-int myr_batch_observe(const myr_batch* b, float* obs) {
+static int batch_observe(const myr_batch* b, float* obs) {
   obs_job j;
   int rc;
   if (b == NULL || obs == NULL)
@@ -686,7 +721,7 @@ static int find_field(const myr_batch* b, const char* name) {
   return -1;
 }
 
-int myr_batch_get_state(const myr_batch* b, const char* field, double* values) {
+static int batch_get_state(const myr_batch* b, const char* field, double* values) {
   int f, rc;
   if (b == NULL || values == NULL)
     return myr__fail(MYR_EINVAL, "batch or values is NULL");
@@ -699,7 +734,7 @@ int myr_batch_get_state(const myr_batch* b, const char* field, double* values) {
   return MYR_OK;
 }
 
-int myr_batch_set_state(myr_batch* b, const char* field, const double* values) {
+static int batch_set_state(myr_batch* b, const char* field, const double* values) {
   int f, rc;
   int64_t i;
   const myr_field_info* fi;
@@ -788,4 +823,44 @@ uint64_t myr_batch_state_hash(const myr_batch* b) {
     for (i = i0; i < i1; ++i) total += acc[i - i0] ^ ((uint64_t)b->pending[i] << 7);
   }
   return total;
+}
+
+/* ------------------------------------------------------------ one call at a time */
+
+int myr_batch_set_threads(myr_batch* b, int32_t threads) {
+  MYR__GUARDED(b, batch_set_threads(b, threads));
+}
+
+int myr_batch_set_block_size(myr_batch* b, int64_t block) {
+  MYR__GUARDED(b, batch_set_block_size(b, block));
+}
+
+int myr_batch_reset(myr_batch* b, const uint64_t* seed, float* obs) {
+  MYR__GUARDED(b, batch_reset(b, seed, obs));
+}
+
+int myr_batch_reset_mask(myr_batch* b, const uint8_t* mask, float* obs) {
+  MYR__GUARDED(b, batch_reset_mask(b, mask, obs));
+}
+
+int myr_batch_step(myr_batch* b, const int32_t* actions,
+                   const myr_step_out* out) {
+  MYR__GUARDED(b, batch_step(b, actions, out));
+}
+
+int myr_batch_step_box(myr_batch* b, const float* actions,
+                       const myr_step_out* out) {
+  MYR__GUARDED(b, batch_step_box(b, actions, out));
+}
+
+int myr_batch_observe(const myr_batch* b, float* obs) {
+  MYR__GUARDED(b, batch_observe(b, obs));
+}
+
+int myr_batch_get_state(const myr_batch* b, const char* field, double* values) {
+  MYR__GUARDED(b, batch_get_state(b, field, values));
+}
+
+int myr_batch_set_state(myr_batch* b, const char* field, const double* values) {
+  MYR__GUARDED(b, batch_set_state(b, field, values));
 }

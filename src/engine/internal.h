@@ -18,6 +18,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#if !defined(__cplusplus)
+#  include <stdatomic.h>
+#endif
 
 #include "myriad/myriad.h"
 #include "../core/philox.h"
@@ -247,7 +250,37 @@ struct myr_batch {
    * CPU), see src/cuda/cuda_backend.h */
   int32_t backend;
   void* dev;
+  /* MYR__BUSY while a call runs on the batch, | MYR__DESTROY once
+   * myr_batch_destroy() was asked for during one (that call frees it).
+   * The CUDA kernels (C++) include this header but never touch a batch;
+   * C++17 has no atomic_int, and an int has its size and alignment. */
+#if defined(__cplusplus)
+  int state;
+#else
+  atomic_int state;
+#endif
 };
+
+/* One call at a time on a batch: every call that steps, resets, reads or
+ * writes the state claims the batch first and returns MYR_EBUSY if another
+ * call (another thread, or a chunk callback re-entering) holds it; a
+ * destroy during a call is deferred until that call returns, and a
+ * rollout stops at its next chunk boundary when it sees one. */
+#define MYR__BUSY 1
+#define MYR__DESTROY 2
+int myr__enter(const myr_batch* b);
+void myr__leave(const myr_batch* b);
+/* was the batch's destruction requested during the running call? */
+int myr__destroy_requested(const myr_batch* b);
+/* run `call` (an int expression) with b claimed; returns its status */
+#define MYR__GUARDED(b, call)          \
+  do {                                 \
+    int guard_rc_ = myr__enter(b);     \
+    if (guard_rc_ != MYR_OK) return guard_rc_; \
+    guard_rc_ = (call);                \
+    myr__leave(b);                     \
+    return guard_rc_;                  \
+  } while (0)
 
 /* value of parameter k for env i (per-env if randomised, else shared) */
 static inline double myr__param(const myr_batch* b, int32_t k, int64_t i) {

@@ -178,8 +178,8 @@ static void rollout_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
     run_block(j, i, i + blk < end ? i + blk : end, w);
 }
 
-int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
-                      myr_rollout_stats* stats_out) {
+static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
+                         myr_rollout_stats* stats_out) {
   rollout_job j;
   myr__stats total;
   rec_buffers rec;
@@ -275,6 +275,11 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
                      (long long)done);
       break;
     }
+    if (myr__destroy_requested(b)) {
+      rc = myr__fail(MYR_EINTR, "batch destroyed during the rollout (after "
+                     "%lld steps)", (long long)done);
+      break;
+    }
   }
   myr__policy_end(b, &j.policy);
   memset(&total, 0, sizeof total);
@@ -288,4 +293,9 @@ int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
   }
   myr__free_aligned(rec_mem);
   return rc;
+}
+
+int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,
+                      myr_rollout_stats* stats_out) {
+  MYR__GUARDED(b, batch_rollout(b, def, stats_out));
 }

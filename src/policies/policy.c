@@ -291,7 +291,7 @@ int myr_policy_check(const myr_env_info* env, const char* spec) {
   return myr__policy_parse(env, spec, &p);
 }
 
-int myr_batch_random_actions(const myr_batch* b, void* actions) {
+static int batch_random_actions(const myr_batch* b, void* actions) {
   const myr_space* sp;
   int64_t i;
   if (b == NULL || actions == NULL)
@@ -476,4 +476,8 @@ void myr__policy_after_step(myr_batch* b, const myr__policy* p, int64_t begin,
       s->integral[begin + k] = 0.0;
       s->prev_error[begin + k] = (double)NAN;
     }
+}
+
+int myr_batch_random_actions(const myr_batch* b, void* actions) {
+  MYR__GUARDED(b, batch_random_actions(b, actions));
 }

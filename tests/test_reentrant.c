@@ -1,0 +1,155 @@
+/*
+ * One call at a time on a batch: a chunk callback that calls back into its
+ * own batch (step, set_threads, get_state, another rollout) gets MYR_EBUSY
+ * and changes nothing, so the rollout's statistics are those of a rollout
+ * without the calls; a destroy inside the callback, or from another thread
+ * during a rollout, is deferred until the rollout returns (which it does at
+ * the next chunk boundary, MYR_EINTR); two threads on one batch: one gets
+ * MYR_EBUSY, nothing deadlocks.  ASan and TSan run this test too.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "myriad/myriad.h"
+
+#define N 4096
+
+static myr_batch* make(int threads) {
+  myr_batch_def def = myr_batch_def_default();
+  myr_batch* b = NULL;
+  def.seed = 3;
+  def.threads = threads;
+  CHECK_OK(myr_batch_create("cartpole", N, &def, &b));
+  return b;
+}
+
+typedef struct reenter {
+  myr_batch* b;
+  int chunks;
+  int busy;        /* calls refused with MYR_EBUSY */
+  int other;       /* calls that returned anything else */
+  int destroy_at;  /* chunk at which to destroy the batch (0: never) */
+  int said_busy;   /* refusals whose message says why */
+} reenter;
+
+static int calls_back(const myr_traj_chunk* c, void* user) {
+  reenter* r = (reenter*)user;
+  static int32_t act[N];
+  static double buf[N];
+  float obs[4 * 8];
+  myr_rollout_def rd = myr_rollout_def_default();
+  int rc[5], k;
+  (void)c;
+  r->chunks++;
+  rd.steps = 1;
+  rc[0] = myr_batch_step(r->b, act, NULL);
+  r->said_busy += strstr(myr_last_error(), "in use by another call") != NULL;
+  rc[1] = myr_batch_set_threads(r->b, 1);
+  rc[2] = myr_batch_get_state(r->b, "x", buf);
+  rc[3] = myr_batch_rollout(r->b, &rd, NULL);
+  rc[4] = myr_batch_observe(r->b, obs);
+  for (k = 0; k < 5; ++k) {
+    if (rc[k] == MYR_EBUSY) r->busy++;
+    else r->other++;
+  }
+  if (r->destroy_at > 0 && r->chunks == r->destroy_at) myr_batch_destroy(r->b);
+  return 0;
+}
+
+static void test_callback(void) {
+  myr_batch *a = make(2), *b = make(2);
+  myr_rollout_def rd = myr_rollout_def_default();
+  myr_rollout_stats sa, sb;
+  reenter r;
+  memset(&r, 0, sizeof r);
+  r.b = b;
+  rd.steps = 200;
+  rd.chunk_size = 16;
+  CHECK_OK(myr_batch_rollout(a, &rd, &sa));
+  rd.on_chunk = calls_back;
+  rd.user = &r;
+  CHECK_OK(myr_batch_rollout(b, &rd, &sb));
+  CHECK(r.chunks == 13 && r.busy == 5 * 13 && r.other == 0 && r.said_busy == 13);
+  /* nothing the refused calls tried happened */
+  CHECK(sa.episodes == sb.episodes && sa.length_sum == sb.length_sum &&
+        sa.return_sum_fixed == sb.return_sum_fixed);
+  CHECK(myr_batch_threads(b) == 2);
+  CHECK(myr_batch_state_hash(a) == myr_batch_state_hash(b));
+  CHECK(myr_batch_clock(a) == myr_batch_clock(b));
+  /* and the batch works normally afterwards */
+  rd.on_chunk = NULL;
+  CHECK_OK(myr_batch_set_threads(b, 1));
+  CHECK_OK(myr_batch_rollout(b, &rd, &sb));
+  myr_batch_destroy(a);
+  myr_batch_destroy(b);
+}
+
+/* destroy inside the callback: the rollout stops at that chunk boundary and
+ * the batch is freed when it returns (ASan: no use after free, no leak) */
+static void test_destroy_in_callback(void) {
+  myr_rollout_def rd = myr_rollout_def_default();
+  myr_rollout_stats st;
+  reenter r;
+  int rc;
+  memset(&r, 0, sizeof r);
+  r.b = make(2);
+  r.destroy_at = 3;
+  rd.steps = 1000;
+  rd.chunk_size = 10;
+  rd.on_chunk = calls_back;
+  rd.user = &r;
+  rc = myr_batch_rollout(r.b, &rd, &st);
+  CHECK_MSG(rc == MYR_EINTR && strstr(myr_last_error(), "destroyed") != NULL,
+            "rc %d: %s", rc, myr_last_error());
+  CHECK(r.chunks == 3 && st.steps == 30 * N);
+}
+
+typedef struct runner {
+  myr_batch* b;
+  atomic_int started, done;
+  int rc;
+} runner;
+
+static void* long_rollout(void* arg) {
+  runner* r = (runner*)arg;
+  myr_rollout_def rd = myr_rollout_def_default();
+  rd.steps = 2000000;
+  rd.chunk_size = 8;
+  atomic_store(&r->started, 1);
+  r->rc = myr_batch_rollout(r->b, &rd, NULL);
+  atomic_store(&r->done, 1);
+  return NULL;
+}
+
+/* two threads: the second call is refused while the rollout runs, and a
+ * destroy from the second thread stops the rollout and frees the batch */
+static void test_threads(void) {
+  runner r;
+  pthread_t t;
+  static int32_t act[N];
+  int k, busy = 0, ok = 0;
+  memset(&r, 0, sizeof r);
+  r.b = make(1);
+  CHECK(pthread_create(&t, NULL, long_rollout, &r) == 0);
+  while (!atomic_load(&r.started)) usleep(100);
+  for (k = 0; k < 200 && !atomic_load(&r.done); ++k) {
+    int rc = myr_batch_step(r.b, act, NULL);
+    busy += rc == MYR_EBUSY;
+    ok += rc == MYR_OK;
+    usleep(200);
+  }
+  CHECK_MSG(busy > 0, "no call was refused (%d went through)", ok);
+  CHECK(!atomic_load(&r.done)); /* 2M steps of 4096 envs take minutes */
+  myr_batch_destroy(r.b);      /* deferred: the rollout frees it */
+  pthread_join(t, NULL);
+  CHECK_MSG(r.rc == MYR_EINTR, "rollout returned %d", r.rc);
+}
+
+int main(void) {
+  test_callback();
+  test_destroy_in_callback();
+  test_threads();
+  return check_summary("test_reentrant");
+}
