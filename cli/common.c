@@ -511,8 +511,14 @@ const char* cli_git_rev(void) { return MYR_GIT_REV; }
 
 static volatile int stop_flag = 0;
 
+/* the first Ctrl-C (or SIGTERM) asks the run to stop at the next step of
+ * any block; a second one takes the default action at once */
 static void on_signal(int sig) {
-  (void)sig;
+  if (stop_flag) {
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return;
+  }
   stop_flag = 1;
 }
 

@@ -44,7 +44,31 @@ static int tmp_files(const char* d) {
   return n;
 }
 
+/* the path of a *.tmp file in d whose name starts with prefix; 0 if none */
+static int find_tmp(const char* d, const char* prefix, char* out, size_t size) {
+  DIR* h = opendir(d);
+  struct dirent* e;
+  int found = 0;
+  if (h == NULL) return 0;
+  while (!found && (e = readdir(h)) != NULL) {
+    size_t k = strlen(e->d_name);
+    if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && k >= 4 &&
+        strcmp(e->d_name + k - 4, ".tmp") == 0) {
+      snprintf(out, size, "%s/%s", d, e->d_name);
+      found = 1;
+    }
+  }
+  closedir(h);
+  return found;
+}
+
 /* start the CLI with stdout and stderr to files; env: "NAME=VALUE" or NULL */
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static pid_t start(const char* out, const char* err, const char* env,
                    const char* const* args) {
   pid_t pid = fork();
@@ -155,14 +179,16 @@ static void record_sigterm(void) {
   snprintf(rec, sizeof rec, "%s/rec", dir);
   snprintf(out, sizeof out, "%s/rec.out", dir);
   snprintf(err, sizeof err, "%s/rec.err", dir);
-  snprintf(path, sizeof path, "%s/rec/reward.npy.tmp", dir);
   {
     pid_t pid = start(out, err, NULL, args);
     int k, st = 0;
     struct stat sb;
     for (k = 0; k < 3000; ++k) {
       struct timespec ts = {0, 20000000};
-      if (stat(path, &sb) == 0 && sb.st_size > 128 + 64000) break;
+      /* the temporary file has a unique name: reward.npy.XXXXXX.tmp */
+      if (find_tmp(rec, "reward.npy.", path, sizeof path) &&
+          stat(path, &sb) == 0 && sb.st_size > 128 + 64000)
+        break;
       nanosleep(&ts, NULL);
     }
     kill(pid, SIGTERM);
@@ -249,6 +275,47 @@ static void out_of_memory(void) {
 #endif
 }
 
+/* a chunk of heavy SSA steps (each env-step a million reactions, a chunk
+ * of 512 steps about a minute): Ctrl-C stops inside the chunk within a
+ * second or so, and a second Ctrl-C ends the process at once */
+static void heavy_chunk(void) {
+  static const char* args[] = {"run", "--env", "gene-circuit", "--num-envs", "4",
+                               "--threads", "2", "--steps", "100000", "--chunk",
+                               "512", "--param", "eta=1e6", "--param", "nu=1e-9",
+                               "--param", "cap=1000000", "--param", "dt=1e6", NULL};
+  char out[600], err[600];
+  struct timespec half = {0, 500000000}, gap = {0, 5000000};
+  double t0, t1;
+  int st = 0;
+  pid_t pid;
+  char* text;
+  snprintf(out, sizeof out, "%s/heavy.out", dir);
+  snprintf(err, sizeof err, "%s/heavy.err", dir);
+  pid = start(out, err, NULL, args);
+  nanosleep(&half, NULL);
+  t0 = now_s();
+  kill(pid, SIGINT);
+  waitpid(pid, &st, 0);
+  t1 = now_s();
+  CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 1, "status %d", st);
+  CHECK_MSG(t1 - t0 < 10.0, "Ctrl-C took %.1f s to stop a heavy chunk", t1 - t0);
+  text = slurp(err);
+  CHECK_MSG(text != NULL && strstr(text, "interrupted") != NULL, "%s", text ? text : "");
+  free(text);
+  /* the second Ctrl-C: the default action, without waiting for a step */
+  args[8] = "100000";
+  args[16] = "cap=10000000"; /* one env-step about a second */
+  pid = start(out, err, NULL, args);
+  nanosleep(&half, NULL);
+  kill(pid, SIGINT);
+  nanosleep(&gap, NULL);
+  kill(pid, SIGINT);
+  waitpid(pid, &st, 0);
+  CHECK_MSG(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT,
+            "after two Ctrl-C: %s %d", WIFSIGNALED(st) ? "signal" : "exit",
+            WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+}
+
 int main(void) {
   if (mkdtemp(dir) == NULL) {
     perror("mkdtemp");
@@ -262,6 +329,7 @@ int main(void) {
   record_sigterm();
   full_disk();
   out_of_memory();
+  heavy_chunk();
   if (check_failed_ == 0) sh("rm -rf '%s'", dir);
   else fprintf(stderr, "files kept in %s\n", dir);
   return check_summary("test_interrupt");

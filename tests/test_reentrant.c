@@ -9,6 +9,7 @@
  */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -147,8 +148,79 @@ static void test_threads(void) {
   CHECK_MSG(r.rc == MYR_EINTR, "rollout returned %d", r.rc);
 }
 
+typedef struct heavy {
+  myr_batch* b;
+  volatile int stop;
+  atomic_int started;
+  int rc;
+  myr_rollout_stats st;
+} heavy;
+
+static void* heavy_rollout(void* arg) {
+  heavy* h = (heavy*)arg;
+  myr_rollout_def rd = myr_rollout_def_default();
+  rd.steps = 100000;
+  rd.chunk_size = 512;
+  rd.policy = "constant:1";
+  rd.stop = &h->stop;
+  atomic_store(&h->started, 1);
+  h->rc = myr_batch_rollout(h->b, &rd, &h->st);
+  return NULL;
+}
+
+/* the stop flag set while a heavy chunk runs (each env-step a million SSA
+ * reactions, a chunk of 512 steps tens of seconds): the rollout stops
+ * inside the chunk at once, the batch says so and refuses to step until a
+ * full reset */
+static void test_stop_inside_chunk(void) {
+  myr_param_setting ps[4];
+  char names[4][64];
+  static const char* const set[] = {"eta=1e6", "nu=1e-9", "cap=1000000", "dt=1e6"};
+  myr_batch_def def = myr_batch_def_default();
+  heavy h;
+  pthread_t t;
+  static int32_t act[4];
+  int k;
+  struct timespec t0, t1, pause = {0, 100000000};
+  memset(&h, 0, sizeof h);
+  for (k = 0; k < 4; ++k)
+    CHECK_OK(myr_param_parse(set[k], &ps[k], names[k], sizeof names[k]));
+  def.params = ps;
+  def.num_params = 4;
+  def.threads = 2;
+  CHECK_OK(myr_batch_create("gene-circuit", 4, &def, &h.b));
+  CHECK(pthread_create(&t, NULL, heavy_rollout, &h) == 0);
+  while (!atomic_load(&h.started)) usleep(100);
+  nanosleep(&pause, NULL);
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  h.stop = 1;
+  pthread_join(t, NULL);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  CHECK_MSG(h.rc == MYR_EINTR, "rc %d", h.rc);
+  CHECK_MSG((double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec) < 5.0,
+            "the stop took too long");
+  CHECK(h.st.steps == 0); /* no whole step of the chunk was counted */
+  CHECK(myr_batch_step(h.b, act, NULL) == MYR_EINVAL);
+  CHECK(strstr(myr_last_error(), "reset it") != NULL);
+  {
+    myr_rollout_def rd = myr_rollout_def_default();
+    rd.steps = 1;
+    CHECK(myr_batch_rollout(h.b, &rd, NULL) == MYR_EINVAL);
+  }
+  CHECK_OK(myr_batch_reset(h.b, NULL, NULL));
+  {
+    float obs[4 * 3], rew[4];
+    uint8_t te[4], tr[4];
+    myr_step_out out = {obs, rew, te, tr, NULL};
+    CHECK_OK(myr_batch_set_state(h.b, "H", (const double[4]){0, 0, 0, 0}));
+    CHECK_OK(myr_batch_step(h.b, act, &out));
+  }
+  myr_batch_destroy(h.b);
+}
+
 int main(void) {
   test_callback();
+  test_stop_inside_chunk();
   test_destroy_in_callback();
   test_threads();
   return check_summary("test_reentrant");

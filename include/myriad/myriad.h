@@ -332,7 +332,11 @@ typedef struct myr_rollout_def {
   myr_chunk_fn on_chunk; /* NULL: no recording */
   void* user;
   volatile int* stop;  /* optional: set non-zero (e.g. from a signal
-                          handler) to stop at the next chunk boundary */
+                          handler) to stop: at the next chunk boundary, or
+                          inside a running chunk at the next step of each
+                          block.  A batch stopped inside a chunk has envs
+                          at different steps: it refuses steps and rollouts
+                          (MYR_EINVAL) until myr_batch_reset() */
 } myr_rollout_def;
 
 myr_rollout_def myr_rollout_def_default(void);

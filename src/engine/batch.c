@@ -183,6 +183,9 @@ static size_t scratch_stride(const myr_batch* b) {
   return (bytes + MYR__STATS_BYTES + 4096 + 63) & ~(size_t)63;
 }
 
+_Static_assert(sizeof(myr__stats) <= MYR__STATS_BYTES,
+               "a worker's statistics must fit their scratch slot");
+
 unsigned char* myr__scratch(myr_batch* b, int32_t worker) {
   return (unsigned char*)b->scratch + (size_t)worker * b->scratch_stride +
          MYR__STATS_BYTES;
@@ -335,7 +338,8 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   myr__arena arena;
   int32_t threads;
   int rc;
-  uint64_t phys;
+  uint64_t room;
+  const char* bound;
 
   if (out == NULL) return myr__fail(MYR_EINVAL, "output pointer is NULL");
   *out = NULL;
@@ -395,15 +399,21 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   myr__arena_take(&arena, num_envs, sizeof(uint8_t)); /* pending */
   bind_param_arrays(b, &arena);
   cls->bind(b, &arena);
-  phys = myr__phys_mem();
-  if (phys != 0 && (uint64_t)arena.used > phys) {
-    size_t need = arena.used;
+  /* the state and a fused rollout's per-worker scratch must fit in what
+   * this process may still allocate (a cgroup's limit is enforced by the
+   * OOM killer, with no message, if it is not checked here) */
+  threads = def.threads > 0 ? def.threads : myr_cpu_count();
+  b->block_size = DEFAULT_BLOCK;
+  room = myr__mem_room(&bound);
+  if (room != 0 && (double)arena.used + (double)scratch_stride(b) * threads >
+                       (double)room) {
+    double need = (double)arena.used + (double)scratch_stride(b) * threads;
     cls->fini(b);
     myr__free(b);
     return myr__fail(MYR_ENOMEM,
-                     "out of memory: %lld envs need %.1f GiB, machine has %.1f GiB",
-                     (long long)num_envs, (double)need / 1073741824.0,
-                     (double)phys / 1073741824.0);
+                     "out of memory: %lld envs need %.2f GiB, %.2f GiB left "
+                     "under %s", (long long)num_envs, need / 1073741824.0,
+                     (double)room / 1073741824.0, bound);
   }
   b->mem_bytes = arena.used;
   b->mem = myr__alloc_aligned(arena.used);
@@ -420,7 +430,6 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   bind_param_arrays(b, &arena);
   cls->bind(b, &arena);
 
-  threads = def.threads > 0 ? def.threads : myr_cpu_count();
   rc = alloc_scratch(b, threads, DEFAULT_BLOCK);
   if (rc == MYR_OK) rc = myr__pool_create(threads, &b->pool);
   if (rc == MYR_OK) rc = draw_params(b);
@@ -576,7 +585,15 @@ static int batch_reset(myr_batch* b, const uint64_t* seed, float* obs) {
     return rc;
   }
   run_reset(b, NULL, MYR_STREAM_RESET, obs);
+  b->torn = 0; /* every env starts over: one clock again */
   return MYR_OK;
+}
+
+int myr__check_whole(const myr_batch* b) {
+  if (!b->torn) return MYR_OK;
+  return myr__fail(MYR_EINVAL, "the batch's last rollout was interrupted inside "
+                   "a chunk, so its envs are at different steps; reset it "
+                   "(myr_batch_reset) before stepping it again");
 }
 
 static int batch_reset_mask(myr_batch* b, const uint8_t* mask, float* obs) {
@@ -656,6 +673,7 @@ static int batch_step(myr_batch* b, const int32_t* actions,
   if (b->cls->info.action_space.kind != MYR_SPACE_DISCRETE)
     return myr__fail(MYR_EINVAL, "'%s' has a box action space: use "
                      "myr_batch_step_box", b->cls->info.id);
+  if ((rc = myr__check_whole(b)) != MYR_OK) return rc;
   if (actions == NULL) return myr__fail(MYR_EINVAL, "actions is NULL");
   if ((rc = check_out(out)) != MYR_OK) return rc;
   n = b->num_envs;
@@ -676,6 +694,7 @@ static int batch_step_box(myr_batch* b, const float* actions,
   if (b->cls->info.action_space.kind != MYR_SPACE_BOX)
     return myr__fail(MYR_EINVAL, "'%s' has a discrete action space: use "
                      "myr_batch_step", b->cls->info.id);
+  if ((rc = myr__check_whole(b)) != MYR_OK) return rc;
   if (actions == NULL) return myr__fail(MYR_EINVAL, "actions is NULL");
   if ((rc = check_out(out)) != MYR_OK) return rc;
   n = b->num_envs * b->cls->info.action_space.n;

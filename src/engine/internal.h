@@ -43,6 +43,10 @@ void* myr__alloc_aligned(size_t size);
 void myr__free_aligned(void* ptr);
 /* physical memory in bytes (0 if unknown) */
 uint64_t myr__phys_mem(void);
+/* bytes a new allocation can still get: the least of physical memory,
+ * MemAvailable, the memory cgroup's limit less its usage and RLIMIT_AS less
+ * the address space in use (0 if unknown); *what names the bound */
+uint64_t myr__mem_room(const char** what);
 
 /* Two-pass layout of per-env arrays: with base == NULL take() only counts
  * bytes; with a base it hands out 64-byte aligned slices. */
@@ -259,7 +263,13 @@ struct myr_batch {
 #else
   atomic_int state;
 #endif
+  /* a rollout was stopped inside a chunk: the envs are at different steps
+   * until the next full reset, and stepping is refused */
+  int torn;
 };
+
+/* MYR_EINVAL if the batch is torn (see myr_batch.torn), else MYR_OK */
+int myr__check_whole(const myr_batch* b);
 
 /* One call at a time on a batch: every call that steps, resets, reads or
  * writes the state claims the batch first and returns MYR_EBUSY if another

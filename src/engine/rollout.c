@@ -48,6 +48,10 @@ typedef struct rollout_job {
   uint64_t clock0;
   int64_t steps;
   rec_buffers* rec; /* NULL: not recording */
+  /* the caller's stop flag, looked at before every step of every block,
+   * and whether some block stopped early (the chunk is then torn) */
+  volatile int* stop;
+  atomic_int cut;
 } rollout_job;
 
 static double now_seconds(void) {
@@ -105,6 +109,11 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
     uint64_t clock = j->clock0 + (uint64_t)step;
     myr__io io;
     void* act;
+    /* Ctrl-C inside a long chunk: stop here (the batch becomes torn) */
+    if (j->stop != NULL && *j->stop) {
+      atomic_store(&j->cut, 1);
+      return;
+    }
     io.clock = clock;
     if (j->rec != NULL) {
       int64_t row = step * N + begin;
@@ -174,7 +183,7 @@ static void rollout_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
   rollout_job* j = (rollout_job*)ctx;
   int64_t blk = j->b->block_size;
   int64_t i;
-  for (i = begin; i < end; i += blk)
+  for (i = begin; i < end && !atomic_load(&j->cut); i += blk)
     run_block(j, i, i + blk < end ? i + blk : end, w);
 }
 
@@ -199,7 +208,10 @@ static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
   if (b->autoreset == MYR_AUTORESET_DISABLED)
     return myr__fail(MYR_EINVAL,
                      "fused rollouts need autoreset same_step or next_step");
+  if ((rc = myr__check_whole(b)) != MYR_OK) return rc;
   memset(&j, 0, sizeof j);
+  j.stop = def->stop;
+  atomic_init(&j.cut, 0);
   rc = myr__policy_parse(&b->cls->info, def->policy ? def->policy : "random",
                          &j.policy);
   if (rc != MYR_OK) return rc;
@@ -218,14 +230,17 @@ static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
     int64_t rows = (chunk < def->steps ? chunk : def->steps);
     double per_row = (double)b->num_envs * (od * 4 + ad * 4 + 4 + 2);
     size_t so, sa, sr, sb;
-    uint64_t phys = myr__phys_mem();
+    const char* bound;
+    uint64_t room = myr__mem_room(&bound);
     if (rows < 1) rows = 1;
     if (per_row * (double)rows > (double)SIZE_MAX / 2 ||
-        (phys != 0 && per_row * (double)rows > (double)phys))
+        (room != 0 && per_row * (double)rows > (double)room))
       return myr__fail(MYR_ENOMEM,
                        "out of memory: a chunk of %lld steps x %lld envs needs "
-                       "%.1f GiB", (long long)rows, (long long)b->num_envs,
-                       per_row * (double)rows / 1073741824.0);
+                       "%.2f GiB, %.2f GiB left under %s", (long long)rows,
+                       (long long)b->num_envs,
+                       per_row * (double)rows / 1073741824.0,
+                       (double)room / 1073741824.0, bound);
     so = ((size_t)rows * (size_t)b->num_envs * (size_t)od * 4 + 63) & ~(size_t)63;
     sa = ((size_t)rows * (size_t)b->num_envs * (size_t)ad * 4 + 63) & ~(size_t)63;
     sr = ((size_t)rows * (size_t)b->num_envs * 4 + 63) & ~(size_t)63;
@@ -246,11 +261,21 @@ static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
     memset(myr__worker_stats(b, w), 0, sizeof(myr__stats));
   j.b = b;
   t0 = now_seconds();
-  while (done < def->steps) {
+  if (def->stop != NULL && *def->stop)
+    rc = myr__fail(MYR_EINTR, "rollout interrupted before its first step");
+  while (done < def->steps && rc == MYR_OK) {
     int64_t n = def->steps - done < chunk ? def->steps - done : chunk;
     j.clock0 = b->clock;
     j.steps = n;
     myr__pool_for(b->pool, b->num_envs, RANGE_ALIGN, rollout_range, &j);
+    if (atomic_load(&j.cut)) {
+      /* some envs took fewer of this chunk's steps than others */
+      b->torn = 1;
+      rc = myr__fail(MYR_EINTR, "rollout interrupted inside a chunk after %lld "
+                     "whole steps; the envs are at different steps until the "
+                     "batch is reset", (long long)done);
+      break;
+    }
     b->clock += (uint64_t)n;
     done += n;
     if (j.rec != NULL) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -103,11 +104,87 @@ void myr__free_aligned(void* ptr) {
   if (ptr != NULL) myr__free(((void**)ptr)[-1]);
 }
 
+/* first unsigned number in a file (0 if absent or "max") */
+static uint64_t read_u64(const char* path, const char* key) {
+  FILE* f = fopen(path, "r");
+  char line[256];
+  uint64_t v = 0;
+  size_t klen = key ? strlen(key) : 0;
+  if (f == NULL) return 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (key != NULL && strncmp(line, key, klen) != 0) continue;
+    v = strtoull(line + klen, NULL, 10);
+    break;
+  }
+  fclose(f);
+  return v;
+}
+
+/* limit - usage of this process's memory cgroup (v2, else v1), 0 if none:
+ * the group's path in /proc/self/cgroup, looked up under the mount and,
+ * in a container whose mount is its own group, at the mount itself */
+static uint64_t cgroup_room(void) {
+  static const char* const v2[2] = {"/sys/fs/cgroup", "memory.max"};
+  static const char* const v1[2] = {"/sys/fs/cgroup/memory", "memory.limit_in_bytes"};
+  FILE* f = fopen("/proc/self/cgroup", "r");
+  char line[512], group[400] = "", path[1024];
+  int version = 0, k;
+  if (f == NULL) return 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    char* p = strrchr(line, ':');
+    int is_v2 = strncmp(line, "0::", 3) == 0;
+    int is_v1 = strstr(line, ":memory:") != NULL;
+    if (p == NULL || !(is_v2 || is_v1) || (is_v2 && version == 1)) continue;
+    snprintf(group, sizeof group, "%s", p + 1);
+    group[strcspn(group, "\n")] = '\0';
+    version = is_v1 ? 1 : 2;
+  }
+  fclose(f);
+  if (version == 0) return 0;
+  for (k = 0; k < 2; ++k) {
+    const char* const* v = version == 2 ? v2 : v1;
+    uint64_t limit, usage;
+    snprintf(path, sizeof path, "%s%s/%s", v[0], k == 0 ? group : "", v[1]);
+    limit = read_u64(path, NULL);
+    if (limit == 0 || limit >= ((uint64_t)1 << 60)) continue; /* none, "max" */
+    snprintf(path, sizeof path, "%s%s/%s", v[0], k == 0 ? group : "",
+             version == 2 ? "memory.current" : "memory.usage_in_bytes");
+    usage = read_u64(path, NULL);
+    return limit > usage ? limit - usage : 1;
+  }
+  return 0;
+}
+
 uint64_t myr__phys_mem(void) {
   long pages = sysconf(_SC_PHYS_PAGES);
   long page = sysconf(_SC_PAGESIZE);
   if (pages <= 0 || page <= 0) return 0;
   return (uint64_t)pages * (uint64_t)page;
+}
+
+uint64_t myr__mem_room(const char** what) {
+  struct rlimit rl;
+  uint64_t room = myr__phys_mem(), v;
+  *what = "physical memory";
+  v = read_u64("/proc/meminfo", "MemAvailable:") * 1024u;
+  if (v != 0 && v < room) {
+    room = v;
+    *what = "available memory";
+  }
+  v = cgroup_room();
+  if (v != 0 && (room == 0 || v < room)) {
+    room = v;
+    *what = "the memory cgroup's limit";
+  }
+  if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    uint64_t used = read_u64("/proc/self/status", "VmSize:") * 1024u;
+    v = (uint64_t)rl.rlim_cur > used ? (uint64_t)rl.rlim_cur - used : 1;
+    if (room == 0 || v < room) {
+      room = v;
+      *what = "the address-space limit (ulimit -v)";
+    }
+  }
+  return room;
 }
 
 int32_t myr_cpu_count(void) {
