@@ -64,6 +64,8 @@ else
 	@set -e; for f in build-fuzz/fuzz_*; do \
 	  name=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$name; \
 	  echo "fuzz $$name ($(FUZZ_SECONDS) s)"; \
+	  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
 	  $$f -max_total_time=$(FUZZ_SECONDS) -timeout=60 -print_final_stats=0 \
 	    build-fuzz/corpus-$$name fuzz/corpus/$$name 2>build-fuzz/fuzz-$$name.log \
 	    || { tail -40 build-fuzz/fuzz-$$name.log; exit 1; }; \

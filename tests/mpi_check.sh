@@ -66,3 +66,20 @@ check_case cartpole 9 run --env cartpole --num-envs 10007 --steps 200 --seed 123
 # episodes end at step 40, so the H_end/F_end moments are not all zero
 check_case gene-circuit 19 run --env gene-circuit --num-envs 10007 --steps 50 \
   --param max_steps=40
+# returns past int64 in 2^-10 units (about -2e16 an episode): the 128-bit
+# sums of the ranks add up to the single process's
+check_case pendulum-huge-returns 9 run --env pendulum-v1 --num-envs 401 --steps 1000 \
+  --param l=1e-6 --param max_speed=1e6
+
+# a num_envs past the limit is refused before any sharding (exit 2)
+set +e
+# shellcheck disable=SC2086
+"$mpiexec" $extra -np "$np" "$cli" run --num-envs 9000000000000000000 >"$dir/big.txt" 2>&1
+rc=$?
+set -e
+if [ "$rc" -ne 2 ] || ! grep -q "4294967296" "$dir/big.txt"; then
+  echo "mpi_check: --num-envs 9e18 under $np ranks: exit $rc, expected 2 and the limit:"
+  cat "$dir/big.txt"
+  exit 1
+fi
+echo "mpi_check: --num-envs 9e18 under $np ranks: refused with the limit"
