@@ -173,16 +173,19 @@ MYR_HD float myr_logf_fast(float v) {
 
 /* One direct-method iteration of one env.  Inputs: whether the env's step
  * is still running (nothing changes if not), the light term eta*U, nu,
- * and the current R3/R4 propensities r3 = prop(H), r4 = prop(F).
+ * the current R3/R4 propensities r3 = prop(H), r4 = prop(F), and whether
+ * counts may be near MYR_COUNT_MAX (`bounded`: 0 only where every count is
+ * known to be small, as in the vectorised in-table sweep, so the check
+ * compiles away there).
  * In/out: counts, time left in the step (min), generator, reactions
  * applied this step.  Returns 1 if a reaction was applied (the step goes
  * on), 0 if the step is over; *cap_hit is set when the cap ended it.
  * Branch-free (flags are 0/1 ints combined with & and ^, selects by bit
  * masks), so a loop over lanes vectorises. */
 MYR_HD int32_t myr_ccasr_iter(int32_t active, float eta_u, float nu, float r3,
-                              float r4, int32_t cap, int32_t* h, int32_t* f,
-                              float* rem, uint64_t* rng, int32_t* n,
-                              int32_t* cap_hit) {
+                              float r4, int32_t cap, int32_t bounded,
+                              int32_t* h, int32_t* f, float* rem, uint64_t* rng,
+                              int32_t* n, int32_t* cap_hit) {
   uint64_t z = myr_splitmix64(rng);
   uint32_t w1 = (uint32_t)z, w2 = (uint32_t)(z >> 32);
   /* cumulative propensities, in this order: H+1, F+1, H-1, F-1 */
@@ -203,7 +206,8 @@ MYR_HD int32_t myr_ccasr_iter(int32_t active, float eta_u, float nu, float r3,
   int32_t dh = b1 - (b3 & (b2 ^ 1));
   int32_t df = (b2 & (b1 ^ 1)) - (b3 ^ 1);
   /* the cap, or a count that would pass MYR_COUNT_MAX, ends the step */
-  int32_t full = ((dh > 0) & (*h >= MYR_COUNT_MAX)) | ((df > 0) & (*f >= MYR_COUNT_MAX));
+  int32_t full = bounded & (((dh > 0) & (*h >= MYR_COUNT_MAX)) |
+                            ((df > 0) & (*f >= MYR_COUNT_MAX)));
   int32_t hit = fire & ((*n >= cap) | full);
   int32_t apply = fire & (hit ^ 1);
   *h += dh & -apply;
@@ -245,7 +249,7 @@ MYR_HD void myr_ccasr_ssa_shared(const myr_ccasr_tables* t,
       f_at = *f;
       r4 = myr_ccasr_r4(t, p, f_at);
     }
-    active = myr_ccasr_iter(1, eta_u, nu, r3, r4, p->cap, h, f, rem, rng, n,
+    active = myr_ccasr_iter(1, eta_u, nu, r3, r4, p->cap, 1, h, f, rem, rng, n,
                             cap_hit);
   }
 }

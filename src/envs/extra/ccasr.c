@@ -361,7 +361,7 @@ static void finish_lane_per_env(const ccasr_env* E, lanes* L, int32_t l,
       f_at = L->f[l];
       r4 = prop_env(E, 1, i, f_at);
     }
-    L->act[l] = myr_ccasr_iter(1, L->eta_u[l], nu, r3, r4, E->p.cap, &L->h[l],
+    L->act[l] = myr_ccasr_iter(1, L->eta_u[l], nu, r3, r4, E->p.cap, 1, &L->h[l],
                                &L->f[l], &L->rem[l], &L->rng[l], &L->n[l],
                                &L->hit[l]);
   }
@@ -374,7 +374,8 @@ WIDE static int32_t sweep(lanes* MYR_RESTRICT L, const float* MYR_RESTRICT t3,
   int32_t any = 0, out = 0, l;
   for (l = 0; l < LANES; ++l) {
     int32_t hl = L->h[l], fl = L->f[l];
-    L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], nu, t3[hl], t4[fl], cap,
+    /* counts < MYR_CCASR_TABLE here: the count bound cannot be reached */
+    L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], nu, t3[hl], t4[fl], cap, 0,
                                &hl, &fl, &L->rem[l], &L->rng[l], &L->n[l],
                                &L->hit[l]);
     L->h[l] = hl;
