@@ -495,23 +495,29 @@ def main(argv=None):
         prog="myriad bench compare",
         description="CartPole through Myriad and every peer library "
                     "installed (see the module docstring).")
-    p.add_argument("--num-envs", type=int, default=10000)
+    p.add_argument("--num-envs", type=int, default=10000,
+                   help="environments per library (default 10000)")
     p.add_argument("--steps", type=int, default=None,
                    help="steps per timed run (compare: 200; overhead: "
                         "1e7/N, at least 20)")
-    p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--warmup", type=int, default=1)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--runs", type=int, default=5,
+                   help="timed runs per entry (default 5)")
+    p.add_argument("--warmup", type=int, default=1,
+                   help="untimed runs after the first call (default 1)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of every library's environments and actions")
     p.add_argument("--threads", type=int, default=0,
                    help="Myriad worker threads (0 = all CPUs)")
     p.add_argument("--single-steps", type=int, default=20000,
                    help="cap on the single-env Gymnasium loop's steps")
     p.add_argument("--only", default=None,
                    help="comma-separated libraries or library/mode entries")
-    p.add_argument("--csv", default=None)
+    p.add_argument("--csv", default=None,
+                   help="CSV path (default bench/out/compare-<UTC time>.csv)")
     p.add_argument("--plot", default=None, help="PNG path (default: next "
                                                 "to the CSV)")
-    p.add_argument("--no-plot", action="store_true")
+    p.add_argument("--no-plot", action="store_true",
+                   help="write the CSV only, no bar chart")
     p.add_argument("--overhead", action="store_true",
                    help="Python step API vs C step API, ratio per size")
     p.add_argument("--sizes", default="10000,1000000",

@@ -49,3 +49,24 @@ def test_bench_compare_rejects_too_few_runs():
     res = subprocess.run([cli, "bench", "compare", "--runs", "2"],
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and "at least 5" in res.stderr
+
+
+def test_bench_compare_help_documents_every_option():
+    cli = os.environ.get("MYRIAD_CLI")
+    if not cli:
+        pytest.skip("MYRIAD_CLI not set (CTest sets it)")
+    res = subprocess.run([cli, "bench", "compare", "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0
+    lines = res.stdout.split("options:", 1)[1].splitlines()
+    options = [l for l in lines if l.startswith("  --")]
+    assert len(options) >= 14
+    for i, line in enumerate(lines):
+        if not line.startswith("  --"):
+            continue
+        # words beside the option and its METAVAR, or on the next line
+        words = [t for t in line.split()[1:] if not t.isupper()]
+        if not words:
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            words = nxt.split() if not nxt.lstrip().startswith("-") else []
+        assert words, "undocumented option: %s" % line.strip()
