@@ -12,7 +12,7 @@ trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$out"' EXIT
 tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 \
   "$cli demo --num-envs 20000 --steps 200000 --threads 2; echo DEMO-EXIT=\$?; sleep 60"
 fail=0 seen=0
-for i in $(seq 1 300); do
+for i in $(seq 1 900); do
   sleep 0.1
   # -J joins wrapped rows back into one line: a line over 79 columns wrapped
   tmux -L "$sock" capture-pane -p -J >"$out/pane" 2>/dev/null || break
