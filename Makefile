@@ -4,7 +4,7 @@ PYTHON ?= /usr/bin/python3
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build install demo test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
+.PHONY: all build install demo peers test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
 
 all: build
 
@@ -74,6 +74,11 @@ endif
 
 bench: build
 	./$(BUILD)/myriad bench all
+
+# the peer libraries of `myriad bench compare`, pinned, one venv each under
+# bench/.venv-<peer> (not needed by the product or by make test)
+peers:
+	bench/peers/install.sh
 
 # PNGs from the newest CSV of each kind in $(RESULTS) (bench/out: what
 # `make bench` wrote; RESULTS=bench/results: the committed full run)

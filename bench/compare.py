@@ -1,40 +1,50 @@
 #!/usr/bin/python3
-"""Library comparison: one CartPole workload through every library installed.
+"""Library comparison: the same workloads through Myriad and its peers.
 
-    /usr/bin/python3 bench/compare.py [--num-envs N] [--steps T] [--runs R]
-    /usr/bin/python3 bench/compare.py --overhead [--sizes 10000,1000000]
-    myriad bench compare [same options]
+    myriad bench compare [--full] [--num-envs N] [--steps T] [--runs R]
+    myriad bench compare --workload gene [--num-envs N]
+    myriad bench compare --overhead [--sizes 10000,1000000]
+    make peers    # the pinned peers, one venv each: bench/.venv-<peer>
 
-Workload: CartPole-v1, uniform random actions, automatic reset, N envs x T
-steps per timed run.  Entries (each only if importable; otherwise listed as
-skipped with the ImportError text, never estimated):
-  myriad     fused   rollout inside the C library (random policy)
-  myriad     step    VectorEnv.step() from Python, NumPy random actions
-  gymnasium  single  gym.make("CartPole-v1"), one env, Python loop
-  gymnasium  vector  CartPoleVectorEnv(num_envs=N)
-  gymnax     jit     jit(scan(vmap(step))), blocking on the result
-  envpool    step    envpool.make("CartPole-v1", num_envs=N)
-The single-env Gymnasium loop runs min(N*T, --single-steps) steps of one env.
+Workloads (random actions, automatic reset):
+  cartpole  myriad/fused       rollout() inside the C library
+            myriad/step        VectorEnv.step() from Python, NumPy actions
+            gymnasium/single   gym.make("CartPole-v1"), one env (N = 1)
+            gymnasium/vector   CartPoleVectorEnv(num_envs=N)
+            gymnax/jit         jit(scan(vmap(step))), blocking on the result
+            envpool/step       envpool.make(..., env_type="gymnasium"), sync
+            myriad-jax/cartpole  the JAX original, stepped as its own
+                               benchmarks/throughput.py does (random agent,
+                               make_train_step_fn under lax.scan)
+  gene      myriad/gene-fused  the CcaS-CcaR circuit, random light, 288 steps
+            myriad-jax/gene    the JAX original's ccasr-gfp-control
+--full runs CartPole at 1, 16, 256, 4096, 65536 and 1M envs and the gene
+circuit at 100, 1K, 10K and 100K envs, and draws library_comparison-style
+lines of steps/s against N.
 
-Timing (DESIGN §8): the first call (JIT compile, first touch) is timed and
-reported on its own, then --warmup untimed runs, then --runs timed runs,
-each continuing from the previous state; mean/std/min/median/max of the
-per-run wall time; steps/s = env-steps / median.  Output: a CSV (written
-atomically: temp file + rename) and a bar chart PNG next to it.
+Every entry runs in its own process (its peer's venv from `make peers` if
+there is one, else this Python), so one library's threads or JIT cannot
+disturb another; the thread count is the same for all (OMP/OpenBLAS/MKL
+threads, EnvPool num_threads, Myriad threads; JAX on the CPU uses the
+machine's cores).  A peer that is not installed, or would not install
+(bench/.venv-<peer>.failed), is a row saying so, never a gap.  Timing
+(DESIGN §8): the first call (JIT compile, first touch) is timed and
+reported on its own, then --warmup untimed rounds, then --runs timed
+rounds, interleaved A B C ... A B C ... so that drift hits all alike, each
+run continuing from the previous state; steps/s = env-steps / median.  The
+CSV (written atomically) has each row's ratio to Myriad's best mode at
+that size; a plot goes next to it.
 
---overhead: the Python step API against the C step API at each size: the C
-figure is `myriad bench throughput --mode step` (pre-generated actions,
-same runs), the Python figure is VectorEnv.step() with pre-made int32
-action arrays under the same rules.  C and Python alternate for --rounds
-rounds; the ratio compares the fastest run of each (the run least disturbed
-by other load), the median ratio is printed beside it; targets: >= 50% at
-10K envs, >= 80% at 1M.
+--overhead: the Python step API against the C step API at each size (C:
+`myriad bench throughput --mode step`), alternating for --rounds rounds;
+targets: >= 50% at 10K envs, >= 80% at 1M.
 """
 
 import argparse
 import csv
 import datetime
 import io
+import json
 import os
 import platform
 import shutil
@@ -44,21 +54,27 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "python"))
 
 import numpy as np  # noqa: E402
 
-try:
-    import myriad  # noqa: E402
-    MYRIAD_ERROR = None
-except ImportError as e:  # the library itself is missing: report, exit 1
-    myriad = None
-    MYRIAD_ERROR = str(e)
+# Myriad's binding is imported from the checkout, except in a worker of the
+# JAX original, whose own package is also called "myriad"
+myriad = None
+MYRIAD_ERROR = "not imported"
+if os.environ.get("MYRIAD_COMPARE_NO_BINDING") != "1":
+    sys.path.insert(0, os.path.join(ROOT, "python"))
+    try:
+        import myriad  # noqa: E402
+        MYRIAD_ERROR = None
+    except ImportError as e:  # the library itself is missing: report, exit 1
+        myriad = None
+        MYRIAD_ERROR = str(e)
 
 COLUMNS = [
-    "library", "mode", "num_envs", "steps", "runs", "warmup", "status",
+    "workload", "library", "mode", "num_envs", "steps", "runs", "warmup", "status",
     "first_call_s", "time_mean_s", "time_std_s", "time_min_s",
     "time_median_s", "time_max_s", "steps_per_s", "speedup_vs_slowest",
+    "ratio_to_myriad_best",
     "episodes", "mean_episode_length", "version", "note", "threads",
     "cpu_model", "git_rev", "timestamp",
 ]
@@ -255,7 +271,8 @@ def wl_gymnax(a):
 def wl_envpool(a):
     import envpool
     env = envpool.make("CartPole-v1", env_type="gymnasium",
-                       num_envs=a.num_envs, seed=a.seed)
+                       num_envs=a.num_envs, seed=a.seed,
+                       num_threads=a.threads if a.threads else os.cpu_count())
     env.reset()
     rng = np.random.default_rng(a.seed)
     n, T = a.num_envs, a.steps
@@ -267,6 +284,71 @@ def wl_envpool(a):
     return run, n, T, envpool.__version__, lambda: (None, None)
 
 
+def wl_myriad_jax(a, env_id="cartpole-control"):
+    """The JAX original's CartPole with its random agent, stepped the way its
+    own benchmark (benchmarks/throughput.py) does: make_train_step_fn with
+    no replay buffer under lax.scan, jitted, blocking on the result."""
+    import jax
+    from myriad.agents.classical.random import make_agent
+    from myriad.envs import make_env
+    from myriad.platform.steps import make_train_step_fn
+    from myriad.platform.types import TrainingEnvState
+    from myriad.utils.observations import to_array
+    import importlib.metadata as md
+    env = make_env(env_id)
+    agent = make_agent(action_space=env.get_action_space(env.config))
+    n, T = a.num_envs, a.steps
+    key = jax.random.PRNGKey(a.seed)
+    obs, states = jax.vmap(env.reset, in_axes=(0, None, None))(
+        jax.random.split(key, n), env.params, env.config)
+    obs = jax.vmap(to_array)(obs)
+    training = TrainingEnvState(env_state=states, obs=obs)
+    agent_state = agent.init(key, obs[0], agent.params)
+    step_fn = make_train_step_fn(agent=agent, env=env, replay_buffer=None,
+                                 num_envs=n)
+
+    def body(carry, _):
+        k, ag, tr = carry
+        k, ag, tr, _, metrics = step_fn(k, ag, tr, None, batch_size=1)
+        return (k, ag, tr), None
+
+    @jax.jit
+    def rollout(k, ag, tr):
+        return jax.lax.scan(body, (k, ag, tr), None, length=T)[0]
+
+    box = {"c": (key, agent_state, training)}
+
+    def run():
+        c = rollout(*box["c"])
+        jax.block_until_ready(c)
+        box["c"] = c
+
+    return run, n, T, md.version("myriad-jax"), lambda: (None, None)
+
+
+def wl_myriad_gene(a):
+    if myriad is None:
+        raise ImportError(MYRIAD_ERROR)
+    env = myriad.make("gene-circuit", a.num_envs, seed=a.seed, threads=a.threads)
+    acc = {"episodes": 0, "length_sum": 0}
+
+    def run():
+        st = env.rollout(a.steps, policy="random")
+        acc["episodes"] += st["episodes"]
+        acc["length_sum"] += st["length_sum"]
+
+    def extra():
+        e = acc["episodes"]
+        return e, (acc["length_sum"] / e if e else 0.0)
+
+    return run, a.num_envs, a.steps, myriad.__version__, extra
+
+
+def wl_myriad_jax_gene(a):
+    """The JAX original's ccasr-gfp-control with its random agent."""
+    return wl_myriad_jax(a, "ccasr-gfp-control")
+
+
 WORKLOADS = [
     ("myriad", "fused", wl_myriad_fused),
     ("myriad", "step", wl_myriad_step),
@@ -274,63 +356,210 @@ WORKLOADS = [
     ("gymnasium", "vector", wl_gym_vector),
     ("gymnax", "jit", wl_gymnax),
     ("envpool", "step", wl_envpool),
+    ("myriad-jax", "cartpole", wl_myriad_jax),
 ]
+
+# the gene circuit (CcaS-CcaR, random light): the JAX original and Myriad
+GENE_WORKLOADS = [
+    ("myriad", "gene-fused", wl_myriad_gene),
+    ("myriad-jax", "gene", wl_myriad_jax_gene),
+]
+ALL_WORKLOADS = WORKLOADS + GENE_WORKLOADS
+
+# --full: the sizes of each workload, and the steps of one timed run
+FULL_SIZES = {"cartpole": [1, 16, 256, 4096, 65536, 1000000],
+              "gene": [100, 1000, 10000, 100000]}
 
 
 # ------------------------------------------------------------------ compare
 
-def run_compare(a):
-    stamp = datetime.datetime.now(datetime.timezone.utc)
-    ts = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    common = {"cpu_model": cpu_model(), "git_rev": git_rev(), "timestamp": ts,
-              "runs": a.runs, "warmup": a.warmup,
-              "threads": a.threads if a.threads else os.cpu_count()}
+def peer_python(lib):
+    """The interpreter of a peer's own venv (make peers), else this one."""
+    if lib == "myriad":
+        return sys.executable, None
+    py = os.path.join(ROOT, "bench", ".venv-%s" % lib, "bin", "python")
+    if os.path.isfile(py) and os.access(py, os.X_OK):
+        return py, None
+    failed = os.path.join(ROOT, "bench", ".venv-%s.failed" % lib)
+    why = "not installed (make peers)"
+    if os.path.isfile(failed):
+        with open(failed) as f:
+            why = "make peers could not install it: " + " ".join(
+                f.read().split())[:300]
+    return sys.executable, why
+
+
+class Worker:
+    """One workload in its own process (its own venv, threads and JIT), so
+    that no peer disturbs another; the orchestrator sends it 'run' lines
+    and reads one JSON line back for each."""
+
+    def __init__(self, lib, mode, a):
+        py, self.why = peer_python(lib)
+        env = dict(os.environ)
+        threads = str(a.threads if a.threads else os.cpu_count())
+        # every library on the same cores with the same thread count
+        env.update({"OMP_NUM_THREADS": threads, "OPENBLAS_NUM_THREADS": threads,
+                    "MKL_NUM_THREADS": threads, "JAX_PLATFORMS": "cpu"})
+        if lib == "myriad-jax":
+            env["MYRIAD_COMPARE_NO_BINDING"] = "1"
+        cmd = [py, "-u", os.path.abspath(__file__), "--worker", "%s/%s" % (lib, mode),
+               "--num-envs", str(a.num_envs), "--steps", str(a.steps),
+               "--seed", str(a.seed), "--threads", str(a.threads),
+               "--single-steps", str(a.single_steps), "--runs", str(a.runs)]
+        self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True, env=env)
+        self.ready = self.read()
+
+    def read(self):
+        line = self.p.stdout.readline()
+        if not line:
+            return {"status": "failed", "note": "worker exited (code %s)" %
+                    self.p.wait()}
+        return json.loads(line)
+
+    def ask(self, what):
+        self.p.stdin.write(what + "\n")
+        self.p.stdin.flush()
+        return self.read()
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+        except OSError:
+            pass
+        self.p.wait()
+
+
+def worker_main(a):
+    """--worker LIB/MODE: set up, time the first call, then answer lines."""
+    lib, mode = a.worker.split("/", 1)
+    fn = {"%s/%s" % (l, m): f for l, m, f in ALL_WORKLOADS}.get(a.worker)
+    if fn is None:
+        print(json.dumps({"status": "failed", "note": "unknown entry"}))
+        return 2
+    try:
+        run, n, T, version, extra = fn(a)
+    except ImportError as e:
+        print(json.dumps({"status": "skipped", "note": "ImportError: %s" % e}))
+        return 0
+    t0 = time.perf_counter()
+    run()
+    first = time.perf_counter() - t0
+    print(json.dumps({"status": "ok", "num_envs": n, "steps": T,
+                      "version": version, "first_call_s": first}))
+    for line in sys.stdin:
+        if line.strip() == "run":
+            t0 = time.perf_counter()
+            run()
+            print(json.dumps({"t": time.perf_counter() - t0}))
+        elif line.strip() == "stats":
+            eps, mean_len = extra()
+            print(json.dumps({"episodes": eps, "mean_length": mean_len}))
+    return 0
+
+
+def measure_size(a, workload, entries, common):
+    """Rows of every entry at a.num_envs x a.steps, rounds interleaved."""
     rows = []
     only = set(a.only.split(",")) if a.only else None
-    print("compare: CartPole-v1, random actions, auto-reset, %d envs x %d "
-          "steps, %d timed runs (+%d warm-up)" %
-          (a.num_envs, a.steps, a.runs, a.warmup))
-    for lib, mode, fn in WORKLOADS:
+    print("compare %s: %d envs x %d steps, %d timed runs (+%d warm-up), "
+          "rounds interleaved, each library in its own process, %d threads "
+          "each" % (workload, a.num_envs, a.steps, a.runs, a.warmup,
+                    common["threads"]))
+    workers = []
+    for lib, mode, fn in entries:
+        if lib == "gymnasium" and mode == "single" and a.full and a.num_envs != 1:
+            continue  # the single env is measured at N = 1
         name = "%s/%s" % (lib, mode)
         if only and lib not in only and name not in only:
             continue
-        row = dict(common, library=lib, mode=mode)
-        try:
-            run, n, T, version, extra = fn(a)
-        except ImportError as e:
-            row.update(status="skipped", note="ImportError: %s" % e,
-                       num_envs=a.num_envs, steps=a.steps)
+        w = Worker(lib, mode, a)
+        row = dict(common, library=lib, mode=mode, workload=workload)
+        st = w.ready
+        if st["status"] != "ok":
+            note = st.get("note", "")
+            if w.why:
+                note += " (%s)" % w.why
+            row.update(status="skipped", note=note, num_envs=a.num_envs,
+                       steps=a.steps)
             rows.append(row)
-            print("  %-18s skipped (ImportError: %s)" % (name, e))
+            print("  %-20s skipped (%s)" % (name, note))
+            w.close()
             continue
-        first, times = measure(run, a.runs, a.warmup)
+        row.update(status="ok", num_envs=st["num_envs"], steps=st["steps"],
+                   version=st["version"], first_call_s=st["first_call_s"])
+        workers.append((w, row, []))
+    # warm-up, then the timed runs: A B C ... A B C ... so drift hits all
+    for r in range(a.warmup + a.runs):
+        for w, row, times in workers:
+            t = w.ask("run")["t"]
+            if r >= a.warmup:
+                times.append(t)
+    for w, row, times in workers:
         st = time_stats(times)
-        eps, mean_len = extra()
-        row.update(st, status="ok", num_envs=n, steps=T, version=version,
-                   first_call_s=first,
-                   steps_per_s=n * T / st["time_median_s"],
-                   episodes=eps if eps is not None else "",
-                   mean_episode_length=("%.4f" % mean_len)
-                   if mean_len else "")
+        ex = w.ask("stats")
+        w.close()
+        row.update(st, steps_per_s=row["num_envs"] * row["steps"] /
+                   st["time_median_s"],
+                   episodes=ex["episodes"] if ex["episodes"] is not None else "",
+                   mean_episode_length=("%.4f" % ex["mean_length"])
+                   if ex["mean_length"] else "")
         rows.append(row)
-        print("  %-18s %9d envs x %5d steps  first call %8.4f s  median "
+        print("  %-20s %9d envs x %5d steps  first call %8.4f s  median "
               "%8.4f s (min %.4f max %.4f sd %.4f)  %12.4g steps/s" %
-              (name, n, T, first, st["time_median_s"], st["time_min_s"],
-               st["time_max_s"], st["time_std_s"], row["steps_per_s"]))
+              ("%s/%s" % (row["library"], row["mode"]), row["num_envs"],
+               row["steps"], row["first_call_s"], st["time_median_s"],
+               st["time_min_s"], st["time_max_s"], st["time_std_s"],
+               row["steps_per_s"]))
+    # ratio of each row to Myriad's best mode at this size
+    best = max((r["steps_per_s"] for r in rows
+                if r["status"] == "ok" and r["library"] == "myriad"), default=0)
+    for r in rows:
+        if r["status"] == "ok" and best > 0:
+            r["ratio_to_myriad_best"] = r["steps_per_s"] / best
+    return rows
+
+
+def run_compare(a):
+    stamp = datetime.datetime.now(datetime.timezone.utc)
+    ts = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    threads = a.threads if a.threads else os.cpu_count()
+    common = {"cpu_model": cpu_model(), "git_rev": git_rev(), "timestamp": ts,
+              "runs": a.runs, "warmup": a.warmup, "threads": threads}
+    rows = []
+    if a.full:
+        for workload, entries in (("cartpole", WORKLOADS), ("gene", GENE_WORKLOADS)):
+            for n in FULL_SIZES[workload]:
+                a.num_envs = n
+                # about 2e8 env-steps a run at the top, at most 20K steps
+                a.steps = 288 if workload == "gene" else \
+                    int(min(20000, max(50, 2e8 // max(n, 1) // 10)))
+                a.single_steps = 20000
+                rows += measure_size(a, workload, entries, common)
+    else:
+        entries = WORKLOADS
+        if a.workload == "gene":
+            entries = GENE_WORKLOADS
+        rows = measure_size(a, a.workload, entries, common)
     ok = [r for r in rows if r["status"] == "ok"]
-    if ok:
-        slowest = min(r["steps_per_s"] for r in ok)
-        for r in ok:
+    groups = {}
+    for r in ok:
+        groups.setdefault((r["workload"], r["num_envs"]), []).append(r)
+    for (workload, n), rs in sorted(groups.items()):
+        slowest = min(r["steps_per_s"] for r in rs)
+        for r in rs:
             r["speedup_vs_slowest"] = r["steps_per_s"] / slowest
-        print("speed-up vs the slowest (%s):" % min(
-            ok, key=lambda r: r["steps_per_s"])["library"])
-        for r in sorted(ok, key=lambda r: -r["steps_per_s"]):
-            print("  %-18s %10.1fx" % ("%s/%s" % (r["library"], r["mode"]),
-                                        r["speedup_vs_slowest"]))
+        print("%s, %d envs: steps/s, and the ratio to Myriad's best mode" %
+              (workload, n))
+        for r in sorted(rs, key=lambda r: -r["steps_per_s"]):
+            print("  %-20s %12.4g  %10.4gx" % (
+                "%s/%s" % (r["library"], r["mode"]), r["steps_per_s"],
+                r.get("ratio_to_myriad_best", float("nan"))))
     skipped = [r for r in rows if r["status"] == "skipped"]
     if skipped:
-        print("skipped (not installed): %s" % ", ".join(
-            sorted({r["library"] for r in skipped})))
+        print("skipped: %s" % "; ".join(sorted(
+            {"%s: %s" % (r["library"], r["note"]) for r in skipped})))
 
     csv_path = a.csv or os.path.join(
         ROOT, "bench", "out",
@@ -346,7 +575,10 @@ def run_compare(a):
     print("csv: %s" % csv_path)
     if not a.no_plot and ok:
         png = a.plot or os.path.splitext(csv_path)[0] + ".png"
-        plot(ok, skipped, png, a, common["cpu_model"])
+        if len(groups) > 1:
+            plot_sizes(ok, skipped, png, a, common)
+        else:
+            plot(ok, skipped, png, a, common["cpu_model"])
         print("plot: %s" % png)
     return 0 if ok else 1
 
@@ -380,6 +612,48 @@ def plot(ok, skipped, png, a, cpu):
             sorted({r["library"] for r in skipped}))
     ax.set_title(title, fontsize=9)
     ax.set_xlim(right=max(vals) * (20 if ax.get_xscale() == "log" else 1.6))
+    fig.tight_layout()
+    d = os.path.dirname(os.path.abspath(png))
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".png.tmp", dir=d)
+    os.close(fd)
+    fig.savefig(tmp, dpi=120, format="png")
+    plt.close(fig)
+    _publish(tmp, png)
+
+
+def plot_sizes(ok, skipped, png, a, common):
+    """library_comparison: steps/s against num_envs, one line per entry,
+    CartPole and the gene circuit side by side (log-log)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5.2))
+    for ax, workload, what in ((axes[0], "cartpole", "CartPole-v1"),
+                               (axes[1], "gene", "CcaS-CcaR gene circuit")):
+        lines = {}
+        for r in ok:
+            if r["workload"] == workload:
+                lines.setdefault("%s/%s" % (r["library"], r["mode"]), []).append(r)
+        for name, rs in sorted(lines.items()):
+            rs = sorted(rs, key=lambda r: r["num_envs"])
+            ax.plot([r["num_envs"] for r in rs], [r["steps_per_s"] for r in rs],
+                    marker="o", label=name,
+                    linewidth=2.2 if name.startswith("myriad/") else 1.2)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("parallel environments (num_envs)")
+        ax.set_ylabel("env-steps per second (median of %d runs)" % a.runs)
+        ax.set_title("%s, random actions" % what, fontsize=10)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    title = "Myriad beside its peers, each in its own process, %d threads; %s " \
+            "(%d cores), %s, rev %s" % (common["threads"], common["cpu_model"],
+                                        os.cpu_count(), common["timestamp"][:10],
+                                        common["git_rev"])
+    if skipped:
+        title += "\nskipped: %s" % ", ".join(sorted({r["library"] for r in skipped}))
+    fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     d = os.path.dirname(os.path.abspath(png))
     os.makedirs(d, exist_ok=True)
@@ -518,6 +792,14 @@ def main(argv=None):
                                                 "to the CSV)")
     p.add_argument("--no-plot", action="store_true",
                    help="write the CSV only, no bar chart")
+    p.add_argument("--full", action="store_true",
+                   help="every workload at every size: CartPole at 1, 16, "
+                        "256, 4096, 65536, 1M envs, the gene circuit at 100, "
+                        "1K, 10K, 100K (288 steps)")
+    p.add_argument("--workload", choices=("cartpole", "gene"),
+                   default="cartpole",
+                   help="without --full: CartPole (default) or the gene "
+                        "circuit against the JAX original")
     p.add_argument("--overhead", action="store_true",
                    help="Python step API vs C step API, ratio per size")
     p.add_argument("--sizes", default="10000,1000000",
@@ -526,6 +808,9 @@ def main(argv=None):
                    help="--overhead: path of the myriad CLI")
     p.add_argument("--rounds", type=int, default=3,
                    help="--overhead: alternating C/Python rounds per size")
+    p.add_argument("--worker", default=None,
+                   help="internal: run one LIBRARY/MODE entry for the "
+                        "orchestrator, answering 'run' and 'stats' lines")
     a = p.parse_args(argv)
     if a.runs < 5:
         p.error("--runs must be at least 5 (DESIGN §8)")
@@ -536,6 +821,8 @@ def main(argv=None):
         a.steps = 200
     if a.steps <= 0:
         p.error("--steps must be positive")
+    if a.worker:
+        return worker_main(a)
     if a.overhead:
         if myriad is None:
             print("compare: %s" % MYRIAD_ERROR, file=sys.stderr)

@@ -24,13 +24,23 @@ def test_bench_compare_cli(tmp_path):
         assert r["status"] == "ok" and float(r["steps_per_s"]) > 0
         assert int(r["num_envs"]) == 256 and int(r["runs"]) == 5
         assert float(r["time_min_s"]) <= float(r["time_median_s"]) <= float(r["time_max_s"])
-    for lib, mod in (("gymnasium", "gymnasium"), ("gymnax", "jax"), ("envpool", "envpool")):
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for lib, mod in (("gymnasium", "gymnasium"), ("gymnax", "jax"), ("envpool", "envpool"),
+                     ("myriad-jax", "jax")):
         entries = [r for (l, _), r in rows.items() if l == lib]
         assert entries
-        if importlib.util.find_spec(mod) is None:
+        venv = os.path.join(root, "bench", ".venv-%s" % lib, "bin", "python")
+        if not os.path.exists(venv) and importlib.util.find_spec(mod) is None:
+            # not installed: a row saying why, never a silent gap
             assert all(r["status"] == "skipped" and "ImportError" in r["note"]
-                       for r in entries)
+                       and "make peers" in r["note"] for r in entries)
             assert "skipped" in res.stdout and lib in res.stdout
+        for r in entries:
+            if r["status"] == "ok":  # a peer from `make peers`, measured
+                assert float(r["steps_per_s"]) > 0 and float(r["ratio_to_myriad_best"]) > 0
+    best = max(float(r["ratio_to_myriad_best"]) for (l, _), r in rows.items()
+               if l == "myriad")
+    assert best == pytest.approx(1.0)
     slowest = min(float(r["steps_per_s"]) for r in rows.values() if r["status"] == "ok")
     for r in rows.values():
         if r["status"] == "ok":
