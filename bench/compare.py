@@ -349,6 +349,70 @@ def wl_myriad_jax_gene(a):
     return wl_myriad_jax(a, "ccasr-gfp-control")
 
 
+def f_moments(f):
+    """mean, its standard error, variance of an array of F counts"""
+    f = np.asarray(f, dtype=np.float64)
+    return "F(500 min) mean %.3f +- %.3f, var %.2f (K=%d)" % (
+        f.mean(), f.std(ddof=1) / np.sqrt(f.size), f.var(ddof=1), f.size)
+
+
+def wl_myriad_ssa(a):
+    """K exact CcaS-CcaR trajectories, constant light, 24 h (288 x 5 min)."""
+    if myriad is None:
+        raise ImportError(MYRIAD_ERROR)
+    env = myriad.make("gene-circuit", a.num_envs, seed=a.seed, threads=a.threads)
+
+    def run():
+        env.rollout(288, policy="constant:1")
+
+    def extra():
+        probe = myriad.make("gene-circuit", a.num_envs, seed=a.seed + 1,
+                            threads=a.threads)
+        probe.rollout(100, policy="constant:1")
+        return None, None, f_moments(probe.get_state("F"))
+
+    return run, a.num_envs, 288, myriad.__version__, extra
+
+
+def wl_gillespy2_ssa(a):
+    """The same network in GillesPy2, its compiled exact SSA (SSACSolver),
+    propensities as written in DESIGN: R1 eta*U, R2 nu*H, R3/R4 0.5*a*hill,
+    R5 nu*F; the first call includes compiling the C++ solver."""
+    import gillespy2
+    m = gillespy2.Model(name="ccasr")
+    par = dict(eta=1.0, nu=0.01, a=1.0, Kh=90.0, nh=3.6, Kf=30.0, nf=3.6, U=1.0)
+    m.add_parameter([gillespy2.Parameter(name=k, expression=v) for k, v in par.items()])
+    H = gillespy2.Species(name="H", initial_value=0, mode="discrete")
+    F = gillespy2.Species(name="F", initial_value=0, mode="discrete")
+    m.add_species([H, F])
+    m.add_reaction([
+        gillespy2.Reaction(name="r1", reactants={}, products={H: 1},
+                           propensity_function="eta*U"),
+        gillespy2.Reaction(name="r2", reactants={H: 1}, products={},
+                           propensity_function="nu*H"),
+        gillespy2.Reaction(name="r3", reactants={}, products={F: 1},
+                           propensity_function="0.5*a*pow(H,nh)/(pow(Kh,nh)+pow(H,nh))"),
+        gillespy2.Reaction(name="r4", reactants={}, products={F: 1},
+                           propensity_function="0.5*a*pow(F,nf)/(pow(Kf,nf)+pow(F,nf))"),
+        gillespy2.Reaction(name="r5", reactants={F: 1}, products={},
+                           propensity_function="nu*F"),
+    ])
+    m.timespan(np.linspace(0, 1440, 289))
+    box = {"solver": None, "seed": a.seed, "last": None}
+
+    def run():
+        if box["solver"] is None:
+            box["solver"] = gillespy2.SSACSolver(model=m)
+        box["seed"] += 1
+        box["last"] = box["solver"].run(number_of_trajectories=a.num_envs,
+                                        seed=box["seed"])
+
+    def extra():
+        return None, None, f_moments([tr["F"][100] for tr in box["last"]])
+
+    return run, a.num_envs, 288, gillespy2.__version__, extra
+
+
 WORKLOADS = [
     ("myriad", "fused", wl_myriad_fused),
     ("myriad", "step", wl_myriad_step),
@@ -364,7 +428,13 @@ GENE_WORKLOADS = [
     ("myriad", "gene-fused", wl_myriad_gene),
     ("myriad-jax", "gene", wl_myriad_jax_gene),
 ]
-ALL_WORKLOADS = WORKLOADS + GENE_WORKLOADS
+# exact SSA, no control: K trajectories of 24 h under constant light, each
+# library with its own K (as many as finish in a few seconds)
+SSA_WORKLOADS = [
+    ("myriad", "ssa", wl_myriad_ssa),
+    ("gillespy2", "ssa", wl_gillespy2_ssa),
+]
+ALL_WORKLOADS = WORKLOADS + GENE_WORKLOADS + SSA_WORKLOADS
 
 # --full: the sizes of each workload, and the steps of one timed run
 FULL_SIZES = {"cartpole": [1, 16, 256, 4096, 65536, 1000000],
@@ -454,8 +524,9 @@ def worker_main(a):
             run()
             print(json.dumps({"t": time.perf_counter() - t0}))
         elif line.strip() == "stats":
-            eps, mean_len = extra()
-            print(json.dumps({"episodes": eps, "mean_length": mean_len}))
+            got = extra()
+            print(json.dumps({"episodes": got[0], "mean_length": got[1],
+                              "note": got[2] if len(got) > 2 else ""}))
     return 0
 
 
@@ -468,14 +539,17 @@ def measure_size(a, workload, entries, common):
           "each" % (workload, a.num_envs, a.steps, a.runs, a.warmup,
                     common["threads"]))
     workers = []
+    size = a.num_envs if workload != "ssa" else 0  # the group rows compare in
     for lib, mode, fn in entries:
         if lib == "gymnasium" and mode == "single" and a.full and a.num_envs != 1:
             continue  # the single env is measured at N = 1
         name = "%s/%s" % (lib, mode)
         if only and lib not in only and name not in only:
             continue
+        if workload == "ssa":  # trajectories per library, from --ssa-k
+            a.num_envs = a.ssa_k[lib]
         w = Worker(lib, mode, a)
-        row = dict(common, library=lib, mode=mode, workload=workload)
+        row = dict(common, library=lib, mode=mode, workload=workload, size=size)
         st = w.ready
         if st["status"] != "ok":
             note = st.get("note", "")
@@ -502,6 +576,7 @@ def measure_size(a, workload, entries, common):
         w.close()
         row.update(st, steps_per_s=row["num_envs"] * row["steps"] /
                    st["time_median_s"],
+                   note=ex.get("note", ""),
                    episodes=ex["episodes"] if ex["episodes"] is not None else "",
                    mean_episode_length=("%.4f" % ex["mean_length"])
                    if ex["mean_length"] else "")
@@ -512,6 +587,10 @@ def measure_size(a, workload, entries, common):
                row["steps"], row["first_call_s"], st["time_median_s"],
                st["time_min_s"], st["time_max_s"], st["time_std_s"],
                row["steps_per_s"]))
+    for r in rows:
+        if workload == "ssa" and r["status"] == "ok":
+            r["note"] = "%.4g trajectories/s; %s" % (
+                r["steps_per_s"] / 288.0, r.get("note", ""))
     # ratio of each row to Myriad's best mode at this size
     best = max((r["steps_per_s"] for r in rows
                 if r["status"] == "ok" and r["library"] == "myriad"), default=0)
@@ -537,21 +616,29 @@ def run_compare(a):
                     int(min(20000, max(50, 2e8 // max(n, 1) // 10)))
                 a.single_steps = 20000
                 rows += measure_size(a, workload, entries, common)
+        rows += measure_size(a, "ssa", SSA_WORKLOADS, common)
     else:
-        entries = WORKLOADS
-        if a.workload == "gene":
-            entries = GENE_WORKLOADS
+        entries = {"cartpole": WORKLOADS, "gene": GENE_WORKLOADS,
+                   "ssa": SSA_WORKLOADS}[a.workload]
         rows = measure_size(a, a.workload, entries, common)
+    # peers tried by `make peers` that have no workload here: say why
+    for lib in ("pufferlib",):
+        _, why = peer_python(lib)
+        if why is not None and os.path.exists(os.path.join(
+                ROOT, "bench", ".venv-%s.failed" % lib)):
+            rows.append(dict(common, workload="cartpole", library=lib,
+                             mode="cartpole", status="skipped", note=why,
+                             num_envs="", steps=""))
     ok = [r for r in rows if r["status"] == "ok"]
     groups = {}
-    for r in ok:
-        groups.setdefault((r["workload"], r["num_envs"]), []).append(r)
+    for r in ok:  # entries measured together (SSA: each with its own K)
+        groups.setdefault((r["workload"], r["size"]), []).append(r)
     for (workload, n), rs in sorted(groups.items()):
         slowest = min(r["steps_per_s"] for r in rs)
         for r in rs:
             r["speedup_vs_slowest"] = r["steps_per_s"] / slowest
-        print("%s, %d envs: steps/s, and the ratio to Myriad's best mode" %
-              (workload, n))
+        print("%s, %s: steps/s, and the ratio to Myriad's best mode" %
+              (workload, "%d envs" % n if n else "K trajectories each"))
         for r in sorted(rs, key=lambda r: -r["steps_per_s"]):
             print("  %-20s %12.4g  %10.4gx" % (
                 "%s/%s" % (r["library"], r["mode"]), r["steps_per_s"],
@@ -796,10 +883,14 @@ def main(argv=None):
                    help="every workload at every size: CartPole at 1, 16, "
                         "256, 4096, 65536, 1M envs, the gene circuit at 100, "
                         "1K, 10K, 100K (288 steps)")
-    p.add_argument("--workload", choices=("cartpole", "gene"),
+    p.add_argument("--ssa-k", default="100000,2000",
+                   help="ssa workload: trajectories of Myriad and of GillesPy2 "
+                        "(default 100000,2000)")
+    p.add_argument("--workload", choices=("cartpole", "gene", "ssa"),
                    default="cartpole",
-                   help="without --full: CartPole (default) or the gene "
-                        "circuit against the JAX original")
+                   help="without --full: CartPole (default), the gene "
+                        "circuit against the JAX original, or exact SSA "
+                        "trajectories against GillesPy2")
     p.add_argument("--overhead", action="store_true",
                    help="Python step API vs C step API, ratio per size")
     p.add_argument("--sizes", default="10000,1000000",
@@ -816,6 +907,13 @@ def main(argv=None):
         p.error("--runs must be at least 5 (DESIGN §8)")
     if a.num_envs <= 0 or a.warmup < 0:
         p.error("--num-envs must be positive and --warmup >= 0")
+    try:
+        km, kg = (int(x) for x in a.ssa_k.split(","))
+    except ValueError:
+        p.error("--ssa-k wants two integers: MYRIAD,GILLESPY2")
+    if km <= 1 or kg <= 1:
+        p.error("--ssa-k: at least 2 trajectories each")
+    a.ssa_k = {"myriad": km, "gillespy2": kg}
     a.steps_given = a.steps is not None
     if a.steps is None:
         a.steps = 200

@@ -22,7 +22,9 @@ for p in "${peers[@]}"; do
   fi
   rm -rf "$venv" "$venv.failed"
   echo "peers: $p: installing $(grep -v '^#' "$req" | tr '\n' ' ')"
-  if "$py" -m venv "$venv" && "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 &&
+  # --copies: a peer that resolves sys.executable (GillesPy2 runs SCons
+  # that way) must land on the venv's own interpreter, not the base one
+  if "$py" -m venv --copies "$venv" && "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null 2>&1 &&
      "$venv/bin/python" -m pip install -q -r "$req" >"$venv.log" 2>&1; then
     cp "$req" "$venv/requirements.txt"
     echo "peers: $p: ok"
