@@ -248,8 +248,11 @@ def wl_gymnax(a):
         k, s = carry
         k, ka, ks = jax.random.split(k, 3)
         act = jax.random.randint(ka, (n,), 0, 2)
-        _, s, _, done, _ = vstep(jax.random.split(ks, n), s, act, params)
-        return (k, s), done.sum()
+        out = vstep(jax.random.split(ks, n), s, act, params)
+        # gymnax 1.x: obs, state, reward, terminated, truncated, info;
+        # earlier: obs, state, reward, done, info
+        done = out[3] | out[4] if len(out) == 6 else out[3]
+        return (k, out[1]), done.sum()
 
     @jax.jit
     def rollout(k, s):
