@@ -564,6 +564,16 @@ def measure_size(a, workload, entries, common):
             print("  %-20s skipped (%s)" % (name, note))
             w.close()
             continue
+        if a.budget > 0 and st["first_call_s"] > a.budget:
+            # one run would hold the machine too long at this size
+            row.update(status="skipped", num_envs=st["num_envs"], steps=st["steps"],
+                       version=st["version"], first_call_s=st["first_call_s"],
+                       note="one run took %.1f s, over the %.0f s budget "
+                            "(--budget)" % (st["first_call_s"], a.budget))
+            rows.append(row)
+            print("  %-20s skipped (%s)" % (name, row["note"]))
+            w.close()
+            continue
         row.update(status="ok", num_envs=st["num_envs"], steps=st["steps"],
                    version=st["version"], first_call_s=st["first_call_s"])
         workers.append((w, row, []))
@@ -603,6 +613,22 @@ def measure_size(a, workload, entries, common):
     return rows
 
 
+def write_rows(a, rows, stamp):
+    """The CSV of the rows so far (atomic rewrite); its path."""
+    csv_path = a.csv or os.path.join(
+        ROOT, "bench", "out",
+        "compare-%s.csv" % stamp.strftime("%Y%m%dT%H%M%SZ"))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore",
+                       lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (("%.6g" % v) if isinstance(v, float) else v)
+                    for k, v in r.items()})
+    write_atomic(csv_path, buf.getvalue())
+    return csv_path
+
+
 def run_compare(a):
     stamp = datetime.datetime.now(datetime.timezone.utc)
     ts = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -616,9 +642,10 @@ def run_compare(a):
                 a.num_envs = n
                 # about 2e8 env-steps a run at the top, at most 20K steps
                 a.steps = 288 if workload == "gene" else \
-                    int(min(20000, max(50, 2e8 // max(n, 1) // 10)))
+                    int(min(20000, max(50, 2e6 // max(n, 1))))
                 a.single_steps = 20000
                 rows += measure_size(a, workload, entries, common)
+                write_rows(a, rows, stamp)  # what was measured survives
         rows += measure_size(a, "ssa", SSA_WORKLOADS, common)
     else:
         entries = {"cartpole": WORKLOADS, "gene": GENE_WORKLOADS,
@@ -651,17 +678,7 @@ def run_compare(a):
         print("skipped: %s" % "; ".join(sorted(
             {"%s: %s" % (r["library"], r["note"]) for r in skipped})))
 
-    csv_path = a.csv or os.path.join(
-        ROOT, "bench", "out",
-        "compare-%s.csv" % stamp.strftime("%Y%m%dT%H%M%SZ"))
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=COLUMNS, extrasaction="ignore",
-                       lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: (("%.6g" % v) if isinstance(v, float) else v)
-                    for k, v in r.items()})
-    write_atomic(csv_path, buf.getvalue())
+    csv_path = write_rows(a, rows, stamp)
     print("csv: %s" % csv_path)
     if not a.no_plot and ok:
         png = a.plot or os.path.splitext(csv_path)[0] + ".png"
@@ -886,6 +903,9 @@ def main(argv=None):
                    help="every workload at every size: CartPole at 1, 16, "
                         "256, 4096, 65536, 1M envs, the gene circuit at 100, "
                         "1K, 10K, 100K (288 steps)")
+    p.add_argument("--budget", type=float, default=None,
+                   help="skip an entry whose first run takes longer than this "
+                        "many seconds (default: 20 with --full, else none)")
     p.add_argument("--ssa-k", default="100000,2000",
                    help="ssa workload: trajectories of Myriad and of GillesPy2 "
                         "(default 100000,2000)")
@@ -917,6 +937,8 @@ def main(argv=None):
     if km <= 1 or kg <= 1:
         p.error("--ssa-k: at least 2 trajectories each")
     a.ssa_k = {"myriad": km, "gillespy2": kg}
+    if a.budget is None:
+        a.budget = 20.0 if a.full else 0.0
     a.steps_given = a.steps is not None
     if a.steps is None:
         a.steps = 200
