@@ -759,7 +759,9 @@ def plot_sizes(ok, skipped, png, a, common):
                                         os.cpu_count(), common["timestamp"][:10],
                                         common["git_rev"])
     if skipped:
-        title += "\nskipped: %s" % ", ".join(sorted({r["library"] for r in skipped}))
+        title += "\nskipped (reasons in the CSV): %s" % ", ".join(sorted(
+            {"%s%s" % (r["library"], " at %s envs" % r["num_envs"]
+                       if r["num_envs"] else "") for r in skipped}))
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     d = os.path.dirname(os.path.abspath(png))
