@@ -157,10 +157,10 @@ def measure(run, runs, warmup):
 # Each returns (run, num_envs, steps, version, extra) or raises ImportError;
 # extra() gives episode statistics where the library reports them.
 
-def wl_myriad_fused(a):
+def wl_myriad_fused(a, env_id="cartpole"):
     if myriad is None:
         raise ImportError(MYRIAD_ERROR)
-    env = myriad.make("cartpole", a.num_envs, seed=a.seed, threads=a.threads)
+    env = myriad.make(env_id, a.num_envs, seed=a.seed, threads=a.threads)
     acc = {"episodes": 0, "length_sum": 0}
 
     def run():
@@ -330,21 +330,8 @@ def wl_myriad_jax(a, env_id="cartpole-control"):
 
 
 def wl_myriad_gene(a):
-    if myriad is None:
-        raise ImportError(MYRIAD_ERROR)
-    env = myriad.make("gene-circuit", a.num_envs, seed=a.seed, threads=a.threads)
-    acc = {"episodes": 0, "length_sum": 0}
-
-    def run():
-        st = env.rollout(a.steps, policy="random")
-        acc["episodes"] += st["episodes"]
-        acc["length_sum"] += st["length_sum"]
-
-    def extra():
-        e = acc["episodes"]
-        return e, (acc["length_sum"] / e if e else 0.0)
-
-    return run, a.num_envs, a.steps, myriad.__version__, extra
+    """The gene circuit, random light: the same fused rollout."""
+    return wl_myriad_fused(a, "gene-circuit")
 
 
 def wl_myriad_jax_gene(a):

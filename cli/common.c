@@ -519,7 +519,12 @@ static void on_signal(int sig) {
     raise(sig);
     return;
   }
+  /* an atomic store: the library's workers read the flag as an atomic */
+#if defined(__GNUC__)
+  __atomic_store_n(&stop_flag, 1, __ATOMIC_RELAXED);
+#else
   stop_flag = 1;
+#endif
 }
 
 void cli_install_signals(void) {

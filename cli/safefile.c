@@ -50,11 +50,11 @@ int cli_tmp_open(const char* what, const char* path, char* tmp, size_t size) {
               strerror(errno));
     return -1;
   }
-  /* mkstemps makes 0600; results get the usual 0666 less the umask */
+  /* mkstemps makes 0600; results get the usual 0666 less the umask (if
+   * that fails the file merely stays private) */
   mask = umask(0);
   umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0) { /* not fatal: the file stays private */
-  }
+  (void)fchmod(fd, 0666 & ~mask);
   return fd;
 }
 

@@ -193,7 +193,7 @@ static void test_stop_inside_chunk(void) {
   while (!atomic_load(&h.started)) usleep(100);
   nanosleep(&pause, NULL);
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  h.stop = 1;
+  __atomic_store_n(&h.stop, 1, __ATOMIC_RELAXED); /* the flag is read atomically */
   pthread_join(t, NULL);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   CHECK_MSG(h.rc == MYR_EINTR, "rc %d", h.rc);

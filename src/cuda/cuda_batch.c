@@ -343,7 +343,7 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
     d->host_stale = 1;
     b->clock += (uint64_t)n;
     done += n;
-    if (def->stop != NULL && *def->stop && done < def->steps) {
+    if (myr__stop_requested(def->stop) && done < def->steps) {
       rc = myr__fail(MYR_EINTR, "rollout interrupted after %lld steps",
                      (long long)done);
       break;

@@ -268,6 +268,17 @@ struct myr_batch {
   int torn;
 };
 
+/* has the caller's stop flag (myr_rollout_def.stop) been set?  Read as a
+ * relaxed atomic: workers look at it while another thread, or a signal
+ * handler, sets it (writers from other threads store it atomically too) */
+static inline int myr__stop_requested(volatile int* stop) {
+#if defined(__GNUC__)
+  return stop != NULL && __atomic_load_n(stop, __ATOMIC_RELAXED) != 0;
+#else
+  return stop != NULL && *stop != 0;
+#endif
+}
+
 /* MYR_EINVAL if the batch is torn (see myr_batch.torn), else MYR_OK */
 int myr__check_whole(const myr_batch* b);
 

@@ -10,6 +10,7 @@
  * gets the same envs, and results never depend on scheduling.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -96,6 +97,7 @@ static void publish(myr__pool* p) {
 
 int myr__pool_create(int32_t threads, myr__pool** out) {
   myr__pool* p;
+  sigset_t all, old_mask;
   int32_t i;
   *out = NULL;
   if (threads < 1) threads = 1;
@@ -120,16 +122,23 @@ int myr__pool_create(int32_t threads, myr__pool** out) {
       myr__pool_destroy(p);
       return myr__fail(MYR_ENOMEM, "out of memory (thread pool)");
     }
+    /* workers start with every signal blocked (they inherit the mask), so
+     * a process-directed signal such as Ctrl-C is handled by an
+     * application thread, never inside the library's workers */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old_mask);
     for (i = 1; i < threads; ++i) {
       worker_arg* wa = &p->args[i];
       wa->pool = p;
       wa->index = i;
       if (pthread_create(&p->tids[i], NULL, worker_main, wa) != 0) {
+        pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
         myr__pool_destroy(p);
         return myr__fail(MYR_ENOMEM, "cannot start worker thread %d", (int)i);
       }
       p->threads = i + 1;
     }
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
   }
   *out = p;
   return MYR_OK;

@@ -110,7 +110,8 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
     myr__io io;
     void* act;
     /* Ctrl-C inside a long chunk: stop here (the batch becomes torn) */
-    if (j->stop != NULL && *j->stop) {
+    if (atomic_load_explicit(&j->cut, memory_order_relaxed) ||
+        myr__stop_requested(j->stop)) {
       atomic_store(&j->cut, 1);
       return;
     }
@@ -261,7 +262,7 @@ static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
     memset(myr__worker_stats(b, w), 0, sizeof(myr__stats));
   j.b = b;
   t0 = now_seconds();
-  if (def->stop != NULL && *def->stop)
+  if (myr__stop_requested(def->stop))
     rc = myr__fail(MYR_EINTR, "rollout interrupted before its first step");
   while (done < def->steps && rc == MYR_OK) {
     int64_t n = def->steps - done < chunk ? def->steps - done : chunk;
@@ -295,7 +296,7 @@ static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
         break;
       }
     }
-    if (def->stop != NULL && *def->stop) {
+    if (myr__stop_requested(def->stop)) {
       rc = myr__fail(MYR_EINTR, "rollout interrupted after %lld steps",
                      (long long)done);
       break;
