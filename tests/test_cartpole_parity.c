@@ -1,6 +1,6 @@
 /*
  * CartPole-v1 against trajectories produced by the real Gymnasium 1.4
- * (../shared/data/cartpole_v1_gymnasium.csv): float64 must match every row
+ * (tests/data/cartpole_v1_gymnasium.csv): float64 must match every row
  * bit for bit; float32 must end random episodes on the same step within
  * 1e-5 and keep balancing episodes within 1e-3 for 100 steps.
  */

@@ -1,6 +1,6 @@
 """Gymnasium 1.4 CartPole-v1 reference trajectories driven through Python.
 
-Every episode of ../shared/data/cartpole_v1_gymnasium.csv becomes one env
+Every episode of tests/data/cartpole_v1_gymnasium.csv becomes one env
 of a batch with autoreset disabled: its state is set from the step-0 row,
 the recorded actions are applied with step(), and each row is compared.
 float64: bit for bit (state read back with get_state, which returns the
