@@ -677,6 +677,19 @@ def run_compare(a):
     return 0 if ok else 1
 
 
+def save_png(fig, png):
+    """fig to png through a new temporary file renamed over it."""
+    import matplotlib.pyplot as plt
+    fig.tight_layout()
+    d = os.path.dirname(os.path.abspath(png))
+    os.makedirs(d, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".png.tmp", dir=d)
+    os.close(fd)
+    fig.savefig(tmp, dpi=120, format="png")
+    plt.close(fig)
+    _publish(tmp, png)
+
+
 def plot(ok, skipped, png, a, cpu):
     import matplotlib
     matplotlib.use("Agg")
@@ -706,14 +719,7 @@ def plot(ok, skipped, png, a, cpu):
             sorted({r["library"] for r in skipped}))
     ax.set_title(title, fontsize=9)
     ax.set_xlim(right=max(vals) * (20 if ax.get_xscale() == "log" else 1.6))
-    fig.tight_layout()
-    d = os.path.dirname(os.path.abspath(png))
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png.tmp", dir=d)
-    os.close(fd)
-    fig.savefig(tmp, dpi=120, format="png")
-    plt.close(fig)
-    _publish(tmp, png)
+    save_png(fig, png)
 
 
 def plot_sizes(ok, skipped, png, a, common):
@@ -750,14 +756,7 @@ def plot_sizes(ok, skipped, png, a, common):
             {"%s%s" % (r["library"], " at %s envs" % r["num_envs"]
                        if r["num_envs"] else "") for r in skipped}))
     fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    d = os.path.dirname(os.path.abspath(png))
-    os.makedirs(d, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".png.tmp", dir=d)
-    os.close(fd)
-    fig.savefig(tmp, dpi=120, format="png")
-    plt.close(fig)
-    _publish(tmp, png)
+    save_png(fig, png)
 
 
 # ------------------------------------------------------------------ overhead
