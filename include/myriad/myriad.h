@@ -248,6 +248,14 @@ int64_t myr_batch_cap_hits(const myr_batch* batch);
 int myr_batch_set_threads(myr_batch* batch, int32_t threads);
 int myr_batch_set_block_size(myr_batch* batch, int64_t block_size);
 int64_t myr_batch_block_size(const myr_batch* batch);
+/* Chunk size a fused rollout of this batch uses when myr_rollout_def's
+ * chunk_size is 0 (the backend's default: 64 steps on the CPU, 1024 steps
+ * per kernel launch on CUDA); 0 for a NULL batch. */
+int64_t myr_batch_default_chunk(const myr_batch* batch);
+/* Bytes one env adds to one recorded trajectory row (obs, action, reward,
+ * terminated, truncated): a recorded rollout holds chunk_size x num_envs x
+ * this many bytes; 0 for a NULL batch. */
+size_t myr_batch_row_bytes(const myr_batch* batch);
 
 /* Reset every environment.  If seed is non-NULL the batch is re-keyed with
  * *seed and its clock restarts at 0, so the same seed gives the same
@@ -363,6 +371,10 @@ typedef struct myr_rollout_stats {
    * 2^62 / MYR_RETURN_SCALE, or not finite): counted in episodes and
    * length_sum but not in the return sum; mean_return is then NaN */
   int64_t return_overflows;
+  /* the chunk and block sizes the rollout actually used (defaults resolved,
+   * backend-specific: a CUDA rollout's chunk is one kernel launch) */
+  int64_t chunk_size;
+  int64_t block_size;
 } myr_rollout_stats;
 
 /* Fixed-point scale of the return sums: 2^10 keeps 1/1024 per episode. */
@@ -405,6 +417,9 @@ const char* myr_precision_name(myr_precision precision);
 
 /* ---------------------------------------------------------------- build */
 
+/* 1 if backend (myr_backend) is built into this library, else 0.  A
+ * built-in CUDA backend may still find no device at create (MYR_ENODEV). */
+int myr_backend_available(int backend);
 /* "cpu", plus the SIMD ISA and optional backends compiled in. */
 const char* myr_build_info(void);
 /* SIMD instruction set the kernels were compiled for ("avx2+fma", ...). */

@@ -211,6 +211,8 @@ class myr_rollout_stats(ctypes.Structure):
         ("return_sum_fixed", c_int64),
         ("return_sum_fixed_hi", c_int64),
         ("return_overflows", c_int64),
+        ("chunk_size", c_int64),
+        ("block_size", c_int64),
     ]
 
 

@@ -15,6 +15,9 @@
 
 #include "../engine/internal.h"
 
+/* steps per kernel launch of a CUDA rollout when the caller gives none */
+#define MYR__CUDA_DEFAULT_CHUNK 1024
+
 #if defined(MYR_HAVE_CUDA)
 
 /* validate a CUDA request before anything is allocated: built in, a

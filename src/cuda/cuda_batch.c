@@ -17,7 +17,6 @@
 #include "cuda_backend.h"
 #include "kernels.h"
 
-#define CUDA_DEFAULT_CHUNK 1024
 
 typedef struct myr__cuda_batch {
   unsigned char* mem;         /* device copy of the arena (mem_bytes) */
@@ -308,7 +307,7 @@ static double now_seconds(void) {
 int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
                       const myr__policy* policy, myr_rollout_stats* stats) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
-  int64_t chunk = def->chunk_size > 0 ? def->chunk_size : CUDA_DEFAULT_CHUNK;
+  int64_t chunk = def->chunk_size > 0 ? def->chunk_size : MYR__CUDA_DEFAULT_CHUNK;
   /* episodes, length sum, return sum (2^-24), reactions, cap hits */
   int64_t done = 0, totals[5] = {0, 0, 0, 0, 0};
   int32_t kind;
@@ -361,6 +360,8 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
     /* the device sums in int64: sign-extend into the 128-bit sum */
     stats->return_sum_fixed = totals[2];
     stats->return_sum_fixed_hi = totals[2] < 0 ? -1 : 0;
+    stats->chunk_size = chunk;
+    stats->block_size = b->block_size;
     myr_rollout_stats_finish(stats);
   }
   return rc;

@@ -316,9 +316,22 @@ static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
     stats_out->wall_seconds = now_seconds() - t0;
     stats_out->steps = done * b->num_envs;
     myr__stats_publish(&total, stats_out);
+    stats_out->chunk_size = chunk;
+    stats_out->block_size = b->block_size;
   }
   myr__free_aligned(rec_mem);
   return rc;
+}
+
+int64_t myr_batch_default_chunk(const myr_batch* b) {
+  return b == NULL ? 0 : b->dev != NULL ? MYR__CUDA_DEFAULT_CHUNK : DEFAULT_CHUNK;
+}
+
+size_t myr_batch_row_bytes(const myr_batch* b) {
+  int32_t ad;
+  if (b == NULL) return 0;
+  ad = b->info.action_space.kind == MYR_SPACE_BOX ? b->info.action_space.n : 1;
+  return (size_t)b->info.obs_dim * 4 + (size_t)ad * 4 + 4 + 2;
 }
 
 int myr_batch_rollout(myr_batch* b, const myr_rollout_def* def,

@@ -415,6 +415,14 @@ const char* myr_precision_name(myr_precision precision) {
 
 const char* myr_simd_isa(void) { return MYR_SIMD_ISA; }
 
+int myr_backend_available(int backend) {
+  if (backend == MYR_BACKEND_CPU) return 1;
+#if defined(MYR_HAVE_CUDA)
+  if (backend == MYR_BACKEND_CUDA) return 1;
+#endif
+  return 0;
+}
+
 const char* myr_build_info(void) {
   return "myriad " MYR_VERSION_STRING " backends=" MYR_BACKENDS
          " simd=" MYR_SIMD_ISA;
