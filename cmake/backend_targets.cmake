@@ -18,7 +18,7 @@ endif()
 
 # ---------------------------------------------------------------- CUDA
 if(MYR_CUDA_ENABLED)
-  file(GLOB MYR_CUDA_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/cuda/*.cu)
+  file(GLOB MYR_CUDA_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/envs/*/*.cu)
   add_library(myriad_cuda_obj OBJECT ${MYR_CUDA_SOURCES})
   target_include_directories(myriad_cuda_obj PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/include
                              ${CMAKE_CURRENT_SOURCE_DIR}/src)
@@ -31,7 +31,7 @@ if(MYR_CUDA_ENABLED)
     -Xcompiler=-Wall>)
 
   # the C side of the backend (dispatch, host mirror) lives in the library
-  target_sources(myriad_obj PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src/cuda/cuda_batch.c)
+  target_sources(myriad_obj PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src/backends/cuda/cuda_batch.c)
   target_compile_definitions(myriad_obj PRIVATE MYR_HAVE_CUDA=1)
   # the shared library carries the CUDA runtime inside; a static link needs
   # it and the C++ runtime after libmyriad.a (install.cmake puts the same

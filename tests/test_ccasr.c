@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "core/ccasr.h"
+#include "envs/ccasr/physics.h"
 #include "myriad/myriad.h"
 
 /* ------------------------------------------------------------ helpers */

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "core/acrobot.h"
+#include "envs/acrobot/physics.h"
 #include "myriad/myriad.h"
 
 static char root[1024]; /* the source tree, from this file's path */

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
-#include "../cuda/cuda_backend.h"
+#include "../backends/cuda/cuda_backend.h"
 
 #define RANGE_ALIGN 64
 
@@ -20,7 +20,7 @@
 
 static const myr__env_class* const classes[] = {
 #define MYR_ENV_CLASS_(name) &name,
-#include "env_list.h"
+#include "../envs/env_list.h"
 #undef MYR_ENV_CLASS_
 };
 

@@ -209,7 +209,7 @@ typedef struct myr__env_class {
 } myr__env_class;
 
 #define MYR_ENV_CLASS_(name) extern const myr__env_class name;
-#include "env_list.h"
+#include "../envs/env_list.h"
 #undef MYR_ENV_CLASS_
 const myr__env_class* myr__env_class_find(const char* id);
 const myr__env_class* myr__env_class_at(int32_t index);

@@ -20,7 +20,7 @@
 
 #include "../policies/policy.h"
 #include "internal.h"
-#include "../cuda/cuda_backend.h"
+#include "../backends/cuda/cuda_backend.h"
 
 #define RANGE_ALIGN 64
 #define DEFAULT_CHUNK 64

@@ -6,8 +6,8 @@
 #ifndef MYR_ENVS_CARTPOLE_ENV_H
 #define MYR_ENVS_CARTPOLE_ENV_H
 
-#include "../core/cartpole.h"
-#include "../engine/internal.h"
+#include "physics.h"
+#include "../../engine/internal.h"
 
 /* Parameter indices in myr__cartpole_class.info.params. */
 enum {

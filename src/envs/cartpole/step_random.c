@@ -18,7 +18,7 @@
  * keeps stepping a finished env with reward 0.  Parameters were drawn once
  * at create and are kept across resets; the reset bound is the env's own.
  */
-#include "../cartpole_env.h"
+#include "layout.h"
 
 void myr__cartpole_step_random(myr_batch* b, int64_t begin, int64_t end,
                                const myr__io* io, myr__stats* st) {

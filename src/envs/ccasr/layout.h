@@ -9,7 +9,7 @@
 #ifndef MYR_ENVS_CCASR_ENV_H
 #define MYR_ENVS_CCASR_ENV_H
 
-#include "../../core/ccasr.h"
+#include "physics.h"
 #include "../../engine/internal.h"
 
 /* task of a batch */

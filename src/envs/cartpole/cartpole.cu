@@ -18,9 +18,9 @@
  */
 #include <cuda_runtime.h>
 
-#include "../core/philox.h"
-#include "../policies/policy.h"
-#include "kernels.h"
+#include "../../core/philox.h"
+#include "../../policies/policy.h"
+#include "../../backends/cuda/kernels.h"
 
 namespace {
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../envs/cartpole_env.h"
-#include "../envs/extra/ccasr_env.h"
+#include "../../envs/cartpole/layout.h"
+#include "../../envs/ccasr/layout.h"
 #include "cuda_backend.h"
 #include "kernels.h"
 

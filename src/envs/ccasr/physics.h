@@ -51,8 +51,8 @@
 #ifndef MYR_CORE_CCASR_H
 #define MYR_CORE_CCASR_H
 
-#include "common.h"
-#include "philox.h"
+#include "../../core/common.h"
+#include "../../core/philox.h"
 
 #if !defined(__CUDACC__)
 #  include <math.h>

@@ -14,8 +14,8 @@
 #ifndef MYR_CORE_CARTPOLE_H
 #define MYR_CORE_CARTPOLE_H
 
-#include "common.h"
-#include "fastmath.h"
+#include "../../core/common.h"
+#include "../../core/fastmath.h"
 
 #if !defined(__CUDACC__)
 #  include <math.h>

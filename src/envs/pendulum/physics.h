@@ -21,8 +21,8 @@
 #ifndef MYR_CORE_PENDULUM_H
 #define MYR_CORE_PENDULUM_H
 
-#include "common.h"
-#include "fastmath.h"
+#include "../../core/common.h"
+#include "../../core/fastmath.h"
 
 #if !defined(__CUDACC__)
 #  include <math.h>

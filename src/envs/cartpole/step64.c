@@ -7,7 +7,7 @@
  * theta threshold), so a degenerate distribution gives the fixed-parameter
  * trajectory bit for bit (tests/test_cartpole_random.c).
  */
-#include "cartpole_env.h"
+#include "layout.h"
 
 /* random != 0: constants of each env from myr__cartpole_load() */
 static inline void step64(myr_batch* b, int64_t begin, int64_t end,

@@ -15,7 +15,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../core/acrobot.h"
+#include "physics.h"
 #include "../../engine/internal.h"
 
 enum {

@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/cartpole.h"
-#include "../core/ccasr.h"
+#include "../../envs/cartpole/physics.h"
+#include "../../envs/ccasr/physics.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -13,7 +13,7 @@
 #ifndef MYR_CUDA_BACKEND_H
 #define MYR_CUDA_BACKEND_H
 
-#include "../engine/internal.h"
+#include "../../engine/internal.h"
 
 /* steps per kernel launch of a CUDA rollout when the caller gives none */
 #define MYR__CUDA_DEFAULT_CHUNK 1024

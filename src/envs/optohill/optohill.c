@@ -14,7 +14,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../core/optohill.h"
+#include "physics.h"
 #include "../../engine/internal.h"
 
 enum {

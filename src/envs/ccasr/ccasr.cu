@@ -22,10 +22,10 @@
  */
 #include <cuda_runtime.h>
 
-#include "../core/philox.h"
-#include "../policies/policy.h"
+#include "../../core/philox.h"
+#include "../../policies/policy.h"
 #include "myriad/myriad.h"
-#include "kernels.h"
+#include "../../backends/cuda/kernels.h"
 
 namespace {
 

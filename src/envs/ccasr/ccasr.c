@@ -33,10 +33,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../core/ccasr.h"
+#include "physics.h"
 #include "../../core/fastmath.h"
 #include "../../engine/internal.h"
-#include "ccasr_env.h"
+#include "layout.h"
 
 /* lanes advanced together by the vectorised SSA loop */
 #define LANES 16

@@ -19,8 +19,8 @@
 #ifndef MYR_CORE_OPTOHILL_H
 #define MYR_CORE_OPTOHILL_H
 
-#include "common.h"
-#include "philox.h"
+#include "../../core/common.h"
+#include "../../core/philox.h"
 
 #if !defined(__CUDACC__)
 #  include <math.h>

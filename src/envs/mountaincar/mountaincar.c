@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../core/mountaincar.h"
+#include "physics.h"
 #include "../../engine/internal.h"
 
 enum {

@@ -17,7 +17,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "cartpole_env.h"
+#include "layout.h"
 
 static const myr_param_info params[CP_NUM_PARAMS] = {
     {"gravity", 9.8, 0.0, 1000.0, 0, "m/s^2", "gravitational acceleration"},
