@@ -25,12 +25,7 @@
  * The same value is public as MYR_COUNT_MAX in myriad.h. */
 #define MYR_COUNT_MAX 1073741824
 
-#if defined(__GNUC__) && !defined(__CUDACC__)
-#  define MYR_LIKELY(x) __builtin_expect(!!(x), 1)
-#  define MYR_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#else
-#  define MYR_LIKELY(x) (x)
-#  define MYR_UNLIKELY(x) (x)
-#endif
+/* pi to double precision (M_PI is not ISO C) */
+#define MYR_PI 3.14159265358979323846
 
 #endif /* MYR_CORE_COMMON_H */

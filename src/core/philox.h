@@ -26,7 +26,6 @@
 #define MYR_STREAM_AUTORESET 3u /* reset after an episode ends inside step */
 #define MYR_STREAM_SSA 4u       /* stochastic simulation draws */
 #define MYR_STREAM_PARAM 5u     /* per-env parameter draws */
-#define MYR_STREAM_TASK 6u      /* task randomness (targets, ...) */
 
 typedef struct myr_philox_out {
   uint32_t v[4];
@@ -90,6 +89,19 @@ MYR_HD double myr_u01d(uint32_t hi, uint32_t lo) {
 MYR_HD double myr_u01d_open0(uint32_t hi, uint32_t lo) {
   uint64_t m = ((uint64_t)(hi >> 5) << 26) | (uint64_t)(lo >> 6);
   return (double)(m + 1u) * 1.1102230246251565404e-16;
+}
+
+/* SplitMix64 (Steele, Lea & Flood 2014): the finaliser, a bijective mix of
+ * 64 bits (the state hash), and the generator built on it, which advances
+ * its state by the golden gamma (the SSA's per-env-step stream) */
+MYR_HD uint64_t myr_mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+MYR_HD uint64_t myr_splitmix64(uint64_t* state) {
+  return myr_mix64(*state += 0x9E3779B97F4A7C15ull);
 }
 
 #endif /* MYR_CORE_PHILOX_H */

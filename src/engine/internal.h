@@ -23,21 +23,10 @@
 #endif
 
 #include "myriad/myriad.h"
-#include "../core/philox.h"
+#include "../task/task.h"
 
-#if defined(__GNUC__)
-#  define MYR_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#  define MYR_PRINTF(a, b)
-#endif
+/* ------------------------------------------------------------ memory */
 
-/* ------------------------------------------------------------ errors, memory */
-
-/* record the detailed message of a failure and return status */
-int myr__fail(int status, const char* fmt, ...) MYR_PRINTF(2, 3);
-void myr__log(int level, const char* fmt, ...) MYR_PRINTF(2, 3);
-void* myr__alloc(size_t size);
-void myr__free(void* ptr);
 /* 64-byte aligned allocation through the user allocator */
 void* myr__alloc_aligned(size_t size);
 void myr__free_aligned(void* ptr);
@@ -47,6 +36,8 @@ uint64_t myr__phys_mem(void);
  * MemAvailable, the memory cgroup's limit less its usage and RLIMIT_AS less
  * the address space in use (0 if unknown); *what names the bound */
 uint64_t myr__mem_room(const char** what);
+/* seconds on a monotonic clock */
+double myr__now(void);
 
 /* Two-pass layout of per-env arrays: with base == NULL take() only counts
  * bytes; with a base it hands out 64-byte aligned slices. */
@@ -66,37 +57,12 @@ typedef void (*myr__range_fn)(void* ctx, int64_t begin, int64_t end,
 
 int myr__pool_create(int32_t threads, myr__pool** out);
 void myr__pool_destroy(myr__pool* pool);
-int32_t myr__pool_threads(const myr__pool* pool);
 /* Split [0, n) into one contiguous range per worker (boundaries multiples
  * of `align` envs) and run fn on each; returns when all are done. */
 void myr__pool_for(myr__pool* pool, int64_t n, int64_t align, myr__range_fn fn,
                    void* ctx);
 
 /* ------------------------------------------------------------ statistics */
-
-/* Episode statistics kept as integers so that sums do not depend on the
- * order of accumulation (thread count, block size, ranks). */
-
-typedef struct myr__stats {
-  int64_t episodes;
-  int64_t length_sum;
-  /* sum of returns * MYR_RETURN_SCALE, each rounded: 128-bit two's
-   * complement, return_hi * 2^64 + return_lo */
-  uint64_t return_lo;
-  int64_t return_hi;
-  int64_t return_overflows; /* episodes whose return could not be summed */
-  int64_t cap_hits;
-  int64_t reactions;
-} myr__stats;
-
-void myr__stats_add_episode(myr__stats* s, double ret, int64_t length);
-
-/* add a return already in 1/MYR_RETURN_SCALE units to the 128-bit sum */
-static inline void myr__stats_add_fixed(myr__stats* s, int64_t fixed) {
-  uint64_t lo = s->return_lo + (uint64_t)fixed;
-  s->return_hi += (fixed < 0 ? -1 : 0) + (lo < s->return_lo);
-  s->return_lo = lo;
-}
 
 /* copy the sums of s into the public statistics (and finish them) */
 void myr__stats_publish(const myr__stats* s, myr_rollout_stats* out);
@@ -146,68 +112,6 @@ int myr__policy_parse(const myr_env_info* env, const char* spec,
 
 /* ------------------------------------------------------------ env classes */
 
-/* Outputs of a step on a range; pointers are already offset so that index
- * k refers to env begin + k.  obs, reward, terminated, truncated may be
- * NULL in fused rollouts (not recorded); final_obs may be NULL. */
-typedef struct myr__io {
-  uint64_t clock;       /* batch clock before this step */
-  const int32_t* act_i; /* discrete actions (or NULL for box) */
-  const float* act_f;   /* box actions (or NULL for discrete) */
-  float* obs;
-  float* reward;
-  uint8_t* terminated;
-  uint8_t* truncated;
-  float* final_obs;
-} myr__io;
-
-/* The autoreset contract for envs stepped one at a time (io index k is env
- * i).  myr__next_step_due(): in next_step mode an env whose episode ended
- * on the previous step is reset on this one: writes reward 0 and no flags,
- * clears the pending flag and returns 1; the caller then resets env i and
- * writes its observation instead of stepping.  myr__step_end(): after the
- * physics, writes reward (0 while stepping past an end in disabled mode) and
- * flags; on an episode end records (ret, length) and returns 1 when the env
- * must be reset now (same_step: the caller writes final_obs first), or sets
- * it pending (next_step, disabled) and returns 0. */
-int myr__next_step_due(myr_batch* b, int64_t i, int64_t k, const myr__io* io);
-int myr__step_end(myr_batch* b, int64_t i, int64_t k, const myr__io* io,
-                  myr__stats* st, float reward, uint8_t terminated,
-                  uint8_t truncated, double ret, int64_t length);
-
-typedef struct myr__env_class {
-  myr_env_info info;
-  /* cross-parameter checks after range checks; returns a status */
-  int (*validate)(const double* values);
-  /* create env state (batch->env) from batch->param_values; may fail;
-   * may set batch->info.obs_dim when it depends on the parameters */
-  int (*init)(myr_batch* b);
-  void (*fini)(myr_batch* b);
-  /* lay out per-env arrays through the arena (called twice) */
-  void (*bind)(myr_batch* b, myr__arena* a);
-  /* reset envs [begin, end) whose mask is set (mask NULL: all), drawing
-   * from `stream` at the batch clock; obs indexed from begin, may be NULL */
-  void (*reset)(myr_batch* b, int64_t begin, int64_t end, const uint8_t* mask,
-                uint32_t stream, float* obs);
-  /* one step on [begin, end) with autoreset per the batch mode */
-  void (*step)(myr_batch* b, int64_t begin, int64_t end, const myr__io* io,
-               myr__stats* stats);
-  /* observations of [begin, end) */
-  void (*observe)(const myr_batch* b, int64_t begin, int64_t end, float* obs);
-  /* state fields by index into info.fields, on [begin, end) */
-  void (*get_field)(const myr_batch* b, int32_t field, int64_t begin,
-                    int64_t end, double* out);
-  void (*set_field)(myr_batch* b, int32_t field, int64_t begin, int64_t end,
-                    const double* in);
-  /* optional: validate a whole state field before writing (NULL: finite) */
-  int (*check_field)(const myr_batch* b, int32_t field, const double* in,
-                     int64_t n);
-  /* optional: per-env parameter values (NULL: shared values, and no
-   * per-env distributions); a class that
-   * reads every parameter through myr__param() sets myr__param_get, which
-   * allows per-env distributions of any of its parameters */
-  int (*get_param)(const myr_batch* b, int32_t param, double* out);
-} myr__env_class;
-
 #define MYR_ENV_CLASS_(name) extern const myr__env_class name;
 #include "../envs/env_list.h"
 #undef MYR_ENV_CLASS_
@@ -217,20 +121,15 @@ int32_t myr__env_class_count(void);
 
 /* ------------------------------------------------------------ the batch */
 
-#define MYR_PARAMS_MAX 32
-
 struct myr_batch {
   const myr__env_class* cls;
   /* cls->info with this batch's values: init() may set obs_dim from the
    * parameters (myr_batch_env() returns this copy) */
   myr_env_info info;
-  int64_t num_envs;
-  int64_t env_offset;
-  uint64_t seed;
+  /* what the env functions see: columns, constants, seed, epoch, modes,
+   * parameters (num_envs, env_offset, seed, epoch live here only) */
+  myr__env v;
   uint64_t clock;
-  uint32_t epoch;
-  myr_precision precision;
-  myr_autoreset autoreset;
   int32_t threads;
   int64_t block_size;
   myr__pool* pool;
@@ -245,14 +144,14 @@ struct myr_batch {
   uint8_t* pending; /* (n) */
   void* mem;        /* all per-env arrays */
   size_t mem_bytes;
-  void* env;        /* env-class state (params, array pointers) */
+  void* data;       /* the env class's constants (init), v.data */
   int64_t cap_hits;
   /* per-worker scratch for fused rollouts */
   void* scratch;
   size_t scratch_stride;
-  /* myr_backend; dev is the device state of a CUDA batch (NULL on the
-   * CPU), see src/cuda/cuda_backend.h */
-  int32_t backend;
+  /* the backend that runs the batch (chosen at create) and its state
+   * (NULL on the CPU) */
+  const struct myr__backend* be;
   void* dev;
   /* MYR__BUSY while a call runs on the batch, | MYR__DESTROY once
    * myr_batch_destroy() was asked for during one (that call frees it).
@@ -303,14 +202,50 @@ int myr__destroy_requested(const myr_batch* b);
     return guard_rc_;                  \
   } while (0)
 
-/* value of parameter k for env i (per-env if randomised, else shared) */
-static inline double myr__param(const myr_batch* b, int32_t k, int64_t i) {
-  return b->param_env[k] != NULL ? b->param_env[k][i] : b->param_values[k];
-}
+/* work on the envs goes through the pool in contiguous ranges aligned to
+ * 64 envs (whole cache lines of every float array) */
+#define MYR__RANGE_ALIGN 64
+/* envs a fused rollout advances together when the caller gives no size,
+ * and the ranges of the settings */
+#define MYR__DEFAULT_BLOCK 1024
+#define MYR__BLOCK_MAX (1 << 22)
+#define MYR__CHUNK_MAX (1 << 24)
+#define MYR__THREADS_MAX 1024
 
-/* get_param for classes that read parameters through myr__param():
- * param k of every env into out (n) */
-int myr__param_get(const myr_batch* b, int32_t k, double* out);
+/* reset envs (mask NULL: all) of the host state from MYR_STREAM_RESET at
+ * the batch clock, clearing their pending flags (batch.c) */
+void myr__host_reset(myr_batch* b, const uint8_t* mask, float* obs);
+/* the backend's host copy up to date / written back (state.c) */
+int myr__sync_host(const myr_batch* b);
+int myr__sync_device(myr_batch* b);
+
+/* ------------------------------------------------------------ parameters
+ * (params.c) */
+
+/* index of parameter `name` in info->params, -1 if none */
+int myr__find_param(const myr_env_info* info, const char* name);
+/* validate def's settings and fill values[] (defaults, then overrides),
+ * dist[] and randomised[]; runs cls->validate on the shared values */
+int myr__resolve_params(const myr__env_class* cls, const myr_batch_def* def,
+                        double* values, myr_param_setting* dist,
+                        uint8_t* randomised);
+/* lay out one (n) double array per randomised parameter */
+void myr__bind_params(myr_batch* b, myr__arena* a);
+/* draw every randomised parameter; fails if a draw leaves the range or
+ * an env's own values fail cls->validate */
+int myr__draw_params(myr_batch* b);
+
+/* ------------------------------------------------------------ state
+ * (state.c) */
+
+/* bytes of column c of the batch's class per env (0: DERIVED) */
+size_t myr__col_bytes(const myr__env_class* cls, int32_t c,
+                      myr_precision precision);
+/* lay out the columns of the batch's class through the arena */
+void myr__bind_cols(myr_batch* b, myr__arena* a);
+/* state field f of envs [begin, end) as doubles (host copy) */
+void myr__get_field(const myr_batch* b, int32_t f, int64_t begin,
+                    int64_t end, double* out);
 
 /* per-worker scratch of a fused rollout, carved from batch->scratch */
 unsigned char* myr__scratch(myr_batch* b, int32_t worker);

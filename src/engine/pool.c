@@ -159,7 +159,6 @@ void myr__pool_destroy(myr__pool* p) {
   myr__free(p);
 }
 
-int32_t myr__pool_threads(const myr__pool* p) { return p->threads; }
 
 void myr__pool_for(myr__pool* p, int64_t n, int64_t align, myr__range_fn fn,
                    void* ctx) {

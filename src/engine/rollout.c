@@ -1,29 +1,11 @@
 /*
- * rollout.c -- fused rollouts: a built-in policy and the physics advance a
- * cache-resident block of envs for a whole chunk of steps before the worker
- * moves to its next block.
- *
- * Loop order: for each chunk (a barrier, the recording callback and the
- * stop check sit between chunks), each worker walks its contiguous env
- * range in blocks of block_size envs; a block runs chunk_size steps while
- * its state stays in L1/L2.  So chunk_size sets how often the whole state
- * streams through memory and how much trajectory memory recording needs
- * (chunk_size x N rows); block_size sets the working set.  The random
- * policy's Philox words are cached per block (128 steps per draw for two
- * actions).  Each step is exactly cls->step() with the policy's actions, so
- * a fused rollout equals the step API driven with the same actions.
+ * rollout.c -- fused rollouts: the checks of a rollout call and its policy;
+ * the backend runs it (the CPU's: src/backends/cpu/rollout.c).
  */
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../policies/policy.h"
-#include "internal.h"
-#include "../backends/cuda/cuda_backend.h"
-
-#define RANGE_ALIGN 64
-#define DEFAULT_CHUNK 64
+#include "backend.h"
 
 myr_rollout_def myr_rollout_def_default(void) {
   myr_rollout_def d;
@@ -34,297 +16,36 @@ myr_rollout_def myr_rollout_def_default(void) {
   return d;
 }
 
-typedef struct rec_buffers {
-  float* obs;
-  void* action;
-  float* reward;
-  uint8_t* terminated;
-  uint8_t* truncated;
-} rec_buffers;
-
-typedef struct rollout_job {
-  myr_batch* b;
-  myr__policy policy;
-  uint64_t clock0;
-  int64_t steps;
-  rec_buffers* rec; /* NULL: not recording */
-  /* the caller's stop flag, looked at before every step of every block,
-   * and whether some block stopped early (the chunk is then torn) */
-  volatile int* stop;
-  atomic_int cut;
-} rollout_job;
-
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* refill the per-block cache of random words for the window holding clock */
-static void refill_words(const myr_batch* b, int64_t begin, int64_t n,
-                         uint64_t window, int32_t shift, uint32_t sub,
-                         uint32_t* words) {
-  int64_t e;
-  uint32_t* MYR_RESTRICT w0 = words;
-  uint32_t* MYR_RESTRICT w1 = words + n;
-  uint32_t* MYR_RESTRICT w2 = words + 2 * n;
-  uint32_t* MYR_RESTRICT w3 = words + 3 * n;
-  (void)shift;
-  for (e = 0; e < n; ++e) {
-    myr_philox_out r = myr_draw(b->seed, (uint32_t)(b->env_offset + begin + e),
-                                window, MYR_STREAM_ACTION, sub);
-    w0[e] = r.v[0];
-    w1[e] = r.v[1];
-    w2[e] = r.v[2];
-    w3[e] = r.v[3];
-  }
-}
-
-static void run_block(rollout_job* j, int64_t begin, int64_t end,
-                      int32_t worker) {
-  myr_batch* b = j->b;
-  const myr_env_info* info = &b->info;
-  int64_t n = end - begin;
-  int64_t N = b->num_envs;
-  int32_t od = info->obs_dim;
-  int32_t box = info->action_space.kind == MYR_SPACE_BOX;
-  int32_t ad = box ? info->action_space.n : 1;
-  int32_t two = !box && info->action_space.n == 2;
-  unsigned char* s = myr__scratch(b, worker);
-  uint32_t* words = (uint32_t*)s;
-  void* act_scratch = s + (size_t)b->block_size * 16;
-  float* rew_scratch =
-      (float*)((unsigned char*)act_scratch + (size_t)b->block_size * (size_t)ad * 4);
-  uint8_t* term_scratch = (uint8_t*)(rew_scratch + b->block_size);
-  uint8_t* trunc_scratch = term_scratch + b->block_size;
-  /* closed-loop policies: the field they read (after the obs scratch) */
-  size_t field_off = ((size_t)(trunc_scratch - s) + (size_t)b->block_size +
-                      (size_t)b->block_size * (size_t)od * 4 + 7) & ~(size_t)7;
-  double* field_scratch = (double*)(s + field_off);
-  uint64_t cached = UINT64_MAX;
-  int64_t step, e;
-  int32_t d;
-
-  for (step = 0; step < j->steps; ++step) {
-    uint64_t clock = j->clock0 + (uint64_t)step;
-    myr__io io;
-    void* act;
-    /* Ctrl-C inside a long chunk: stop here (the batch becomes torn) */
-    if (atomic_load_explicit(&j->cut, memory_order_relaxed) ||
-        myr__stop_requested(j->stop)) {
-      atomic_store(&j->cut, 1);
-      return;
-    }
-    io.clock = clock;
-    if (j->rec != NULL) {
-      int64_t row = step * N + begin;
-      act = (unsigned char*)j->rec->action + (size_t)row * (size_t)ad * 4;
-      io.obs = j->rec->obs + row * od;
-      io.reward = j->rec->reward + row;
-      io.terminated = j->rec->terminated + row;
-      io.truncated = j->rec->truncated + row;
-    } else {
-      act = act_scratch;
-      io.obs = NULL;
-      io.reward = rew_scratch;
-      io.terminated = term_scratch;
-      io.truncated = trunc_scratch;
-    }
-    io.final_obs = NULL;
-
-    /* the policy's actions for this step */
-    if (j->policy.kind == MYR__POLICY_CONSTANT) {
-      if (j->rec != NULL || step == 0) {
-        if (box)
-          for (e = 0; e < n * ad; ++e) ((float*)act)[e] = j->policy.value;
-        else
-          for (e = 0; e < n; ++e) ((int32_t*)act)[e] = j->policy.action;
-      }
-    } else if (j->policy.kind != MYR__POLICY_RANDOM) {
-      myr__policy_act(b, &j->policy, begin, end, clock, field_scratch, act);
-    } else if (two) {
-      int32_t* MYR_RESTRICT a = (int32_t*)act;
-      const uint32_t* MYR_RESTRICT w;
-      uint32_t bit = (uint32_t)(clock & 31u);
-      if ((clock >> 7) != cached) {
-        cached = clock >> 7;
-        refill_words(b, begin, n, cached, 7, 0, words);
-      }
-      w = words + (size_t)((clock >> 5) & 3u) * (size_t)n;
-      for (e = 0; e < n; ++e) a[e] = (int32_t)((w[e] >> bit) & 1u);
-    } else {
-      for (d = 0; d < ad; ++d) {
-        const uint32_t* MYR_RESTRICT w;
-        if (ad > 1 || (clock >> 2) != cached) {
-          cached = clock >> 2;
-          refill_words(b, begin, n, cached, 2, 1u + (uint32_t)d, words);
-        }
-        w = words + (size_t)(clock & 3u) * (size_t)n;
-        if (box) {
-          float lo = info->action_space.low, hi = info->action_space.high;
-          for (e = 0; e < n; ++e)
-            ((float*)act)[e * ad + d] = lo + (hi - lo) * myr_u01f(w[e]);
-        } else {
-          uint64_t na = (uint64_t)info->action_space.n;
-          for (e = 0; e < n; ++e)
-            ((int32_t*)act)[e] = (int32_t)(((uint64_t)w[e] * na) >> 32);
-        }
-      }
-    }
-    io.act_i = box ? NULL : (const int32_t*)act;
-    io.act_f = box ? (const float*)act : NULL;
-    b->cls->step(b, begin, end, &io, myr__worker_stats(b, worker));
-    if (j->policy.kind == MYR__POLICY_PID)
-      myr__policy_after_step(b, &j->policy, begin, end, io.terminated,
-                             io.truncated);
-  }
-}
-
-static void rollout_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
-  rollout_job* j = (rollout_job*)ctx;
-  int64_t blk = j->b->block_size;
-  int64_t i;
-  for (i = begin; i < end && !atomic_load(&j->cut); i += blk)
-    run_block(j, i, i + blk < end ? i + blk : end, w);
-}
-
 static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
                          myr_rollout_stats* stats_out) {
-  rollout_job j;
-  myr__stats total;
-  rec_buffers rec;
-  unsigned char* rec_mem = NULL;
-  int64_t chunk, done = 0;
-  int32_t w, ad, od;
-  double t0;
-  int rc = MYR_OK;
-
+  myr__policy policy;
+  int64_t hits0;
+  int rc;
   if (b == NULL || def == NULL)
     return myr__fail(MYR_EINVAL, "batch or rollout definition is NULL");
   if (def->steps < 0)
     return myr__fail(MYR_EINVAL, "steps must be >= 0 (got %lld)",
                      (long long)def->steps);
-  if (def->chunk_size < 0 || def->chunk_size > (1 << 24))
-    return myr__fail(MYR_EINVAL, "chunk size must be in [0, 16777216]");
-  if (b->autoreset == MYR_AUTORESET_DISABLED)
+  if (def->chunk_size < 0 || def->chunk_size > MYR__CHUNK_MAX)
+    return myr__fail(MYR_EINVAL, "chunk size must be in [0, %d]",
+                     MYR__CHUNK_MAX);
+  if (b->v.autoreset == MYR_AUTORESET_DISABLED)
     return myr__fail(MYR_EINVAL,
                      "fused rollouts need autoreset same_step or next_step");
   if ((rc = myr__check_whole(b)) != MYR_OK) return rc;
-  memset(&j, 0, sizeof j);
-  j.stop = def->stop;
-  atomic_init(&j.cut, 0);
   rc = myr__policy_parse(&b->cls->info, def->policy ? def->policy : "random",
-                         &j.policy);
+                         &policy);
   if (rc != MYR_OK) return rc;
-  if (b->dev != NULL) return myr__cuda_rollout(b, def, &j.policy, stats_out);
-  if ((rc = myr__policy_begin(b, &j.policy)) != MYR_OK) return rc;
-  chunk = def->chunk_size > 0 ? def->chunk_size : DEFAULT_CHUNK;
-  if (def->steps > 0 && chunk > def->steps && def->on_chunk == NULL)
-    chunk = def->steps;
-  od = b->info.obs_dim;
-  ad = b->cls->info.action_space.kind == MYR_SPACE_BOX
-           ? b->cls->info.action_space.n
-           : 1;
-
-  /* trajectory buffers: one chunk of rows, reused for every chunk */
-  if (def->on_chunk != NULL) {
-    int64_t rows = (chunk < def->steps ? chunk : def->steps);
-    double per_row = (double)b->num_envs * (od * 4 + ad * 4 + 4 + 2);
-    size_t so, sa, sr, sb;
-    const char* bound;
-    uint64_t room = myr__mem_room(&bound);
-    if (rows < 1) rows = 1;
-    if (per_row * (double)rows > (double)SIZE_MAX / 2 ||
-        (room != 0 && per_row * (double)rows > (double)room))
-      return myr__fail(MYR_ENOMEM,
-                       "out of memory: a chunk of %lld steps x %lld envs needs "
-                       "%.2f GiB, %.2f GiB left under %s", (long long)rows,
-                       (long long)b->num_envs,
-                       per_row * (double)rows / 1073741824.0,
-                       (double)room / 1073741824.0, bound);
-    so = ((size_t)rows * (size_t)b->num_envs * (size_t)od * 4 + 63) & ~(size_t)63;
-    sa = ((size_t)rows * (size_t)b->num_envs * (size_t)ad * 4 + 63) & ~(size_t)63;
-    sr = ((size_t)rows * (size_t)b->num_envs * 4 + 63) & ~(size_t)63;
-    sb = ((size_t)rows * (size_t)b->num_envs + 63) & ~(size_t)63;
-    rec_mem = (unsigned char*)myr__alloc_aligned(so + sa + sr + 2 * sb);
-    if (rec_mem == NULL)
-      return myr__fail(MYR_ENOMEM, "out of memory (trajectory chunk of %lld steps)",
-                       (long long)rows);
-    rec.obs = (float*)rec_mem;
-    rec.action = rec_mem + so;
-    rec.reward = (float*)(rec_mem + so + sa);
-    rec.terminated = rec_mem + so + sa + sr;
-    rec.truncated = rec_mem + so + sa + sr + sb;
-    j.rec = &rec;
-  }
-
-  for (w = 0; w < b->threads; ++w)
-    memset(myr__worker_stats(b, w), 0, sizeof(myr__stats));
-  j.b = b;
-  t0 = now_seconds();
-  if (myr__stop_requested(def->stop))
-    rc = myr__fail(MYR_EINTR, "rollout interrupted before its first step");
-  while (done < def->steps && rc == MYR_OK) {
-    int64_t n = def->steps - done < chunk ? def->steps - done : chunk;
-    j.clock0 = b->clock;
-    j.steps = n;
-    myr__pool_for(b->pool, b->num_envs, RANGE_ALIGN, rollout_range, &j);
-    if (atomic_load(&j.cut)) {
-      /* some envs took fewer of this chunk's steps than others */
-      b->torn = 1;
-      rc = myr__fail(MYR_EINTR, "rollout interrupted inside a chunk after %lld "
-                     "whole steps; the envs are at different steps until the "
-                     "batch is reset", (long long)done);
-      break;
-    }
-    b->clock += (uint64_t)n;
-    done += n;
-    if (j.rec != NULL) {
-      myr_traj_chunk c;
-      c.step0 = j.clock0;
-      c.steps = n;
-      c.num_envs = b->num_envs;
-      c.obs_dim = od;
-      c.action_dim = ad;
-      c.obs = rec.obs;
-      c.action = rec.action;
-      c.reward = rec.reward;
-      c.terminated = rec.terminated;
-      c.truncated = rec.truncated;
-      if (def->on_chunk(&c, def->user) != 0) {
-        rc = myr__fail(MYR_EINTR, "rollout stopped by the chunk callback");
-        break;
-      }
-    }
-    if (myr__stop_requested(def->stop)) {
-      rc = myr__fail(MYR_EINTR, "rollout interrupted after %lld steps",
-                     (long long)done);
-      break;
-    }
-    if (myr__destroy_requested(b)) {
-      rc = myr__fail(MYR_EINTR, "batch destroyed during the rollout (after "
-                     "%lld steps)", (long long)done);
-      break;
-    }
-  }
-  myr__policy_end(b, &j.policy);
-  memset(&total, 0, sizeof total);
-  for (w = 0; w < b->threads; ++w)
-    myr__stats_merge(&total, myr__worker_stats(b, w));
-  b->cap_hits += total.cap_hits;
-  if (stats_out != NULL) {
-    stats_out->wall_seconds = now_seconds() - t0;
-    stats_out->steps = done * b->num_envs;
-    myr__stats_publish(&total, stats_out);
-    stats_out->chunk_size = chunk;
-    stats_out->block_size = b->block_size;
-  }
-  myr__free_aligned(rec_mem);
+  hits0 = b->cap_hits;
+  rc = b->be->rollout(b, def, &policy, stats_out);
+  if (b->cap_hits > hits0)
+    myr__log(1, "%s: the reaction cap was hit %lld times in this rollout",
+             b->cls->info.id, (long long)(b->cap_hits - hits0));
   return rc;
 }
 
 int64_t myr_batch_default_chunk(const myr_batch* b) {
-  return b == NULL ? 0 : b->dev != NULL ? MYR__CUDA_DEFAULT_CHUNK : DEFAULT_CHUNK;
+  return b == NULL ? 0 : b->be->default_chunk;
 }
 
 size_t myr_batch_row_bytes(const myr_batch* b) {

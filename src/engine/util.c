@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -192,6 +193,12 @@ int32_t myr_cpu_count(void) {
   return n > 0 ? (int32_t)n : 1;
 }
 
+double myr__now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* ------------------------------------------------------------ arena */
 
 void* myr__arena_take(myr__arena* a, int64_t count, size_t elem_size) {
@@ -212,30 +219,6 @@ void myr__stats_add_episode(myr__stats* s, double ret, int64_t length) {
     myr__stats_add_fixed(s, (int64_t)llrint(fixed));
   else
     s->return_overflows += 1;
-}
-
-int myr__next_step_due(myr_batch* b, int64_t i, int64_t k, const myr__io* io) {
-  if (!b->pending[i] || b->autoreset != MYR_AUTORESET_NEXT_STEP) return 0;
-  b->pending[i] = 0;
-  if (io->reward) io->reward[k] = 0.0f;
-  if (io->terminated) io->terminated[k] = 0;
-  if (io->truncated) io->truncated[k] = 0;
-  return 1;
-}
-
-int myr__step_end(myr_batch* b, int64_t i, int64_t k, const myr__io* io,
-                  myr__stats* st, float reward, uint8_t terminated,
-                  uint8_t truncated, double ret, int64_t length) {
-  uint8_t* pend = &b->pending[i];
-  if (*pend) reward = 0.0f; /* disabled: stepping past the end */
-  if (io->reward) io->reward[k] = reward;
-  if (io->terminated) io->terminated[k] = terminated;
-  if (io->truncated) io->truncated[k] = truncated;
-  if (*pend || !(terminated | truncated)) return 0;
-  myr__stats_add_episode(st, ret, length);
-  if (b->autoreset == MYR_AUTORESET_SAME_STEP) return 1;
-  *pend = 1;
-  return 0;
 }
 
 void myr_rollout_stats_finish(myr_rollout_stats* s) {
@@ -415,13 +398,6 @@ const char* myr_precision_name(myr_precision precision) {
 
 const char* myr_simd_isa(void) { return MYR_SIMD_ISA; }
 
-int myr_backend_available(int backend) {
-  if (backend == MYR_BACKEND_CPU) return 1;
-#if defined(MYR_HAVE_CUDA)
-  if (backend == MYR_BACKEND_CUDA) return 1;
-#endif
-  return 0;
-}
 
 const char* myr_build_info(void) {
   return "myriad " MYR_VERSION_STRING " backends=" MYR_BACKENDS

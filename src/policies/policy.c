@@ -297,16 +297,16 @@ static int batch_random_actions(const myr_batch* b, void* actions) {
   if (b == NULL || actions == NULL)
     return myr__fail(MYR_EINVAL, "batch or actions is NULL");
   sp = &b->cls->info.action_space;
-  for (i = 0; i < b->num_envs; ++i) {
-    uint32_t env = (uint32_t)(b->env_offset + i);
+  for (i = 0; i < b->v.num_envs; ++i) {
+    uint32_t env = (uint32_t)(b->v.env_offset + i);
     if (sp->kind == MYR_SPACE_DISCRETE) {
       ((int32_t*)actions)[i] =
-          myr__random_discrete(b->seed, env, b->clock, sp->n);
+          myr__random_discrete(b->v.seed, env, b->clock, sp->n);
     } else {
       int32_t d;
       for (d = 0; d < sp->n; ++d)
         ((float*)actions)[i * sp->n + d] =
-            myr__random_box(b->seed, env, b->clock, d, sp->low, sp->high);
+            myr__random_box(b->v.seed, env, b->clock, d, sp->low, sp->high);
     }
   }
   return MYR_OK;
@@ -341,20 +341,20 @@ int myr__policy_begin(myr_batch* b, const myr__policy* p) {
     if (s == NULL) return myr__fail(MYR_ENOMEM, "out of memory (pid state)");
     memset(s, 0, sizeof *s);
     s->integral =
-        (double*)myr__alloc_aligned(2 * sizeof(double) * (size_t)b->num_envs);
+        (double*)myr__alloc_aligned(2 * sizeof(double) * (size_t)b->v.num_envs);
     if (s->integral == NULL) {
       myr__free(s);
       return myr__fail(MYR_ENOMEM, "out of memory (pid state of %lld envs)",
-                       (long long)b->num_envs);
+                       (long long)b->v.num_envs);
     }
-    s->prev_error = s->integral + b->num_envs;
-    s->num_envs = b->num_envs;
+    s->prev_error = s->integral + b->v.num_envs;
+    s->num_envs = b->v.num_envs;
     b->policy_state = s;
   }
-  if (s->valid && same_policy(&s->policy, p) && s->seed == b->seed &&
-      s->epoch == b->epoch && s->clock == b->clock)
+  if (s->valid && same_policy(&s->policy, p) && s->seed == b->v.seed &&
+      s->epoch == b->v.epoch && s->clock == b->clock)
     return MYR_OK;
-  for (i = 0; i < b->num_envs; ++i) {
+  for (i = 0; i < b->v.num_envs; ++i) {
     s->integral[i] = 0.0;
     s->prev_error[i] = (double)NAN;
   }
@@ -367,8 +367,8 @@ void myr__policy_end(myr_batch* b, const myr__policy* p) {
   if (p->kind != MYR__POLICY_PID || s == NULL) return;
   s->valid = 1;
   s->policy = *p;
-  s->seed = b->seed;
-  s->epoch = b->epoch;
+  s->seed = b->v.seed;
+  s->epoch = b->v.epoch;
   s->clock = b->clock;
 }
 
@@ -394,7 +394,7 @@ static void read_value(const myr_batch* b, const myr__policy* p,
   int64_t s0, k;
   int32_t j;
   if (p->num_terms == 1 && p->term_coef[0] == 1.0) {
-    b->cls->get_field(b, p->term_field[0], begin, end, out);
+    myr__get_field(b, p->term_field[0], begin, end, out);
     return;
   }
   for (s0 = begin; s0 < end; s0 += TERM_BLOCK) {
@@ -402,7 +402,7 @@ static void read_value(const myr_batch* b, const myr__policy* p,
     double* o = out + (s0 - begin);
     for (j = 0; j < p->num_terms; ++j) {
       double c = p->term_coef[j];
-      b->cls->get_field(b, p->term_field[j], s0, s1, tmp);
+      myr__get_field(b, p->term_field[j], s0, s1, tmp);
       if (j == 0)
         for (k = 0; k < s1 - s0; ++k) o[k] = c * tmp[k];
       else
@@ -442,7 +442,7 @@ void myr__policy_act(myr_batch* b, const myr__policy* p, int64_t begin,
       integral[k] = in;
       prev[k] = e;
       u = p->bias + p->kp * e + p->ki * in + p->kd * d;
-      if (b->autoreset == MYR_AUTORESET_NEXT_STEP && b->pending[begin + k]) {
+      if (b->v.autoreset == MYR_AUTORESET_NEXT_STEP && b->pending[begin + k]) {
         /* this step resets the env and ignores the action: the next
          * episode starts with clean memory */
         integral[k] = 0.0;

@@ -51,11 +51,11 @@ static myr_cuda_cartpole view_of(const myr_batch* b) {
   v.p = E->pf;
   v.reset_lo = -E->p.reset_bound;
   v.reset_width = 2.0 * E->p.reset_bound;
-  v.n = b->num_envs;
-  v.env_offset = b->env_offset;
-  v.seed = b->seed;
-  v.epoch = b->epoch;
-  v.autoreset = (int32_t)b->autoreset;
+  v.n = b->v.num_envs;
+  v.env_offset = b->v.env_offset;
+  v.seed = b->v.seed;
+  v.epoch = b->v.epoch;
+  v.autoreset = (int32_t)b->v.autoreset;
   v.totals = d->totals;
   return v;
 }
@@ -88,10 +88,10 @@ static myr_cuda_ccasr ccasr_view_of(const myr_batch* b) {
   v.sine_mean = E->sine_mean;
   v.sine_amp = E->sine_amp;
   v.sine_period = E->sine_period;
-  v.n = b->num_envs;
-  v.env_offset = b->env_offset;
-  v.seed = b->seed;
-  v.autoreset = (int32_t)b->autoreset;
+  v.n = b->v.num_envs;
+  v.env_offset = b->v.env_offset;
+  v.seed = b->v.seed;
+  v.autoreset = (int32_t)b->v.autoreset;
   v.totals = d->totals;
   return v;
 }
@@ -152,7 +152,7 @@ int myr__cuda_create(myr_batch* b) {
     myr__free(d);
     return myr__fail(MYR_ENOMEM,
                      "out of device memory: %lld envs need %zu bytes (%s)",
-                     (long long)b->num_envs, b->mem_bytes, myr__cuda_error());
+                     (long long)b->v.num_envs, b->mem_bytes, myr__cuda_error());
   }
   b->dev = d;
   b->backend = MYR_BACKEND_CUDA;
@@ -205,7 +205,7 @@ int myr__cuda_sync_device(myr_batch* b) {
  * mask (n) */
 static int io_buffers(myr_batch* b, myr_cuda_step_io* io, uint8_t** mask) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
-  size_t n = (size_t)b->num_envs;
+  size_t n = (size_t)b->v.num_envs;
   size_t o = 4 * (size_t)b->info.obs_dim;
   if (d->io == NULL) {
     d->io = (unsigned char*)myr__cuda_malloc((11 + 2 * o) * n);
@@ -228,7 +228,7 @@ int myr__cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   myr_cuda_step_io io;
   uint8_t* dmask = NULL;
-  size_t n = (size_t)b->num_envs;
+  size_t n = (size_t)b->v.num_envs;
   size_t o = 4 * (size_t)b->info.obs_dim;
   int rc;
   memset(&io, 0, sizeof io);
@@ -265,7 +265,7 @@ int myr__cuda_step(myr_batch* b, const int32_t* actions,
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   myr_cuda_step_io io;
   uint8_t* dmask;
-  size_t n = (size_t)b->num_envs;
+  size_t n = (size_t)b->v.num_envs;
   size_t o = 4 * (size_t)b->info.obs_dim;
   int rc;
   if ((rc = io_buffers(b, &io, &dmask)) != MYR_OK) return rc;
@@ -354,7 +354,7 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
     stats->reactions = totals[3];
     stats->cap_hits = totals[4];
     stats->wall_seconds = now_seconds() - t0;
-    stats->steps = done * b->num_envs;
+    stats->steps = done * b->v.num_envs;
     stats->episodes = totals[0];
     stats->length_sum = totals[1];
     /* the device sums in int64: sign-extend into the 128-bit sum */

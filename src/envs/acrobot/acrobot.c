@@ -15,8 +15,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../../task/task.h"
 #include "physics.h"
-#include "../../engine/internal.h"
 
 enum {
   AC_L1,
@@ -36,7 +36,7 @@ enum {
   AC_NUM_PARAMS
 };
 
-static const myr_param_info params[AC_NUM_PARAMS] = {
+static const myr_param_info params[] = {
     {"link_length_1", 1.0, 1e-6, 1e3, 0, "m", "length of link 1"},
     {"link_length_2", 1.0, 1e-6, 1e3, 0, "m",
      "length of link 2 (not in the dynamics, as in Gymnasium)"},
@@ -45,9 +45,9 @@ static const myr_param_info params[AC_NUM_PARAMS] = {
     {"link_com_pos_1", 0.5, 0.0, 1e3, 0, "m", "centre of mass of link 1"},
     {"link_com_pos_2", 0.5, 0.0, 1e3, 0, "m", "centre of mass of link 2"},
     {"link_moi", 1.0, 1e-6, 1e6, 0, "kg m^2", "moment of inertia of each link"},
-    {"max_vel_1", 4.0 * 3.14159265358979323846, 0.0, 1e6, 0, "rad/s",
+    {"max_vel_1", 4.0 * MYR_PI, 0.0, 1e6, 0, "rad/s",
      "|dtheta1| bound"},
-    {"max_vel_2", 9.0 * 3.14159265358979323846, 0.0, 1e6, 0, "rad/s",
+    {"max_vel_2", 9.0 * MYR_PI, 0.0, 1e6, 0, "rad/s",
      "|dtheta2| bound"},
     {"g", 9.8, 0.0, 1000.0, 0, "m/s^2", "gravitational acceleration"},
     {"dt", 0.2, 1e-6, 10.0, 0, "s", "time step (one RK4 step)"},
@@ -56,197 +56,138 @@ static const myr_param_info params[AC_NUM_PARAMS] = {
     {"reset_bound", 0.1, 0.0, 10.0, 0, "", "reset draws U(-b, b) per variable"},
 };
 
-static const myr_field_info fields[] = {
-    {"theta1", "rad", "angle of link 1 from hanging down", 0, 1, 0},
-    {"theta2", "rad", "angle of link 2 relative to link 1", 0, 1, 0},
-    {"dtheta1", "rad/s", "angular velocity of link 1", 0, 1, 0},
-    {"dtheta2", "rad/s", "angular velocity of link 2", 0, 1, 0},
-    {"t", "steps", "steps since reset", 1, 1, 0},
-};
+#define AC_STATE(F, H)                                                      \
+  F(AC_TH1, "theta1", REAL, "rad", "angle of link 1 from hanging down", 1, 0) \
+  F(AC_TH2, "theta2", REAL, "rad", "angle of link 2 relative to link 1", 1, 0) \
+  F(AC_DTH1, "dtheta1", REAL, "rad/s", "angular velocity of link 1", 1, 0)  \
+  F(AC_DTH2, "dtheta2", REAL, "rad/s", "angular velocity of link 2", 1, 0)  \
+  F(AC_T, "t", I32, "steps", "steps since reset", 1, 0)
 
-typedef struct ac_env {
+enum { AC_STATE(MYR__ENUM_F, MYR__ENUM_H) AC_NUM_COLS };
+static const myr_field_info fields[] = {AC_STATE(MYR__INFO_F, MYR__INFO_H)};
+static const uint8_t types[] = {AC_STATE(MYR__TYPE_F, MYR__TYPE_H)};
+
+typedef struct ac_data {
   myr_acrobot_params p;
   myr_acrobot_params_f pf;
   int random;
-  float* s[4];    /* float32 mode: theta1, theta2, dtheta1, dtheta2 (n) */
-  double* s64[4]; /* float64 mode (n) */
-  int32_t* t;     /* steps since reset (n) */
-} ac_env;
+} ac_data;
 
-static void load_params(const myr_batch* b, int64_t i, myr_acrobot_params* p) {
-  p->l1 = myr__param(b, AC_L1, i);
-  p->l2 = myr__param(b, AC_L2, i);
-  p->m1 = myr__param(b, AC_M1, i);
-  p->m2 = myr__param(b, AC_M2, i);
-  p->lc1 = myr__param(b, AC_LC1, i);
-  p->lc2 = myr__param(b, AC_LC2, i);
-  p->moi = myr__param(b, AC_MOI, i);
-  p->max_vel1 = myr__param(b, AC_MAX_VEL1, i);
-  p->max_vel2 = myr__param(b, AC_MAX_VEL2, i);
-  p->g = myr__param(b, AC_G, i);
-  p->dt = myr__param(b, AC_DT, i);
-  p->torque = myr__param(b, AC_TORQUE, i);
-  p->max_steps = (int32_t)myr__param(b, AC_MAX_STEPS, i);
-  p->reset_bound = myr__param(b, AC_RESET_BOUND, i);
+static void load_params(const myr__env* e, int64_t i, myr_acrobot_params* p) {
+  p->l1 = myr__param(e, AC_L1, i);
+  p->l2 = myr__param(e, AC_L2, i);
+  p->m1 = myr__param(e, AC_M1, i);
+  p->m2 = myr__param(e, AC_M2, i);
+  p->lc1 = myr__param(e, AC_LC1, i);
+  p->lc2 = myr__param(e, AC_LC2, i);
+  p->moi = myr__param(e, AC_MOI, i);
+  p->max_vel1 = myr__param(e, AC_MAX_VEL1, i);
+  p->max_vel2 = myr__param(e, AC_MAX_VEL2, i);
+  p->g = myr__param(e, AC_G, i);
+  p->dt = myr__param(e, AC_DT, i);
+  p->torque = myr__param(e, AC_TORQUE, i);
+  p->max_steps = (int32_t)myr__param(e, AC_MAX_STEPS, i);
+  p->reset_bound = myr__param(e, AC_RESET_BOUND, i);
 }
 
-static int ac_init(myr_batch* b) {
-  ac_env* E = (ac_env*)myr__alloc(sizeof *E);
+static int ac_init(const myr__env* e, myr__decl* d, void** data) {
+  ac_data* D = (ac_data*)myr__alloc(sizeof *D);
   int32_t k;
-  if (E == NULL) return myr__fail(MYR_ENOMEM, "out of memory (acrobot)");
-  memset(E, 0, sizeof *E);
-  for (k = 0; k < AC_NUM_PARAMS; ++k) E->random |= b->param_randomised[k];
-  b->env = E;
-  load_params(b, 0, &E->p);
-  E->pf = myr_acrobot_params_to_f(&E->p);
+  if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (acrobot)");
+  memset(D, 0, sizeof *D);
+  for (k = 0; k < AC_NUM_PARAMS; ++k) D->random |= d->randomised[k];
+  load_params(e, 0, &D->p);
+  D->pf = myr_acrobot_params_to_f(&D->p);
+  *data = D;
   return MYR_OK;
 }
 
-static void ac_fini(myr_batch* b) {
-  myr__free(b->env);
-  b->env = NULL;
-}
-
-static void ac_bind(myr_batch* b, myr__arena* a) {
-  ac_env* E = (ac_env*)b->env;
-  int64_t n = b->num_envs;
-  int j;
-  for (j = 0; j < 4; ++j) {
-    if (b->precision == MYR_FLOAT32)
-      E->s[j] = (float*)myr__arena_take(a, n, sizeof(float));
-    else
-      E->s64[j] = (double*)myr__arena_take(a, n, sizeof(double));
-  }
-  E->t = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
-}
-
-static double get_var(const ac_env* E, const myr_batch* b, int j, int64_t i) {
-  return b->precision == MYR_FLOAT32 ? (double)E->s[j][i] : E->s64[j][i];
-}
-
-static void observe_one(const ac_env* E, const myr_batch* b, int64_t i,
-                        float* o) {
-  double th1 = get_var(E, b, 0, i), th2 = get_var(E, b, 1, i);
+static void observe1(const myr__env* e, int64_t i, float* o) {
+  double th1 = myr__real(e, AC_TH1, i), th2 = myr__real(e, AC_TH2, i);
   o[0] = (float)cos(th1);
   o[1] = (float)sin(th1);
   o[2] = (float)cos(th2);
   o[3] = (float)sin(th2);
-  o[4] = (float)get_var(E, b, 2, i);
-  o[5] = (float)get_var(E, b, 3, i);
+  o[4] = (float)myr__real(e, AC_DTH1, i);
+  o[5] = (float)myr__real(e, AC_DTH2, i);
 }
 
 /* four variables ~ U(-b, b) from one Philox block, rounded to float32 */
-static void reset_one(myr_batch* b, int64_t i, uint64_t clock, uint32_t stream,
-                      float* obs) {
-  ac_env* E = (ac_env*)b->env;
+static void reset1(const myr__env* e, int64_t i, uint64_t clock,
+                   uint32_t stream) {
   myr_philox_out r =
-      myr_draw(b->seed, (uint32_t)(b->env_offset + i), clock, stream, b->epoch);
-  double bound = myr__param(b, AC_RESET_BOUND, i);
-  int j;
-  for (j = 0; j < 4; ++j) {
-    float v = (float)(-bound + 2.0 * bound * (double)myr_u01f(r.v[j]));
-    if (b->precision == MYR_FLOAT32)
-      E->s[j][i] = v;
-    else
-      E->s64[j][i] = (double)v;
-  }
-  E->t[i] = 0;
-  if (obs != NULL) observe_one(E, b, i, obs);
+      myr_draw(e->seed, (uint32_t)(e->env_offset + i), clock, stream, e->epoch);
+  double bound = myr__param(e, AC_RESET_BOUND, i);
+  int32_t j;
+  for (j = 0; j < 4; ++j)
+    myr__set_real(e, j, i,
+                  (double)(float)(-bound + 2.0 * bound * (double)myr_u01f(r.v[j])));
+  e->col[AC_T].i[i] = 0;
 }
 
-static void ac_reset(myr_batch* b, int64_t begin, int64_t end,
-                     const uint8_t* mask, uint32_t stream, float* obs) {
-  int64_t i;
-  for (i = begin; i < end; ++i)
-    if (mask == NULL || mask[i])
-      reset_one(b, i, b->clock, stream, obs ? obs + (i - begin) * 6 : NULL);
-}
-
-/* physics of env i; returns terminated */
-static uint8_t physics(ac_env* E, const myr_batch* b, int64_t i, int32_t a,
+static uint8_t physics(const myr__env* e, int64_t i, int32_t a,
                        int32_t* max_steps) {
+  const ac_data* E = (const ac_data*)e->data;
   int32_t te;
   int j;
-  if (b->precision == MYR_FLOAT32) {
+  if (e->precision == MYR_FLOAT32) {
     float s[4];
     myr_acrobot_params_f pf = E->pf;
     *max_steps = E->p.max_steps;
     if (E->random) {
       myr_acrobot_params p;
-      load_params(b, i, &p);
+      load_params(e, i, &p);
       pf = myr_acrobot_params_to_f(&p);
       *max_steps = p.max_steps;
     }
-    for (j = 0; j < 4; ++j) s[j] = E->s[j][i];
+    for (j = 0; j < 4; ++j) s[j] = e->col[j].f[i];
     myr_acrobot_step_f(&pf, s, (float)(a - 1) * pf.torque);
-    for (j = 0; j < 4; ++j) E->s[j][i] = s[j];
+    for (j = 0; j < 4; ++j) e->col[j].f[i] = s[j];
     te = myr_acrobot_terminal_f(s);
   } else {
     double s[4];
     myr_acrobot_params p = E->p;
-    if (E->random) load_params(b, i, &p);
+    if (E->random) load_params(e, i, &p);
     *max_steps = p.max_steps;
-    for (j = 0; j < 4; ++j) s[j] = E->s64[j][i];
+    for (j = 0; j < 4; ++j) s[j] = e->col[j].d[i];
     myr_acrobot_step_d(&p, s, (double)(a - 1) * p.torque);
-    for (j = 0; j < 4; ++j) E->s64[j][i] = s[j];
+    for (j = 0; j < 4; ++j) e->col[j].d[i] = s[j];
     te = myr_acrobot_terminal_d(s);
   }
   return (uint8_t)te;
 }
 
-static void ac_step(myr_batch* b, int64_t begin, int64_t end,
+static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
+                        const myr__io* io, myr__stats* st) {
+  myr__one r;
+  int32_t max_steps;
+  int32_t* t = e->col[AC_T].i;
+  (void)kind;
+  (void)st;
+  r.terminated = physics(e, i, io->act_i[k], &max_steps);
+  t[i] += 1;
+  r.truncated = (uint8_t)(t[i] >= max_steps);
+  /* reward -1 per step, 0 on the terminal step */
+  r.reward = r.terminated ? 0.0f : -1.0f;
+  r.ret = -(double)(t[i] - r.terminated);
+  r.length = t[i];
+  return r;
+}
+
+static void ac_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                     int64_t end, const uint8_t* mask, uint32_t stream,
+                     float* obs) {
+  myr__reset_each(e, clock, begin, end, mask, stream, obs, 6, reset1, observe1);
+}
+
+static void ac_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
-  ac_env* E = (ac_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    int64_t k = i - begin;
-    int32_t max_steps;
-    uint8_t te, tr;
-    if (myr__next_step_due(b, i, k, io)) {
-      reset_one(b, i, io->clock, MYR_STREAM_AUTORESET,
-                io->obs ? io->obs + 6 * k : NULL);
-      continue;
-    }
-    te = physics(E, b, i, io->act_i[k], &max_steps);
-    E->t[i] += 1;
-    tr = (uint8_t)(E->t[i] >= max_steps);
-    /* reward -1 per step, 0 on the terminal step */
-    if (myr__step_end(b, i, k, io, st, te ? 0.0f : -1.0f, te, tr,
-                      -(double)(E->t[i] - te), E->t[i])) {
-      if (io->final_obs != NULL) observe_one(E, b, i, io->final_obs + 6 * k);
-      reset_one(b, i, io->clock, MYR_STREAM_AUTORESET, NULL);
-    }
-    if (io->obs != NULL) observe_one(E, b, i, io->obs + 6 * k);
-  }
+  myr__step_each(e, begin, end, io, st, 6, advance, reset1, observe1);
 }
 
-static void ac_observe(const myr_batch* b, int64_t begin, int64_t end,
+static void ac_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs) {
-  const ac_env* E = (const ac_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) observe_one(E, b, i, obs + 6 * (i - begin));
-}
-
-static void ac_get_field(const myr_batch* b, int32_t f, int64_t begin,
-                         int64_t end, double* out) {
-  const ac_env* E = (const ac_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i)
-    out[i - begin] = f == 4 ? (double)E->t[i] : get_var(E, b, f, i);
-}
-
-static void ac_set_field(myr_batch* b, int32_t f, int64_t begin, int64_t end,
-                         const double* in) {
-  ac_env* E = (ac_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    if (f == 4)
-      E->t[i] = (int32_t)in[i - begin];
-    else if (b->precision == MYR_FLOAT32)
-      E->s[f][i] = (float)in[i - begin];
-    else
-      E->s64[f][i] = in[i - begin];
-  }
+  myr__observe_each(e, begin, end, obs, 6, observe1);
 }
 
 const myr__env_class myr__acrobot_class = {
@@ -254,18 +195,18 @@ const myr__env_class myr__acrobot_class = {
      "two-link under-actuated swing-up (Gymnasium Acrobot-v1)", 6,
      -9.0f * 3.14159265f, 9.0f * 3.14159265f, {MYR_SPACE_DISCRETE, 3, 0.0f, 2.0f},
      AC_NUM_PARAMS, params, (int32_t)(sizeof fields / sizeof fields[0]), fields,
-     500, 4 * sizeof(float) + sizeof(int32_t) + sizeof(uint8_t),
+     500, AC_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
      "[cos(theta1), sin(theta1), cos(theta2), sin(theta2), theta1_dot, theta2_dot (rad/s)]",
      "-1 on every step, 0 on the step that reaches the goal height"},
+    types,
+    AC_NUM_COLS,
+    1,
     NULL,
     ac_init,
-    ac_fini,
-    ac_bind,
+    myr__free,
     ac_reset,
     ac_step,
     ac_observe,
-    ac_get_field,
-    ac_set_field,
     NULL,
-    myr__param_get,
+    NULL,
 };

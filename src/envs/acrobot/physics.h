@@ -63,7 +63,7 @@ MYR_HD myr_acrobot_params_f myr_acrobot_params_to_f(
   return f;
 }
 
-#if !defined(__CUDACC__) || defined(MYR_CUDA_DOUBLE_LIBM)
+#if !defined(__CUDACC__) /* float64 Gymnasium-order path: CPU only (libm) */
 /* _dsdt(): time derivative of s = (theta1, theta2, dtheta1, dtheta2) */
 MYR_HD void myr_acrobot_dsdt_d(const myr_acrobot_params* p, const double* s,
                                double a, double* ds) {

@@ -19,115 +19,52 @@
 
 #include "layout.h"
 
-static const myr_param_info params[CP_NUM_PARAMS] = {
-    {"gravity", 9.8, 0.0, 1000.0, 0, "m/s^2", "gravitational acceleration"},
-    {"masscart", 1.0, 1e-6, 1e6, 0, "kg", "mass of the cart"},
-    {"masspole", 0.1, 1e-6, 1e6, 0, "kg", "mass of the pole"},
-    {"length", 0.5, 1e-6, 1e3, 0, "m", "half the pole length"},
-    {"force_mag", 10.0, 0.0, 1e6, 0, "N", "force of a push"},
-    {"tau", 0.02, 1e-6, 1.0, 0, "s", "time step (explicit Euler)"},
-    {"theta_threshold_deg", 12.0, 1e-6, 360.0, 0, "deg",
-     "|theta| beyond this terminates"},
-    {"x_threshold", 2.4, 1e-6, 1e6, 0, "m", "|x| beyond this terminates"},
-    {"max_steps", 500.0, 1.0, 2147483647.0, 1, "steps",
-     "truncation horizon"},
-    {"reset_bound", 0.05, 0.0, 10.0, 0, "", "reset draws U(-b, b) per variable"},
-};
+MYR__CUDA_DECLARE(cartpole)
 
-static const myr_field_info fields[] = {
-    {"x", "m", "cart position", 0, 1, 0},
-    {"x_dot", "m/s", "cart velocity", 0, 1, 0},
-    {"theta", "rad", "pole angle from upright", 0, 1, 0},
-    {"theta_dot", "rad/s", "pole angular velocity", 0, 1, 0},
-    {"t", "steps", "steps since reset", 1, 1, 0},
-};
+static const myr_param_info params[] = {CP_PARAMS(MYR__PARAM_INFO)};
+static const myr_field_info fields[] = {CP_STATE(MYR__INFO_F, MYR__INFO_H)};
+static const uint8_t types[] = {CP_STATE(MYR__TYPE_F, MYR__TYPE_H)};
 
 /* ------------------------------------------------------------ lifetime */
 
-static int cp_init(myr_batch* b) {
-  myr__cartpole_env* E = (myr__cartpole_env*)myr__alloc(sizeof *E);
+static int cp_init(const myr__env* e, myr__decl* d, void** data) {
+  myr__cartpole_data* D = (myr__cartpole_data*)myr__alloc(sizeof *D);
   int32_t k;
-  if (E == NULL) return myr__fail(MYR_ENOMEM, "out of memory (cartpole)");
-  memset(E, 0, sizeof *E);
-  for (k = 0; k < CP_NUM_PARAMS; ++k) E->random |= b->param_randomised[k];
+  if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (cartpole)");
+  memset(D, 0, sizeof *D);
+  for (k = 0; k < CP_NUM_PARAMS; ++k) D->random |= d->randomised[k];
   /* param_env is not bound yet: the shared values */
-  myr__cartpole_load(b, 0, &E->p);
-  E->pf = myr_cartpole_params_to_f(&E->p);
-  b->env = E;
+  myr__cartpole_load(e, 0, &D->p);
+  D->pf = myr_cartpole_params_to_f(&D->p);
+  *data = D;
   return MYR_OK;
-}
-
-static void cp_fini(myr_batch* b) {
-  myr__free(b->env);
-  b->env = NULL;
-}
-
-static void cp_bind(myr_batch* b, myr__arena* a) {
-  myr__cartpole_env* E = (myr__cartpole_env*)b->env;
-  int64_t n = b->num_envs;
-  if (b->precision == MYR_FLOAT32) {
-    E->x = (float*)myr__arena_take(a, n, sizeof(float));
-    E->x_dot = (float*)myr__arena_take(a, n, sizeof(float));
-    E->theta = (float*)myr__arena_take(a, n, sizeof(float));
-    E->theta_dot = (float*)myr__arena_take(a, n, sizeof(float));
-  } else {
-    E->xd = (double*)myr__arena_take(a, n, sizeof(double));
-    E->x_dotd = (double*)myr__arena_take(a, n, sizeof(double));
-    E->thetad = (double*)myr__arena_take(a, n, sizeof(double));
-    E->theta_dotd = (double*)myr__arena_take(a, n, sizeof(double));
-  }
-  E->t = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
 }
 
 /* ------------------------------------------------------------ reset */
 
-/* each variable ~ U(-b, b) from one Philox call (24-bit uniforms); b is
- * the env's own reset_bound when that parameter is randomised */
-void myr__cartpole_draw(const myr_batch* b, int64_t g, uint64_t clock,
-                        uint32_t stream, double q[4]) {
-  myr_philox_out r = myr_draw(b->seed, (uint32_t)g, clock, stream, b->epoch);
-  double bound = myr__param(b, CP_RESET_BOUND, g - b->env_offset);
-  double lo = -bound, width = 2.0 * bound;
-  int k;
-  for (k = 0; k < 4; ++k) q[k] = lo + width * (double)myr_u01f(r.v[k]);
-}
-
-static void reset_one(myr_batch* b, int64_t i, uint64_t clock, uint32_t stream,
-                      float* obs) {
-  myr__cartpole_env* E = (myr__cartpole_env*)b->env;
-  double q[4];
-  myr__cartpole_draw(b, b->env_offset + i, clock, stream, q);
-  if (b->precision == MYR_FLOAT32) {
-    E->x[i] = (float)q[0];
-    E->x_dot[i] = (float)q[1];
-    E->theta[i] = (float)q[2];
-    E->theta_dot[i] = (float)q[3];
-  } else {
-    E->xd[i] = q[0];
-    E->x_dotd[i] = q[1];
-    E->thetad[i] = q[2];
-    E->theta_dotd[i] = q[3];
-  }
-  E->t[i] = 0;
-  if (obs != NULL) {
-    obs[0] = (float)q[0];
-    obs[1] = (float)q[1];
-    obs[2] = (float)q[2];
-    obs[3] = (float)q[3];
-  }
-}
-
-static void cp_reset(myr_batch* b, int64_t begin, int64_t end,
-                     const uint8_t* mask, uint32_t stream, float* obs) {
+static void cp_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                     int64_t end, const uint8_t* mask, uint32_t stream,
+                     float* obs) {
   int64_t i;
-  for (i = begin; i < end; ++i)
-    if (mask == NULL || mask[i])
-      reset_one(b, i, b->clock, stream, obs ? obs + (i - begin) * 4 : NULL);
+  int32_t c;
+  for (i = begin; i < end; ++i) {
+    double q[4];
+    if (mask != NULL && !mask[i]) continue;
+    myr__cartpole_draw(e, i, clock, stream, q);
+    for (c = 0; c < 4; ++c) {
+      if (e->precision == MYR_FLOAT32)
+        e->col[c].f[i] = (float)q[c];
+      else
+        e->col[c].d[i] = q[c];
+      if (obs != NULL) obs[(i - begin) * 4 + c] = (float)q[c];
+    }
+    e->col[CP_T].i[i] = 0;
+  }
 }
 
 /* ------------------------------------------------------------ step, float32 */
 
-static void cp_observe(const myr_batch* b, int64_t begin, int64_t end,
+static void cp_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs);
 
 /* pass 1: one Euler step of envs [0, n) of the range; branch-free so the
@@ -174,16 +111,16 @@ static uint64_t any_flag8(const uint8_t* a, const uint8_t* b, const uint8_t* c,
  * Same formula as reset_one(): lo + width * u, in double, then float. */
 #define RESET_BATCH 256
 
-static void reset_listed(myr_batch* b, int64_t begin, uint64_t clock,
+static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
                          const int32_t* list, int32_t m) {
-  myr__cartpole_env* E = (myr__cartpole_env*)b->env;
+  const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
   float q[4][RESET_BATCH];
-  double lo = -E->p.reset_bound, width = 2.0 * E->p.reset_bound;
-  uint32_t g0 = (uint32_t)(b->env_offset + begin);
+  double lo = -D->p.reset_bound, width = 2.0 * D->p.reset_bound;
+  uint32_t g0 = (uint32_t)(e->env_offset + begin);
   int32_t j;
   for (j = 0; j < m; ++j) {
-    myr_philox_out r = myr_draw(b->seed, g0 + (uint32_t)list[j], clock,
-                                MYR_STREAM_AUTORESET, b->epoch);
+    myr_philox_out r = myr_draw(e->seed, g0 + (uint32_t)list[j], clock,
+                                MYR_STREAM_AUTORESET, e->epoch);
     q[0][j] = (float)(lo + width * (double)myr_u01f(r.v[0]));
     q[1][j] = (float)(lo + width * (double)myr_u01f(r.v[1]));
     q[2][j] = (float)(lo + width * (double)myr_u01f(r.v[2]));
@@ -191,17 +128,17 @@ static void reset_listed(myr_batch* b, int64_t begin, uint64_t clock,
   }
   for (j = 0; j < m; ++j) {
     int64_t i = begin + list[j];
-    E->x[i] = q[0][j];
-    E->x_dot[i] = q[1][j];
-    E->theta[i] = q[2][j];
-    E->theta_dot[i] = q[3][j];
-    E->t[i] = 0;
+    e->col[CP_X].f[i] = q[0][j];
+    e->col[CP_X_DOT].f[i] = q[1][j];
+    e->col[CP_THETA].f[i] = q[2][j];
+    e->col[CP_THETA_DOT].f[i] = q[3][j];
+    e->col[CP_T].i[i] = 0;
   }
 }
 
-static void cp_step(myr_batch* b, int64_t begin, int64_t end,
+static void cp_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
-  myr__cartpole_env* E = (myr__cartpole_env*)b->env;
+  const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
   int64_t n = end - begin, k, k0;
   float* x;
   float* xd;
@@ -211,30 +148,27 @@ static void cp_step(myr_batch* b, int64_t begin, int64_t end,
   float* rew = io->reward;
   uint8_t* term = io->terminated;
   uint8_t* trunc = io->truncated;
-  uint8_t* pend = b->pending + begin;
+  uint8_t* pend = io->pending;
   int32_t resets[RESET_BATCH];
   int32_t m = 0;
 
-  if (E->random) {
+  if (e->precision == MYR_FLOAT64) {
+    myr__cartpole_step64(e, begin, end, io, st, D->random);
+    return;
+  }
+  if (D->random) {
     /* per-env constants: a separate kernel, so this one stays as it is */
-    if (b->precision == MYR_FLOAT64)
-      myr__cartpole_step64_random(b, begin, end, io, st);
-    else
-      myr__cartpole_step_random(b, begin, end, io, st);
+    myr__cartpole_step_random(e, begin, end, io, st);
     return;
   }
-  if (b->precision == MYR_FLOAT64) {
-    myr__cartpole_step64(b, begin, end, io, st);
-    return;
-  }
-  x = E->x + begin;
-  xd = E->x_dot + begin;
-  th = E->theta + begin;
-  thd = E->theta_dot + begin;
-  t = E->t + begin;
+  x = e->col[CP_X].f + begin;
+  xd = e->col[CP_X_DOT].f + begin;
+  th = e->col[CP_THETA].f + begin;
+  thd = e->col[CP_THETA_DOT].f + begin;
+  t = e->col[CP_T].i + begin;
 
   /* 1. physics */
-  physics_f32(&E->pf, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
+  physics_f32(&D->pf, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
 
   /* 2. events: episode ends and pending resets; groups of 8 envs are
    * tested as one 64-bit word and only flagged bytes are visited */
@@ -250,24 +184,23 @@ static void cp_step(myr_batch* b, int64_t begin, int64_t end,
     while (w != 0) {
       k = k0 + (int64_t)(__builtin_ctzll(w) >> 3);
       w &= ~((uint64_t)0xFF << (8 * (k - k0)));
-      if (pend[k]) {
-        if (b->autoreset == MYR_AUTORESET_NEXT_STEP) {
-          /* the step after an end: reset, ignore the action, reward 0 */
-          resets[m++] = (int32_t)k;
-          pend[k] = 0;
-          term[k] = 0;
-          trunc[k] = 0;
-          rew[k] = 0.0f;
-        } else {
-          /* disabled: stepping past the end (Gymnasium warns, reward 0) */
-          rew[k] = 0.0f;
-        }
+      int kind = myr__step_kind(e->autoreset, pend[k]);
+      rew[k] = myr__step_reward(kind, rew[k]);
+      if (kind == MYR__STEP_RESET) {
+        /* the physics ran; the reset below overwrites it */
+        resets[m++] = (int32_t)k;
+        pend[k] = 0;
+        term[k] = 0;
+        trunc[k] = 0;
       } else {
-        /* an episode ended: reward 1 per step, so return = length */
-        st->episodes += 1;
-        st->length_sum += t[k];
-        myr__stats_add_fixed(st, (int64_t)t[k] * (int64_t)MYR_RETURN_SCALE);
-        if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
+        int ended = myr__step_end(e->autoreset, kind, &pend[k], term[k], trunc[k]);
+        if (ended != MYR__END_NONE) {
+          /* reward 1 per step, so return = length */
+          st->episodes += 1;
+          st->length_sum += t[k];
+          myr__stats_add_fixed(st, (int64_t)t[k] * (int64_t)MYR_RETURN_SCALE);
+        }
+        if (ended == MYR__END_RESET) {
           if (io->final_obs != NULL) {
             float* f = io->final_obs + 4 * k;
             f[0] = x[k];
@@ -276,75 +209,31 @@ static void cp_step(myr_batch* b, int64_t begin, int64_t end,
             f[3] = thd[k];
           }
           resets[m++] = (int32_t)k;
-        } else {
-          pend[k] = 1;
         }
       }
       if (m == RESET_BATCH) {
-        reset_listed(b, begin, io->clock, resets, m);
+        reset_listed(e, begin, io->clock, resets, m);
         m = 0;
       }
     }
   }
-  if (m > 0) reset_listed(b, begin, io->clock, resets, m);
+  if (m > 0) reset_listed(e, begin, io->clock, resets, m);
 
   /* 3. observations */
-  if (io->obs != NULL) cp_observe(b, begin, end, io->obs);
+  if (io->obs != NULL) cp_observe(e, begin, end, io->obs);
 }
 
 /* ------------------------------------------------------------ access */
 
-static void cp_observe(const myr_batch* b, int64_t begin, int64_t end,
+static void cp_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs) {
-  const myr__cartpole_env* E = (const myr__cartpole_env*)b->env;
   int64_t i;
-  if (b->precision == MYR_FLOAT32) {
-    for (i = begin; i < end; ++i) {
-      float* o = obs + 4 * (i - begin);
-      o[0] = E->x[i];
-      o[1] = E->x_dot[i];
-      o[2] = E->theta[i];
-      o[3] = E->theta_dot[i];
-    }
-  } else {
-    for (i = begin; i < end; ++i) {
-      float* o = obs + 4 * (i - begin);
-      o[0] = (float)E->xd[i];
-      o[1] = (float)E->x_dotd[i];
-      o[2] = (float)E->thetad[i];
-      o[3] = (float)E->theta_dotd[i];
-    }
-  }
-}
-
-static void cp_get_field(const myr_batch* b, int32_t f, int64_t begin,
-                         int64_t end, double* out) {
-  const myr__cartpole_env* E = (const myr__cartpole_env*)b->env;
-  int64_t i;
-  if (f == 4) {
-    for (i = begin; i < end; ++i) out[i - begin] = (double)E->t[i];
-  } else if (b->precision == MYR_FLOAT32) {
-    const float* src[4] = {E->x, E->x_dot, E->theta, E->theta_dot};
-    for (i = begin; i < end; ++i) out[i - begin] = (double)src[f][i];
-  } else {
-    const double* src[4] = {E->xd, E->x_dotd, E->thetad, E->theta_dotd};
-    for (i = begin; i < end; ++i) out[i - begin] = src[f][i];
-  }
-}
-
-static void cp_set_field(myr_batch* b, int32_t f, int64_t begin, int64_t end,
-                         const double* in) {
-  myr__cartpole_env* E = (myr__cartpole_env*)b->env;
-  int64_t i;
-  if (f == 4) {
-    for (i = begin; i < end; ++i) E->t[i] = (int32_t)in[i - begin];
-  } else if (b->precision == MYR_FLOAT32) {
-    float* dst[4] = {E->x, E->x_dot, E->theta, E->theta_dot};
-    for (i = begin; i < end; ++i) dst[f][i] = (float)in[i - begin];
-  } else {
-    double* dst[4] = {E->xd, E->x_dotd, E->thetad, E->theta_dotd};
-    for (i = begin; i < end; ++i) dst[f][i] = in[i - begin];
-  }
+  int32_t c;
+  for (i = begin; i < end; ++i)
+    for (c = 0; c < 4; ++c)
+      obs[4 * (i - begin) + c] = e->precision == MYR_FLOAT32
+                                     ? e->col[c].f[i]
+                                     : (float)e->col[c].d[i];
 }
 
 const myr__env_class myr__cartpole_class = {
@@ -352,18 +241,18 @@ const myr__env_class myr__cartpole_class = {
      "pole balancing on a cart (Gymnasium CartPole-v1)", 4, -INFINITY,
      INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, CP_NUM_PARAMS, params,
      (int32_t)(sizeof fields / sizeof fields[0]), fields, 500,
-     4 * sizeof(float) + sizeof(int32_t) + sizeof(uint8_t),
+     CP_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
      "[x (m), x_dot (m/s), theta (rad), theta_dot (rad/s)]",
      "+1 on every step, the last one included"},
+    types,
+    CP_NUM_COLS,
+    1, /* every parameter may vary per env */
     NULL,
     cp_init,
-    cp_fini,
-    cp_bind,
+    myr__free,
     cp_reset,
     cp_step,
     cp_observe,
-    cp_get_field,
-    cp_set_field,
     NULL,
-    myr__param_get,
+    MYR__CUDA_ENV(cartpole),
 };

@@ -1,77 +1,100 @@
 /*
- * cartpole_env.h -- CartPole-v1 batch state shared by the float32 kernels
- * (cartpole.c) and the float64 kernels (cartpole64.c, built without FMA
- * contraction).
+ * layout.h -- CartPole-v1's description (parameters, per-env state) and
+ * what its three step kernels share: the float32 SIMD kernel with shared
+ * constants (cartpole.c), the float32 kernel with per-env constants
+ * (step_random.c) and the float64 kernel in Gymnasium's order (step64.c,
+ * built without FMA contraction).
  */
-#ifndef MYR_ENVS_CARTPOLE_ENV_H
-#define MYR_ENVS_CARTPOLE_ENV_H
+#ifndef MYR_ENVS_CARTPOLE_LAYOUT_H
+#define MYR_ENVS_CARTPOLE_LAYOUT_H
 
+#include "../../task/task.h"
 #include "physics.h"
-#include "../../engine/internal.h"
 
-/* Parameter indices in myr__cartpole_class.info.params. */
-enum {
-  CP_GRAVITY,
-  CP_MASSCART,
-  CP_MASSPOLE,
-  CP_LENGTH,
-  CP_FORCE_MAG,
-  CP_TAU,
-  CP_THETA_DEG,
-  CP_X_THRESHOLD,
-  CP_MAX_STEPS,
-  CP_RESET_BOUND,
-  CP_NUM_PARAMS
-};
+#include <math.h>
 
-/* State of n environments, one array per field; float32 arrays in float32
- * mode, float64 arrays in float64 mode (the other set is NULL).  p and pf
- * hold the shared constants; when some parameter is randomised per env
- * (random != 0) the step reads each env's constants through
- * myr__cartpole_load() instead (cartpole_random.c, cartpole64.c). */
-typedef struct myr__cartpole_env {
+#define CP_PARAMS(P)                                                        \
+  P(CP_GRAVITY, "gravity", 9.8, 0.0, 1000.0, 0, "m/s^2",                    \
+    "gravitational acceleration")                                           \
+  P(CP_MASSCART, "masscart", 1.0, 1e-6, 1e6, 0, "kg", "mass of the cart")   \
+  P(CP_MASSPOLE, "masspole", 0.1, 1e-6, 1e6, 0, "kg", "mass of the pole")   \
+  P(CP_LENGTH, "length", 0.5, 1e-6, 1e3, 0, "m", "half the pole length")    \
+  P(CP_FORCE_MAG, "force_mag", 10.0, 0.0, 1e6, 0, "N", "force of a push")   \
+  P(CP_TAU, "tau", 0.02, 1e-6, 1.0, 0, "s", "time step (explicit Euler)")   \
+  P(CP_THETA_DEG, "theta_threshold_deg", 12.0, 1e-6, 360.0, 0, "deg",       \
+    "|theta| beyond this terminates")                                       \
+  P(CP_X_THRESHOLD, "x_threshold", 2.4, 1e-6, 1e6, 0, "m",                  \
+    "|x| beyond this terminates")                                           \
+  P(CP_MAX_STEPS, "max_steps", 500.0, 1.0, 2147483647.0, 1, "steps",        \
+    "truncation horizon")                                                   \
+  P(CP_RESET_BOUND, "reset_bound", 0.05, 0.0, 10.0, 0, "",                  \
+    "reset draws U(-b, b) per variable")
+
+#define CP_STATE(F, H)                                                      \
+  F(CP_X, "x", REAL, "m", "cart position", 1, 0)                            \
+  F(CP_X_DOT, "x_dot", REAL, "m/s", "cart velocity", 1, 0)                  \
+  F(CP_THETA, "theta", REAL, "rad", "pole angle from upright", 1, 0)        \
+  F(CP_THETA_DOT, "theta_dot", REAL, "rad/s", "pole angular velocity", 1, 0) \
+  F(CP_T, "t", I32, "steps", "steps since reset", 1, 0)
+
+enum { CP_PARAMS(MYR__PARAM_ENUM) CP_NUM_PARAMS };
+enum { CP_STATE(MYR__ENUM_F, MYR__ENUM_H) CP_NUM_COLS };
+
+/* The class's constants: p and pf hold the shared ones; when some
+ * parameter has a per-env distribution (random != 0) the step reads each
+ * env's constants through myr__cartpole_load() instead. */
+typedef struct myr__cartpole_data {
   myr_cartpole_params p;
   myr_cartpole_params_f pf;
-  int random;        /* some parameter has a per-env distribution */
-  float* x;          /* m     (n) */
-  float* x_dot;      /* m/s   (n) */
-  float* theta;      /* rad   (n) */
-  float* theta_dot;  /* rad/s (n) */
-  double* xd;        /* float64 mode: x, x_dot, theta, theta_dot (n each) */
-  double* x_dotd;
-  double* thetad;
-  double* theta_dotd;
-  int32_t* t;        /* steps since reset (n) */
-} myr__cartpole_env;
+  int random;
+} myr__cartpole_data;
 
-/* constants of env i (batch index; the shared values unless randomised),
- * derived as Gymnasium derives them */
-static inline void myr__cartpole_load(const myr_batch* b, int64_t i,
+/* constants of env i (the shared values unless randomised), derived as
+ * Gymnasium derives them */
+static inline void myr__cartpole_load(const myr__env* e, int64_t i,
                                       myr_cartpole_params* p) {
-  p->gravity = myr__param(b, CP_GRAVITY, i);
-  p->masscart = myr__param(b, CP_MASSCART, i);
-  p->masspole = myr__param(b, CP_MASSPOLE, i);
-  p->length = myr__param(b, CP_LENGTH, i);
-  p->force_mag = myr__param(b, CP_FORCE_MAG, i);
-  p->tau = myr__param(b, CP_TAU, i);
+  p->gravity = myr__param(e, CP_GRAVITY, i);
+  p->masscart = myr__param(e, CP_MASSCART, i);
+  p->masspole = myr__param(e, CP_MASSPOLE, i);
+  p->length = myr__param(e, CP_LENGTH, i);
+  p->force_mag = myr__param(e, CP_FORCE_MAG, i);
+  p->tau = myr__param(e, CP_TAU, i);
   /* Gymnasium: 12 * 2 * math.pi / 360 */
-  p->theta_threshold = myr__param(b, CP_THETA_DEG, i) * 2.0 * M_PI / 360.0;
-  p->x_threshold = myr__param(b, CP_X_THRESHOLD, i);
-  p->max_steps = (int32_t)myr__param(b, CP_MAX_STEPS, i);
-  p->reset_bound = myr__param(b, CP_RESET_BOUND, i);
+  p->theta_threshold = myr__param(e, CP_THETA_DEG, i) * 2.0 * MYR_PI / 360.0;
+  p->x_threshold = myr__param(e, CP_X_THRESHOLD, i);
+  p->max_steps = (int32_t)myr__param(e, CP_MAX_STEPS, i);
+  p->reset_bound = myr__param(e, CP_RESET_BOUND, i);
   myr_cartpole_derive(p);
 }
 
-/* draw the reset state of env i (global index g) into q */
-void myr__cartpole_draw(const myr_batch* b, int64_t g, uint64_t clock,
-                        uint32_t stream, double q[4]);
-void myr__cartpole_step64(myr_batch* b, int64_t begin, int64_t end,
-                          const myr__io* io, myr__stats* st);
-/* steps with per-env constants (some parameter randomised): float32
- * (cartpole_random.c) and float64 in Gymnasium order (cartpole64.c) */
-void myr__cartpole_step_random(myr_batch* b, int64_t begin, int64_t end,
-                               const myr__io* io, myr__stats* st);
-void myr__cartpole_step64_random(myr_batch* b, int64_t begin, int64_t end,
-                                 const myr__io* io, myr__stats* st);
+static inline double myr__cartpole_affine(double lo, double width, float u) {
+#if defined(__FP_FAST_FMA)
+  return fma(width, (double)u, lo);
+#else
+  return lo + width * (double)u;
+#endif
+}
 
-#endif /* MYR_ENVS_CARTPOLE_ENV_H */
+/* the reset state of env i: each variable ~ U(-b, b) from one Philox call
+ * (24-bit uniforms); b is the env's own reset_bound when randomised.  One
+ * fused multiply-add where the CPU has it, in both precisions (so every
+ * kernel, whatever its file's contraction setting, draws the same states) */
+static inline void myr__cartpole_draw(const myr__env* e, int64_t i,
+                                      uint64_t clock, uint32_t stream,
+                                      double q[4]) {
+  myr_philox_out r = myr_draw(e->seed, (uint32_t)(e->env_offset + i), clock,
+                              stream, e->epoch);
+  double bound = myr__param(e, CP_RESET_BOUND, i);
+  double lo = -bound, width = 2.0 * bound;
+  int k;
+  for (k = 0; k < 4; ++k) q[k] = myr__cartpole_affine(lo, width, myr_u01f(r.v[k]));
+}
+
+/* float64 step in Gymnasium's order (random: per-env constants) */
+void myr__cartpole_step64(const myr__env* e, int64_t begin, int64_t end,
+                          const myr__io* io, myr__stats* st, int random);
+/* float32 step with per-env constants */
+void myr__cartpole_step_random(const myr__env* e, int64_t begin, int64_t end,
+                               const myr__io* io, myr__stats* st);
+
+#endif /* MYR_ENVS_CARTPOLE_LAYOUT_H */

@@ -76,7 +76,7 @@ MYR_HD myr_cartpole_params_f myr_cartpole_params_to_f(
   return f;
 }
 
-#if !defined(__CUDACC__) || defined(MYR_CUDA_DOUBLE_LIBM)
+#if !defined(__CUDACC__) /* float64 Gymnasium-order path: CPU only (libm) */
 /* float64 step in Gymnasium 1.x operation order (cartpole.py, step()) */
 MYR_HD myr_cartpole_q myr_cartpole_step_d(const myr_cartpole_params* p,
                                           myr_cartpole_q q, int32_t action) {

@@ -1,7 +1,7 @@
 /*
- * cartpole64.c -- CartPole-v1 float64 step in Gymnasium's operation order.
+ * step64.c -- CartPole-v1 float64 step in Gymnasium's operation order.
  * Built with -ffp-contract=off (no FMA) and libm cos/sin, so a trajectory
- * matches Gymnasium 1.x bit for bit (tests/test_cartpole.c).  With
+ * matches Gymnasium 1.x bit for bit (tests/test_cartpole_parity.c).  With
  * per-env parameters the same loop reads each env's constants, derived in
  * the same order as Gymnasium's constructor (total_mass, polemass_length,
  * theta threshold), so a degenerate distribution gives the fixed-parameter
@@ -9,86 +9,77 @@
  */
 #include "layout.h"
 
-/* random != 0: constants of each env from myr__cartpole_load() */
-static inline void step64(myr_batch* b, int64_t begin, int64_t end,
+static void put4(float* o, myr_cartpole_q r) {
+  o[0] = (float)r.x;
+  o[1] = (float)r.x_dot;
+  o[2] = (float)r.theta;
+  o[3] = (float)r.theta_dot;
+}
+
+static myr_cartpole_q drawn(const myr__env* e, int64_t i, uint64_t clock) {
+  double s[4];
+  myr_cartpole_q r;
+  myr__cartpole_draw(e, i, clock, MYR_STREAM_AUTORESET, s);
+  r.x = s[0];
+  r.x_dot = s[1];
+  r.theta = s[2];
+  r.theta_dot = s[3];
+  return r;
+}
+
+void myr__cartpole_step64(const myr__env* e, int64_t begin, int64_t end,
                           const myr__io* io, myr__stats* st, int random) {
-  myr__cartpole_env* E = (myr__cartpole_env*)b->env;
+  const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
+  double* x = e->col[CP_X].d;
+  double* x_dot = e->col[CP_X_DOT].d;
+  double* theta = e->col[CP_THETA].d;
+  double* theta_dot = e->col[CP_THETA_DOT].d;
+  int32_t* t = e->col[CP_T].i;
   myr_cartpole_params env_p;
-  const myr_cartpole_params* P = random ? &env_p : &E->p;
+  const myr_cartpole_params* P = random ? &env_p : &D->p;
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
-    uint8_t* pend = &b->pending[i];
+    int kind = myr__step_kind(e->autoreset, io->pending[k]);
     myr_cartpole_q q, r;
-    int32_t tk = E->t[i] + 1;
-    if (random) myr__cartpole_load(b, i, &env_p);
-    q.x = E->xd[i];
-    q.x_dot = E->x_dotd[i];
-    q.theta = E->thetad[i];
-    q.theta_dot = E->theta_dotd[i];
-    if (*pend && b->autoreset == MYR_AUTORESET_NEXT_STEP) {
-      /* the step after an end: reset, ignore the action, reward 0 */
-      double s[4];
-      myr__cartpole_draw(b, b->env_offset + i, io->clock, MYR_STREAM_AUTORESET,
-                         s);
-      r.x = s[0];
-      r.x_dot = s[1];
-      r.theta = s[2];
-      r.theta_dot = s[3];
+    int32_t tk = t[i] + 1;
+    if (kind == MYR__STEP_RESET) {
+      r = drawn(e, i, io->clock);
       tk = 0;
-      *pend = 0;
+      io->pending[k] = 0;
       io->terminated[k] = 0;
       io->truncated[k] = 0;
       io->reward[k] = 0.0f;
     } else {
+      if (random) myr__cartpole_load(e, i, &env_p);
+      q.x = x[i];
+      q.x_dot = x_dot[i];
+      q.theta = theta[i];
+      q.theta_dot = theta_dot[i];
       r = myr_cartpole_step_d(P, q, io->act_i[k]);
       io->terminated[k] = (uint8_t)myr_cartpole_terminated_d(P, r);
       io->truncated[k] = (uint8_t)(tk >= P->max_steps);
-      io->reward[k] = *pend ? 0.0f : 1.0f;
-      if (!*pend && (io->terminated[k] | io->truncated[k])) {
-        myr__stats_add_episode(st, (double)tk, tk);
-        if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
-          double s[4];
-          if (io->final_obs != NULL) {
-            float* f = io->final_obs + 4 * k;
-            f[0] = (float)r.x;
-            f[1] = (float)r.x_dot;
-            f[2] = (float)r.theta;
-            f[3] = (float)r.theta_dot;
-          }
-          myr__cartpole_draw(b, b->env_offset + i, io->clock,
-                             MYR_STREAM_AUTORESET, s);
-          r.x = s[0];
-          r.x_dot = s[1];
-          r.theta = s[2];
-          r.theta_dot = s[3];
+      io->reward[k] = myr__step_reward(kind, 1.0f);
+      switch (myr__step_end(e->autoreset, kind, &io->pending[k],
+                            io->terminated[k], io->truncated[k])) {
+        case MYR__END_RESET:
+          myr__stats_add_episode(st, (double)tk, tk);
+          if (io->final_obs != NULL) put4(io->final_obs + 4 * k, r);
+          r = drawn(e, i, io->clock);
           tk = 0;
-        } else {
-          *pend = 1;
-        }
+          break;
+        case MYR__END_PENDING:
+          myr__stats_add_episode(st, (double)tk, tk);
+          break;
+        default:
+          break;
       }
     }
-    E->xd[i] = r.x;
-    E->x_dotd[i] = r.x_dot;
-    E->thetad[i] = r.theta;
-    E->theta_dotd[i] = r.theta_dot;
-    E->t[i] = tk;
-    if (io->obs != NULL) {
-      float* o = io->obs + 4 * k;
-      o[0] = (float)r.x;
-      o[1] = (float)r.x_dot;
-      o[2] = (float)r.theta;
-      o[3] = (float)r.theta_dot;
-    }
+    x[i] = r.x;
+    x_dot[i] = r.x_dot;
+    theta[i] = r.theta;
+    theta_dot[i] = r.theta_dot;
+    t[i] = tk;
+    if (io->obs != NULL) put4(io->obs + 4 * k, r);
   }
-}
-
-void myr__cartpole_step64(myr_batch* b, int64_t begin, int64_t end,
-                          const myr__io* io, myr__stats* st) {
-  step64(b, begin, end, io, st, 0);
-}
-
-void myr__cartpole_step64_random(myr_batch* b, int64_t begin, int64_t end,
-                                 const myr__io* io, myr__stats* st) {
-  step64(b, begin, end, io, st, 1);
 }

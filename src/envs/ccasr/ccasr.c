@@ -33,10 +33,10 @@
 #include <math.h>
 #include <string.h>
 
-#include "physics.h"
 #include "../../core/fastmath.h"
-#include "../../engine/internal.h"
 #include "layout.h"
+
+MYR__CUDA_DECLARE(ccasr)
 
 /* lanes advanced together by the vectorised SSA loop */
 #define LANES 16
@@ -119,18 +119,11 @@ static const myr_param_info sysid_params[P_SYSID_COUNT] = {
     {"nf_scale", 0.0, 0.0, 10.0, 0, "", "log-normal prior scale of nf"},
 };
 
-enum { F_H, F_F, F_T, F_TIME, F_H_END, F_F_END, F_COUNT };
-
-static const myr_field_info fields[F_COUNT] = {
-    {"H", "molecules", "CcaS-CcaR count", 1, 1, MYR_COUNT_MAX},
-    {"F", "molecules", "GFP count", 1, 1, MYR_COUNT_MAX},
-    {"t", "steps", "steps since reset", 1, 1, 0},
-    {"time", "min", "time since reset (t * dt)", 0, 0, 0},
-    {"H_end", "molecules", "H at the end of the env's last finished episode",
-     1, 0, 0},
-    {"F_end", "molecules", "F at the end of the env's last finished episode",
-     1, 0, 0},
-};
+static const myr_field_info fields[] = {CC_STATE(MYR__INFO_F, MYR__INFO_H)};
+static const uint8_t control_types[] = {
+    CC_STATE(MYR__TYPE_F, MYR__TYPE_H) CC_HIDDEN(MYR__TYPE_F, MYR__TYPE_H)};
+static const uint8_t sysid_types[] = {CC_STATE(MYR__TYPE_F, MYR__TYPE_H)};
+#define F_COUNT ((int32_t)(sizeof fields / sizeof fields[0]))
 
 /* ------------------------------------------------------------ state */
 
@@ -161,14 +154,16 @@ static int control_validate(const double* v) {
 
 /* ------------------------------------------------------------ lifetime */
 
-static int init_common(myr_batch* b, int32_t task) {
+static int init_common(const myr__env* e, myr__decl* d, void** data,
+                       int32_t task) {
   ccasr_env* E = (ccasr_env*)myr__alloc(sizeof *E);
-  const double* v = b->param_values;
+  const double* v = e->param_values;
+  const myr_param_info* info = task == TASK_CONTROL ? control_params : sysid_params;
+  const char* id = task == TASK_CONTROL ? "ccasr-gfp-control" : "ccasr-gfp-sysid";
   int32_t k;
   if (E == NULL) return myr__fail(MYR_ENOMEM, "out of memory (ccasr)");
   memset(E, 0, sizeof *E);
   E->task = task;
-  E->batch = b;
   E->p.eta = v[P_ETA];
   E->p.nu = v[P_NU];
   E->p.a = v[P_A];
@@ -184,7 +179,6 @@ static int init_common(myr_batch* b, int32_t task) {
   if (task == TASK_CONTROL) {
     E->n_horizon = (int32_t)v[P_N_HORIZON];
     E->obs_dim = 2 + E->n_horizon;
-    b->info.obs_dim = E->obs_dim; /* this batch's observation size */
     E->target_mode = (int32_t)v[P_TARGET_MODE];
     E->target_const = v[P_TARGET];
     E->sine_mean = v[P_SINE_MEAN];
@@ -211,7 +205,7 @@ static int init_common(myr_batch* b, int32_t task) {
     for (k = 0; k < 5; ++k) {
       int32_t pk = per_env_param[k];
       double scale = v[P_NU_SCALE + k];
-      if (scale > 0.0 && b->param_randomised[pk]) {
+      if (scale > 0.0 && d->randomised[pk]) {
         myr__free(E);
         return myr__fail(MYR_EINVAL,
                          "'%s' of 'ccasr-gfp-sysid' has both a distribution "
@@ -219,91 +213,86 @@ static int init_common(myr_batch* b, int32_t task) {
                          sysid_params[pk].name, sysid_params[pk].name);
       }
       if (scale > 0.0) {
-        b->param_dist[pk].name = sysid_params[pk].name;
-        b->param_dist[pk].dist = MYR_DIST_LOGNORMAL;
-        b->param_dist[pk].a = log(v[pk]);
-        b->param_dist[pk].b = scale;
-        b->param_randomised[pk] = 1;
+        d->dist[pk].name = sysid_params[pk].name;
+        d->dist[pk].dist = MYR_DIST_LOGNORMAL;
+        d->dist[pk].a = log(v[pk]);
+        d->dist[pk].b = scale;
+        d->randomised[pk] = 1;
       }
-      E->varies[k] = b->param_randomised[pk];
+      E->varies[k] = d->randomised[pk];
       E->per_env |= E->varies[k];
     }
   }
   /* per-env distributions only for the sysid kinetic parameters */
   for (k = 0; k < MYR_PARAMS_MAX; ++k) {
     int32_t ok = 0, j;
-    if (!b->param_randomised[k]) continue;
+    if (!d->randomised[k]) continue;
     for (j = 0; j < 5; ++j) ok |= task == TASK_SYSID && per_env_param[j] == k;
     if (!ok) {
       myr__free(E->target);
       myr__free(E);
       return myr__fail(MYR_EINVAL,
                        "parameter '%s' of '%s' cannot vary per env",
-                       b->cls->info.params[k].name, b->cls->info.id);
+                       info[k].name, id);
     }
   }
-  b->env = E;
+  d->obs_dim = E->obs_dim;
+  *data = E;
   return MYR_OK;
 }
 
-static int control_init(myr_batch* b) { return init_common(b, TASK_CONTROL); }
-static int sysid_init(myr_batch* b) { return init_common(b, TASK_SYSID); }
-
-static void cc_fini(myr_batch* b) {
-  ccasr_env* E = (ccasr_env*)b->env;
-  if (E == NULL) return;
-  myr__free(E->target);
-  myr__free(E);
-  b->env = NULL;
+static int control_init(const myr__env* e, myr__decl* d, void** data) {
+  return init_common(e, d, data, TASK_CONTROL);
 }
 
-static void cc_bind(myr_batch* b, myr__arena* a) {
-  ccasr_env* E = (ccasr_env*)b->env;
-  int64_t n = b->num_envs;
-  E->H = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
-  E->F = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
-  E->t = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
-  E->H_end = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
-  E->F_end = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
-  if (E->task == TASK_CONTROL)
-    E->ret = (double*)myr__arena_take(a, n, sizeof(double));
+static int sysid_init(const myr__env* e, myr__decl* d, void** data) {
+  return init_common(e, d, data, TASK_SYSID);
+}
+
+static void cc_fini(void* data) {
+  ccasr_env* E = (ccasr_env*)data;
+  myr__free(E->target);
+  myr__free(E);
 }
 
 /* ------------------------------------------------------------ observation */
 
-static void observe_one(const ccasr_env* E, int64_t i, float* o) {
+static void observe_one(const myr__env* e, int64_t i, float* o) {
+  const ccasr_env* E = (const ccasr_env*)e->data;
   int32_t k;
-  o[0] = (float)E->F[i] / 80.0f;
+  o[0] = (float)e->col[CC_F].i[i] / 80.0f;
   if (E->task == TASK_CONTROL)
     for (k = 0; k <= E->n_horizon; ++k)
-      o[1 + k] = target_at(E, (int64_t)E->t[i] + k) / 80.0f;
+      o[1 + k] = target_at(E, (int64_t)e->col[CC_T].i[i] + k) / 80.0f;
 }
 
-static void cc_observe(const myr_batch* b, int64_t begin, int64_t end,
+static void cc_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs) {
-  const ccasr_env* E = (const ccasr_env*)b->env;
+  const ccasr_env* E = (const ccasr_env*)e->data;
   int64_t i;
-  for (i = begin; i < end; ++i) observe_one(E, i, obs + (i - begin) * E->obs_dim);
+  for (i = begin; i < end; ++i) observe_one(e, i, obs + (i - begin) * E->obs_dim);
 }
 
 /* ------------------------------------------------------------ reset */
 
-static void reset_one(ccasr_env* E, int64_t i) {
-  E->H[i] = 0;
-  E->F[i] = 0;
-  E->t[i] = 0;
-  if (E->ret != NULL) E->ret[i] = 0.0;
+static void reset_one(const myr__env* e, int64_t i) {
+  e->col[CC_H].i[i] = 0;
+  e->col[CC_F].i[i] = 0;
+  e->col[CC_T].i[i] = 0;
+  if (e->col[CC_RET].d != NULL) e->col[CC_RET].d[i] = 0.0;
 }
 
-static void cc_reset(myr_batch* b, int64_t begin, int64_t end,
-                     const uint8_t* mask, uint32_t stream, float* obs) {
-  ccasr_env* E = (ccasr_env*)b->env;
+static void cc_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                     int64_t end, const uint8_t* mask, uint32_t stream,
+                     float* obs) {
+  const ccasr_env* E = (const ccasr_env*)e->data;
   int64_t i;
+  (void)clock;
   (void)stream; /* deterministic reset: H = F = 0 */
   for (i = begin; i < end; ++i) {
     if (mask != NULL && !mask[i]) continue;
-    reset_one(E, i);
-    if (obs != NULL) observe_one(E, i, obs + (i - begin) * E->obs_dim);
+    reset_one(e, i);
+    if (obs != NULL) observe_one(e, i, obs + (i - begin) * E->obs_dim);
   }
 }
 
@@ -334,32 +323,33 @@ static void finish_lane_shared(const ccasr_env* E, lanes* L, int32_t l,
 /* R3 (species 0, count H) or R4 (species 1, count F) propensity of env i:
  * the shared table when that reaction's parameters are shared, else the
  * formula with the env's own K and n */
-static float prop_env(const ccasr_env* E, int32_t species, int64_t i,
-                      int32_t x) {
+static float prop_env(const myr__env* e, const ccasr_env* E, int32_t species,
+                      int64_t i, int32_t x) {
   int32_t kk = 1 + 2 * species; /* index of K in per_env_param; n follows */
   if (!E->varies[kk] && !E->varies[kk + 1])
     return species == 0 ? myr_ccasr_r3(&E->tab, &E->p, x)
                         : myr_ccasr_r4(&E->tab, &E->p, x);
   return myr_ccasr_prop((double)x, E->p.a,
-                        myr__param(E->batch, per_env_param[kk], i),
-                        myr__param(E->batch, per_env_param[kk + 1], i));
+                        myr__param(e, per_env_param[kk], i),
+                        myr__param(e, per_env_param[kk + 1], i));
 }
 
 /* per-env parameters: propensities re-evaluated when a count changes */
-static void finish_lane_per_env(const ccasr_env* E, lanes* L, int32_t l,
+static void finish_lane_per_env(const myr__env* e, lanes* L, int32_t l,
                                 int64_t i) {
-  float nu = (float)myr__param(E->batch, P_NU, i);
+  const ccasr_env* E = (const ccasr_env*)e->data;
+  float nu = (float)myr__param(e, P_NU, i);
   int32_t h_at = L->h[l], f_at = L->f[l];
-  float r3 = prop_env(E, 0, i, h_at);
-  float r4 = prop_env(E, 1, i, f_at);
+  float r3 = prop_env(e, E, 0, i, h_at);
+  float r4 = prop_env(e, E, 1, i, f_at);
   while (L->act[l]) {
     if (L->h[l] != h_at) {
       h_at = L->h[l];
-      r3 = prop_env(E, 0, i, h_at);
+      r3 = prop_env(e, E, 0, i, h_at);
     }
     if (L->f[l] != f_at) {
       f_at = L->f[l];
-      r4 = prop_env(E, 1, i, f_at);
+      r4 = prop_env(e, E, 1, i, f_at);
     }
     L->act[l] = myr_ccasr_iter(1, L->eta_u[l], nu, r3, r4, E->p.cap, 1, &L->h[l],
                                &L->f[l], &L->rem[l], &L->rng[l], &L->n[l],
@@ -386,22 +376,26 @@ WIDE static int32_t sweep(lanes* MYR_RESTRICT L, const float* MYR_RESTRICT t3,
   return any | (out << 1);
 }
 
-WIDE static void ssa_group(const myr_batch* b, int64_t i0, int32_t m,
+WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
                       const int32_t* act, const uint8_t* pend, uint64_t clock,
                       myr__stats* st) {
-  const ccasr_env* E = (const ccasr_env*)b->env;
+  const ccasr_env* E = (const ccasr_env*)e->data;
+  int32_t* H = e->col[CC_H].i;
+  int32_t* F = e->col[CC_F].i;
   const float eta = (float)E->p.eta;
   const float nu = (float)E->p.nu;
   const int32_t cap = E->p.cap;
-  const uint32_t g0 = (uint32_t)(b->env_offset + i0);
+  const uint32_t g0 = (uint32_t)(e->env_offset + i0);
   lanes L;
   int32_t l, out = 0, sum_n = 0, sum_hit = 0;
 
-  /* load the lanes; padding lanes and pending envs stay idle */
+  /* load the lanes; padding lanes and envs that reset instead of stepping
+   * (next_step after an end) stay idle */
   for (l = 0; l < LANES; ++l) {
-    int32_t on = l < m && !pend[l];
-    L.h[l] = on ? E->H[i0 + l] : 0;
-    L.f[l] = on ? E->F[i0 + l] : 0;
+    int32_t on = l < m &&
+                 myr__step_kind(e->autoreset, pend[l]) != MYR__STEP_RESET;
+    L.h[l] = on ? H[i0 + l] : 0;
+    L.f[l] = on ? F[i0 + l] : 0;
     L.act[l] = on;
     L.eta_u[l] = on ? eta * (float)act[l] : 0.0f;
     L.n[l] = 0;
@@ -412,10 +406,10 @@ WIDE static void ssa_group(const myr_batch* b, int64_t i0, int32_t m,
   }
   /* one Philox call per env-step seeds its generator */
   for (l = 0; l < LANES; ++l)
-    L.rng[l] = myr_ccasr_rng_seed(b->seed, g0 + (uint32_t)l, clock);
+    L.rng[l] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)l, clock);
 
   if (E->per_env) {
-    for (l = 0; l < m; ++l) finish_lane_per_env(E, &L, l, i0 + l);
+    for (l = 0; l < m; ++l) finish_lane_per_env(e, &L, l, i0 + l);
   } else {
     /* vectorised lane loop while every count is inside the table */
     while (!out) {
@@ -430,9 +424,9 @@ WIDE static void ssa_group(const myr_batch* b, int64_t i0, int32_t m,
 
   /* write back */
   for (l = 0; l < m; ++l) {
-    if (pend[l]) continue;
-    E->H[i0 + l] = L.h[l];
-    E->F[i0 + l] = L.f[l];
+    if (myr__step_kind(e->autoreset, pend[l]) == MYR__STEP_RESET) continue;
+    H[i0 + l] = L.h[l];
+    F[i0 + l] = L.f[l];
     sum_n += L.n[l];
     sum_hit += L.hit[l];
   }
@@ -443,97 +437,75 @@ WIDE static void ssa_group(const myr_batch* b, int64_t i0, int32_t m,
 /* ------------------------------------------------------------ step */
 
 /* truncation (myr_ccasr_truncated: the horizon or the count bound) */
-static int32_t at_end(const ccasr_env* E, int64_t i) {
-  return myr_ccasr_truncated(E->t[i], E->max_steps, E->H[i], E->F[i]);
+static int32_t at_end(const myr__env* e, int64_t i) {
+  const ccasr_env* E = (const ccasr_env*)e->data;
+  return myr_ccasr_truncated(e->col[CC_T].i[i], E->max_steps,
+                             e->col[CC_H].i[i], e->col[CC_F].i[i]);
 }
 
-static void cc_step(myr_batch* b, int64_t begin, int64_t end,
+static void cc_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
-  ccasr_env* E = (ccasr_env*)b->env;
+  const ccasr_env* E = (const ccasr_env*)e->data;
+  int32_t* t = e->col[CC_T].i;
+  double* ret = e->col[CC_RET].d; /* control only */
   int64_t n = end - begin, k;
-  uint8_t* pend = b->pending + begin;
+  uint8_t* pend = io->pending;
   int32_t od = E->obs_dim;
 
   /* 1. the SSA, LANES envs at a time */
   for (k = 0; k < n; k += LANES) {
     int32_t m = n - k < LANES ? (int32_t)(n - k) : LANES;
-    ssa_group(b, begin + k, m, io->act_i + k, pend + k, io->clock, st);
+    ssa_group(e, begin + k, m, io->act_i + k, pend + k, io->clock, st);
   }
 
   /* 2. step counter, reward, truncation, statistics, autoreset */
   for (k = 0; k < n; ++k) {
     int64_t i = begin + k;
+    int kind = myr__step_kind(e->autoreset, pend[k]);
     float r = 0.0f;
-    int32_t tr;
-    if (pend[k]) {
-      if (b->autoreset == MYR_AUTORESET_NEXT_STEP) {
-        /* the step after an end: reset, ignore the action, reward 0 */
-        reset_one(E, i);
-        pend[k] = 0;
-        tr = 0;
-      } else {
-        /* disabled: the state stays frozen past the end, reward 0 */
-        tr = at_end(E, i);
-      }
-      if (io->reward != NULL) io->reward[k] = 0.0f;
-      if (io->terminated != NULL) io->terminated[k] = 0;
-      if (io->truncated != NULL) io->truncated[k] = (uint8_t)tr;
+    uint8_t tr;
+    if (kind == MYR__STEP_RESET) {
+      reset_one(e, i);
+      pend[k] = 0;
+      io->reward[k] = 0.0f;
+      io->terminated[k] = 0;
+      io->truncated[k] = 0;
       continue;
     }
-    E->t[i] += 1;
-    if (E->task == TASK_CONTROL) {
+    t[i] += 1;
+    if (E->task == TASK_CONTROL && kind == MYR__STEP_RUN) {
       /* -|F_{t+1} - target_{t+1}|: the target of the step just reached
        * (the JAX original compared with the previous step's target) */
-      r = myr_ccasr_reward(E->F[i], target_at(E, E->t[i]));
-      E->ret[i] += (double)r;
+      r = myr_ccasr_reward(e->col[CC_F].i[i], target_at(E, t[i]));
+      ret[i] += (double)r;
     }
-    tr = at_end(E, i);
-    if (io->reward != NULL) io->reward[k] = r;
-    if (io->terminated != NULL) io->terminated[k] = 0;
-    if (io->truncated != NULL) io->truncated[k] = (uint8_t)tr;
-    if (!tr) continue;
-    myr__stats_add_episode(st, E->ret != NULL ? E->ret[i] : 0.0,
-                           E->t[i]);
-    E->H_end[i] = E->H[i];
-    E->F_end[i] = E->F[i];
-    if (b->autoreset == MYR_AUTORESET_SAME_STEP) {
-      if (io->final_obs != NULL) observe_one(E, i, io->final_obs + k * od);
-      reset_one(E, i);
-    } else {
-      pend[k] = 1;
+    tr = (uint8_t)at_end(e, i);
+    io->reward[k] = myr__step_reward(kind, r);
+    io->terminated[k] = 0;
+    io->truncated[k] = tr;
+    if (myr__step_end(e->autoreset, kind, &pend[k], 0, tr) == MYR__END_NONE)
+      continue;
+    myr__stats_add_episode(st, ret != NULL ? ret[i] : 0.0, t[i]);
+    e->col[CC_H_END].i[i] = e->col[CC_H].i[i];
+    e->col[CC_F_END].i[i] = e->col[CC_F].i[i];
+    if (e->autoreset == MYR_AUTORESET_SAME_STEP) {
+      if (io->final_obs != NULL) observe_one(e, i, io->final_obs + k * od);
+      reset_one(e, i);
     }
   }
 
   /* 3. observations */
-  if (io->obs != NULL) cc_observe(b, begin, end, io->obs);
+  if (io->obs != NULL) cc_observe(e, begin, end, io->obs);
 }
 
-/* ------------------------------------------------------------ access */
-
-static void cc_get_field(const myr_batch* b, int32_t f, int64_t begin,
-                         int64_t end, double* out) {
-  const ccasr_env* E = (const ccasr_env*)b->env;
-  const int32_t* src = f == F_H       ? E->H
-                       : f == F_F     ? E->F
-                       : f == F_H_END ? E->H_end
-                       : f == F_F_END ? E->F_end
-                                      : E->t;
+/* the derived field: time since reset (min) */
+static void cc_derive(const myr__env* e, int32_t f, int64_t begin,
+                      int64_t end, double* out) {
+  const ccasr_env* E = (const ccasr_env*)e->data;
   int64_t i;
-  if (f == F_TIME) {
-    for (i = begin; i < end; ++i) out[i - begin] = (double)E->t[i] * E->p.dt;
-    return;
-  }
-  for (i = begin; i < end; ++i) out[i - begin] = (double)src[i];
-}
-
-static void cc_set_field(myr_batch* b, int32_t f, int64_t begin, int64_t end,
-                         const double* in) {
-  ccasr_env* E = (ccasr_env*)b->env;
-  int32_t* dst = f == F_H ? E->H : f == F_F ? E->F : E->t;
-  int64_t i;
-  if (f == F_TIME || f == F_H_END || f == F_F_END)
-    return; /* read-only: rejected by the engine */
-  for (i = begin; i < end; ++i) dst[i] = (int32_t)in[i - begin];
+  (void)f; /* CC_TIME, the only DERIVED field */
+  for (i = begin; i < end; ++i)
+    out[i - begin] = (double)e->col[CC_T].i[i] * E->p.dt;
 }
 
 /* ------------------------------------------------------------ classes */
@@ -543,20 +515,20 @@ const myr__env_class myr__ccasr_control_class = {
      "CcaS-CcaR light-controlled GFP, exact SSA; track a target GFP level",
      3, 0.0f, INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, P_CONTROL_COUNT,
      control_params, F_COUNT, fields, 288,
-     5 * sizeof(int32_t) + sizeof(double) + sizeof(uint8_t),
+     CC_STATE(MYR__BYTES_F, MYR__BYTES_H) CC_HIDDEN(MYR__BYTES_F, MYR__BYTES_H) + 1,
      "[F/80, target(t)/80, ..., target(t+n_horizon)/80], t = steps taken, target in GFP molecules",
      "-|F - target(t)| in molecules after the step (t counts it)"},
+    control_types,
+    (int32_t)sizeof control_types,
+    0, /* no per-env distributions */
     control_validate,
     control_init,
     cc_fini,
-    cc_bind,
     cc_reset,
     cc_step,
     cc_observe,
-    cc_get_field,
-    cc_set_field,
-    NULL,
-    NULL,
+    cc_derive,
+    MYR__CUDA_ENV(ccasr),
 };
 
 const myr__env_class myr__ccasr_sysid_class = {
@@ -565,18 +537,18 @@ const myr__env_class myr__ccasr_sysid_class = {
      "identification); obs F/80, reward 0",
      1, 0.0f, INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, P_SYSID_COUNT,
      sysid_params, F_COUNT, fields, 288,
-     5 * sizeof(int32_t) + sizeof(uint8_t),
+     CC_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
      "[F/80]",
      "0 (system identification)"},
+    sysid_types,
+    (int32_t)sizeof sysid_types,
+    1, /* the kinetic parameters (init() refuses the others) */
     NULL,
     sysid_init,
     cc_fini,
-    cc_bind,
     cc_reset,
     cc_step,
     cc_observe,
-    cc_get_field,
-    cc_set_field,
+    cc_derive,
     NULL,
-    myr__param_get,
 };

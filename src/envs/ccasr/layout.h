@@ -10,11 +10,29 @@
 #define MYR_ENVS_CCASR_ENV_H
 
 #include "physics.h"
-#include "../../engine/internal.h"
+#include "../../task/task.h"
 
 /* task of a batch */
 enum { MYR__CCASR_CONTROL = 0, MYR__CCASR_SYSID = 1 };
 
+/* per-env state: public fields, then the control task's running return
+ * (double, so a long episode's sum does not stall as a float's would) */
+#define CC_STATE(F, H)                                                      \
+  F(CC_H, "H", I32, "molecules", "CcaS-CcaR count", 1, MYR_COUNT_MAX)       \
+  F(CC_F, "F", I32, "molecules", "GFP count", 1, MYR_COUNT_MAX)             \
+  F(CC_T, "t", I32, "steps", "steps since reset", 1, 0)                     \
+  F(CC_TIME, "time", DERIVED, "min", "time since reset (t * dt)", 0, 0)     \
+  F(CC_H_END, "H_end", I32, "molecules",                                    \
+    "H at the end of the env's last finished episode", 0, 0)                \
+  F(CC_F_END, "F_end", I32, "molecules",                                    \
+    "F at the end of the env's last finished episode", 0, 0)
+#define CC_HIDDEN(F, H) H(CC_RET, F64)
+
+enum { CC_STATE(MYR__ENUM_F, MYR__ENUM_H) CC_HIDDEN(MYR__ENUM_F, MYR__ENUM_H)
+       CC_NUM_COLS };
+
+/* The class's constants.  Invariants: the R3/R4 table and the target curve
+ * are built at creation and read-only after. */
 typedef struct myr__ccasr_env {
   int32_t task;
   myr_ccasr_params p;
@@ -24,20 +42,10 @@ typedef struct myr__ccasr_env {
   int32_t n_horizon;
   int32_t per_env;        /* sysid: kinetic parameters differ per env */
   int32_t varies[5];      /* which of nu, Kh, nh, Kf, nf differ per env */
-  const myr_batch* batch; /* for myr__param() */
   float* target;          /* target F at step k, k < target_len (control) */
   int64_t target_len;
   int32_t target_mode;
   double target_const, sine_mean, sine_amp, sine_period;
-  /* per-env arrays */
-  int32_t* H;    /* molecules (n) */
-  int32_t* F;    /* molecules (n) */
-  int32_t* t;    /* steps since reset (n) */
-  double* ret;   /* return of the running episode (n, control); double, so
-                    a long episode's sum does not stall as a float's would */
-  int32_t* H_end; /* H, F when the last episode ended (n each; 0 before) */
-  int32_t* F_end;
-  /* sysid per-env parameters live in the batch (myr__param) */
 } myr__ccasr_env;
 
 #endif /* MYR_ENVS_CCASR_ENV_H */

@@ -114,14 +114,6 @@ MYR_HD float myr_ccasr_r4(const myr_ccasr_tables* t, const myr_ccasr_params* p,
                              : myr_ccasr_prop((double)f, p->a, p->Kf, p->nf);
 }
 
-/* SplitMix64: advance the state by the golden gamma and mix */
-MYR_HD uint64_t myr_splitmix64(uint64_t* state) {
-  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
 /* a if m == 1, b if m == 0, by bit masks (no branch, vectorises) */
 MYR_HD float myr_selectf(int32_t m, float a, float b) {
   union {

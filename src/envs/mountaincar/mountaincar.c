@@ -12,8 +12,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../../task/task.h"
 #include "physics.h"
-#include "../../engine/internal.h"
 
 enum {
   MC_MIN_POSITION,
@@ -29,7 +29,7 @@ enum {
   MC_NUM_PARAMS
 };
 
-static const myr_param_info params[MC_NUM_PARAMS] = {
+static const myr_param_info params[] = {
     {"min_position", -1.2, -1e3, 1e3, 0, "m", "left wall (inelastic)"},
     {"max_position", 0.6, -1e3, 1e3, 0, "m", "right end of the track"},
     {"max_speed", 0.07, 0.0, 1e3, 0, "m/step", "|velocity| is clipped to this"},
@@ -43,35 +43,33 @@ static const myr_param_info params[MC_NUM_PARAMS] = {
     {"reset_high", -0.4, -1e3, 1e3, 0, "m", "reset draws x ~ U(low, high)"},
 };
 
-static const myr_field_info fields[] = {
-    {"position", "m", "position on the track", 0, 1, 0},
-    {"velocity", "m/step", "velocity", 0, 1, 0},
-    {"t", "steps", "steps since reset", 1, 1, 0},
-};
+#define MC_STATE(F, H)                                                      \
+  F(MC_POS, "position", REAL, "m", "position on the track", 1, 0)           \
+  F(MC_VEL, "velocity", REAL, "m/step", "velocity", 1, 0)                   \
+  F(MC_T, "t", I32, "steps", "steps since reset", 1, 0)
 
-typedef struct mc_env {
+enum { MC_STATE(MYR__ENUM_F, MYR__ENUM_H) MC_NUM_COLS };
+static const myr_field_info fields[] = {MC_STATE(MYR__INFO_F, MYR__INFO_H)};
+static const uint8_t types[] = {MC_STATE(MYR__TYPE_F, MYR__TYPE_H)};
+
+typedef struct mc_data {
   myr_mountaincar_params p;
   myr_mountaincar_params_f pf;
   int random;
-  float* x;      /* float32 mode (n) */
-  float* v;
-  double* x64;   /* float64 mode (n) */
-  double* v64;
-  int32_t* t;    /* steps since reset (n) */
-} mc_env;
+} mc_data;
 
-static void load_params(const myr_batch* b, int64_t i,
+static void load_params(const myr__env* e, int64_t i,
                         myr_mountaincar_params* p) {
-  p->min_position = myr__param(b, MC_MIN_POSITION, i);
-  p->max_position = myr__param(b, MC_MAX_POSITION, i);
-  p->max_speed = myr__param(b, MC_MAX_SPEED, i);
-  p->goal_position = myr__param(b, MC_GOAL_POSITION, i);
-  p->goal_velocity = myr__param(b, MC_GOAL_VELOCITY, i);
-  p->force = myr__param(b, MC_FORCE, i);
-  p->gravity = myr__param(b, MC_GRAVITY, i);
-  p->max_steps = (int32_t)myr__param(b, MC_MAX_STEPS, i);
-  p->reset_low = myr__param(b, MC_RESET_LOW, i);
-  p->reset_high = myr__param(b, MC_RESET_HIGH, i);
+  p->min_position = myr__param(e, MC_MIN_POSITION, i);
+  p->max_position = myr__param(e, MC_MAX_POSITION, i);
+  p->max_speed = myr__param(e, MC_MAX_SPEED, i);
+  p->goal_position = myr__param(e, MC_GOAL_POSITION, i);
+  p->goal_velocity = myr__param(e, MC_GOAL_VELOCITY, i);
+  p->force = myr__param(e, MC_FORCE, i);
+  p->gravity = myr__param(e, MC_GRAVITY, i);
+  p->max_steps = (int32_t)myr__param(e, MC_MAX_STEPS, i);
+  p->reset_low = myr__param(e, MC_RESET_LOW, i);
+  p->reset_high = myr__param(e, MC_RESET_HIGH, i);
 }
 
 /* the track must be non-empty and the reset range inside it */
@@ -85,159 +83,91 @@ static int mc_validate(const double* v) {
   return MYR_OK;
 }
 
-static int mc_init(myr_batch* b) {
-  mc_env* E = (mc_env*)myr__alloc(sizeof *E);
+static int mc_init(const myr__env* e, myr__decl* d, void** data) {
+  mc_data* D = (mc_data*)myr__alloc(sizeof *D);
   int32_t k;
-  if (E == NULL) return myr__fail(MYR_ENOMEM, "out of memory (mountaincar)");
-  memset(E, 0, sizeof *E);
-  for (k = 0; k < MC_NUM_PARAMS; ++k) E->random |= b->param_randomised[k];
-  b->env = E;
-  load_params(b, 0, &E->p);
-  E->pf = myr_mountaincar_params_to_f(&E->p);
+  if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (mountaincar)");
+  memset(D, 0, sizeof *D);
+  for (k = 0; k < MC_NUM_PARAMS; ++k) D->random |= d->randomised[k];
+  load_params(e, 0, &D->p);
+  D->pf = myr_mountaincar_params_to_f(&D->p);
+  *data = D;
   return MYR_OK;
 }
 
-static void mc_fini(myr_batch* b) {
-  myr__free(b->env);
-  b->env = NULL;
+static void observe1(const myr__env* e, int64_t i, float* o) {
+  o[0] = (float)myr__real(e, MC_POS, i);
+  o[1] = (float)myr__real(e, MC_VEL, i);
 }
 
-static void mc_bind(myr_batch* b, myr__arena* a) {
-  mc_env* E = (mc_env*)b->env;
-  int64_t n = b->num_envs;
-  if (b->precision == MYR_FLOAT32) {
-    E->x = (float*)myr__arena_take(a, n, sizeof(float));
-    E->v = (float*)myr__arena_take(a, n, sizeof(float));
-  } else {
-    E->x64 = (double*)myr__arena_take(a, n, sizeof(double));
-    E->v64 = (double*)myr__arena_take(a, n, sizeof(double));
-  }
-  E->t = (int32_t*)myr__arena_take(a, n, sizeof(int32_t));
-}
-
-static void observe_one(const mc_env* E, const myr_batch* b, int64_t i,
-                        float* o) {
-  if (b->precision == MYR_FLOAT32) {
-    o[0] = E->x[i];
-    o[1] = E->v[i];
-  } else {
-    o[0] = (float)E->x64[i];
-    o[1] = (float)E->v64[i];
-  }
-}
-
-static void reset_one(myr_batch* b, int64_t i, uint64_t clock, uint32_t stream,
-                      float* obs) {
-  mc_env* E = (mc_env*)b->env;
+static void reset1(const myr__env* e, int64_t i, uint64_t clock,
+                   uint32_t stream) {
   myr_philox_out r =
-      myr_draw(b->seed, (uint32_t)(b->env_offset + i), clock, stream, b->epoch);
-  double lo = myr__param(b, MC_RESET_LOW, i), hi = myr__param(b, MC_RESET_HIGH, i);
-  double x = lo + (hi - lo) * myr_u01d(r.v[0], r.v[1]);
-  if (b->precision == MYR_FLOAT32) {
-    E->x[i] = (float)x;
-    E->v[i] = 0.0f;
-  } else {
-    E->x64[i] = x;
-    E->v64[i] = 0.0;
-  }
-  E->t[i] = 0;
-  if (obs != NULL) observe_one(E, b, i, obs);
-}
-
-static void mc_reset(myr_batch* b, int64_t begin, int64_t end,
-                     const uint8_t* mask, uint32_t stream, float* obs) {
-  int64_t i;
-  for (i = begin; i < end; ++i)
-    if (mask == NULL || mask[i])
-      reset_one(b, i, b->clock, stream, obs ? obs + (i - begin) * 2 : NULL);
+      myr_draw(e->seed, (uint32_t)(e->env_offset + i), clock, stream, e->epoch);
+  double lo = myr__param(e, MC_RESET_LOW, i), hi = myr__param(e, MC_RESET_HIGH, i);
+  myr__set_real(e, MC_POS, i, lo + (hi - lo) * myr_u01d(r.v[0], r.v[1]));
+  myr__set_real(e, MC_VEL, i, 0.0);
+  e->col[MC_T].i[i] = 0;
 }
 
 /* physics of env i; returns terminated */
-static uint8_t physics(mc_env* E, const myr_batch* b, int64_t i, int32_t a,
+static uint8_t physics(const myr__env* e, int64_t i, int32_t a,
                        int32_t* max_steps) {
+  const mc_data* D = (const mc_data*)e->data;
   int32_t te;
-  if (b->precision == MYR_FLOAT32) {
-    if (E->random) {
+  if (e->precision == MYR_FLOAT32) {
+    float* x = e->col[MC_POS].f + i;
+    float* v = e->col[MC_VEL].f + i;
+    if (D->random) {
       myr_mountaincar_params p;
       myr_mountaincar_params_f pf;
-      load_params(b, i, &p);
+      load_params(e, i, &p);
       pf = myr_mountaincar_params_to_f(&p);
-      te = myr_mountaincar_step_f(&pf, &E->x[i], &E->v[i], a);
+      te = myr_mountaincar_step_f(&pf, x, v, a);
       *max_steps = p.max_steps;
     } else {
-      te = myr_mountaincar_step_f(&E->pf, &E->x[i], &E->v[i], a);
-      *max_steps = E->p.max_steps;
+      te = myr_mountaincar_step_f(&D->pf, x, v, a);
+      *max_steps = D->p.max_steps;
     }
   } else {
-    myr_mountaincar_params p = E->p;
-    if (E->random) load_params(b, i, &p);
-    te = myr_mountaincar_step_d(&p, &E->x64[i], &E->v64[i], a);
+    myr_mountaincar_params p = D->p;
+    if (D->random) load_params(e, i, &p);
+    te = myr_mountaincar_step_d(&p, e->col[MC_POS].d + i, e->col[MC_VEL].d + i, a);
     *max_steps = p.max_steps;
   }
   return (uint8_t)te;
 }
 
-static void mc_step(myr_batch* b, int64_t begin, int64_t end,
+static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
+                        const myr__io* io, myr__stats* st) {
+  myr__one r;
+  int32_t max_steps;
+  int32_t* t = e->col[MC_T].i;
+  (void)kind;
+  (void)st;
+  r.terminated = physics(e, i, io->act_i[k], &max_steps);
+  t[i] += 1;
+  r.truncated = (uint8_t)(t[i] >= max_steps);
+  r.reward = -1.0f;
+  r.ret = -(double)t[i];
+  r.length = t[i];
+  return r;
+}
+
+static void mc_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                     int64_t end, const uint8_t* mask, uint32_t stream,
+                     float* obs) {
+  myr__reset_each(e, clock, begin, end, mask, stream, obs, 2, reset1, observe1);
+}
+
+static void mc_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
-  mc_env* E = (mc_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    int64_t k = i - begin;
-    int32_t max_steps;
-    uint8_t te, tr;
-    if (myr__next_step_due(b, i, k, io)) {
-      reset_one(b, i, io->clock, MYR_STREAM_AUTORESET,
-                io->obs ? io->obs + 2 * k : NULL);
-      continue;
-    }
-    te = physics(E, b, i, io->act_i[k], &max_steps);
-    E->t[i] += 1;
-    tr = (uint8_t)(E->t[i] >= max_steps);
-    if (myr__step_end(b, i, k, io, st, -1.0f, te, tr, -(double)E->t[i],
-                      E->t[i])) {
-      if (io->final_obs != NULL) observe_one(E, b, i, io->final_obs + 2 * k);
-      reset_one(b, i, io->clock, MYR_STREAM_AUTORESET, NULL);
-    }
-    if (io->obs != NULL) observe_one(E, b, i, io->obs + 2 * k);
-  }
+  myr__step_each(e, begin, end, io, st, 2, advance, reset1, observe1);
 }
 
-static void mc_observe(const myr_batch* b, int64_t begin, int64_t end,
+static void mc_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs) {
-  const mc_env* E = (const mc_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) observe_one(E, b, i, obs + 2 * (i - begin));
-}
-
-static void mc_get_field(const myr_batch* b, int32_t f, int64_t begin,
-                         int64_t end, double* out) {
-  const mc_env* E = (const mc_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    double v;
-    if (f == 2)
-      v = (double)E->t[i];
-    else if (b->precision == MYR_FLOAT32)
-      v = (double)(f == 0 ? E->x[i] : E->v[i]);
-    else
-      v = f == 0 ? E->x64[i] : E->v64[i];
-    out[i - begin] = v;
-  }
-}
-
-static void mc_set_field(myr_batch* b, int32_t f, int64_t begin, int64_t end,
-                         const double* in) {
-  mc_env* E = (mc_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    double v = in[i - begin];
-    if (f == 2)
-      E->t[i] = (int32_t)v;
-    else if (b->precision == MYR_FLOAT32)
-      *(f == 0 ? &E->x[i] : &E->v[i]) = (float)v;
-    else
-      *(f == 0 ? &E->x64[i] : &E->v64[i]) = v;
-  }
+  myr__observe_each(e, begin, end, obs, 2, observe1);
 }
 
 const myr__env_class myr__mountaincar_class = {
@@ -245,18 +175,18 @@ const myr__env_class myr__mountaincar_class = {
      "under-powered car in a valley (Gymnasium MountainCar-v0)", 2, -1.2f, 0.6f,
      {MYR_SPACE_DISCRETE, 3, 0.0f, 2.0f}, MC_NUM_PARAMS, params,
      (int32_t)(sizeof fields / sizeof fields[0]), fields, 200,
-     2 * sizeof(float) + sizeof(int32_t) + sizeof(uint8_t),
+     MC_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
      "[position (m), velocity (m/step)]",
      "-1 on every step"},
+    types,
+    MC_NUM_COLS,
+    1,
     mc_validate,
     mc_init,
-    mc_fini,
-    mc_bind,
+    myr__free,
     mc_reset,
     mc_step,
     mc_observe,
-    mc_get_field,
-    mc_set_field,
     NULL,
-    myr__param_get,
+    NULL,
 };

@@ -55,7 +55,7 @@ MYR_HD myr_mountaincar_params_f myr_mountaincar_params_to_f(
   return f;
 }
 
-#if !defined(__CUDACC__) || defined(MYR_CUDA_DOUBLE_LIBM)
+#if !defined(__CUDACC__) /* float64 Gymnasium-order path: CPU only (libm) */
 /* float64 step in Gymnasium's order; returns 1 if terminated */
 MYR_HD int32_t myr_mountaincar_step_d(const myr_mountaincar_params* p,
                                       double* x, double* v, int32_t action) {

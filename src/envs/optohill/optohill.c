@@ -14,8 +14,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "../../task/task.h"
 #include "physics.h"
-#include "../../engine/internal.h"
 
 enum {
   OH_K_PROD,
@@ -29,7 +29,7 @@ enum {
   OH_NUM_PARAMS
 };
 
-static const myr_param_info params[OH_NUM_PARAMS] = {
+static const myr_param_info params[] = {
     {"k_prod", 5.0, 0.0, 1e6, 0, "1/min", "maximal production rate"},
     {"K", 0.5, 1e-9, 1e3, 0, "", "light of half-maximal production"},
     {"n", 2.0, 0.0, 100.0, 0, "", "Hill coefficient"},
@@ -41,108 +41,71 @@ static const myr_param_info params[OH_NUM_PARAMS] = {
     {"x0", 0.0, 0.0, 1e9, 1, "molecules", "X at reset"},
 };
 
-static const myr_field_info fields[] = {
-    {"X", "molecules", "count of the species", 1, 1, MYR_COUNT_MAX},
-    {"t", "steps", "steps since reset", 1, 1, 0},
-};
+#define OH_STATE(F, H)                                                      \
+  F(OH_XC, "X", I32, "molecules", "count of the species", 1, MYR_COUNT_MAX) \
+  F(OH_T, "t", I32, "steps", "steps since reset", 1, 0)
 
-typedef struct oh_env {
-  int32_t* x; /* molecules (n) */
-  int32_t* t; /* steps since reset (n) */
-} oh_env;
+enum { OH_STATE(MYR__ENUM_F, MYR__ENUM_H) OH_NUM_COLS };
+static const myr_field_info fields[] = {OH_STATE(MYR__INFO_F, MYR__INFO_H)};
+static const uint8_t types[] = {OH_STATE(MYR__TYPE_F, MYR__TYPE_H)};
 
-static int oh_init(myr_batch* b) {
-  oh_env* E = (oh_env*)myr__alloc(sizeof *E);
-  if (E == NULL) return myr__fail(MYR_ENOMEM, "out of memory (opto-hill)");
-  memset(E, 0, sizeof *E);
-  b->env = E;
-  return MYR_OK;
+static void observe1(const myr__env* e, int64_t i, float* o) {
+  o[0] = (float)e->col[OH_XC].i[i] / 100.0f;
 }
 
-static void oh_fini(myr_batch* b) {
-  myr__free(b->env);
-  b->env = NULL;
+static void reset1(const myr__env* e, int64_t i, uint64_t clock,
+                   uint32_t stream) {
+  (void)clock;
+  (void)stream; /* deterministic reset: X = x0 */
+  e->col[OH_XC].i[i] = (int32_t)myr__param(e, OH_X0, i);
+  e->col[OH_T].i[i] = 0;
 }
 
-static void oh_bind(myr_batch* b, myr__arena* a) {
-  oh_env* E = (oh_env*)b->env;
-  E->x = (int32_t*)myr__arena_take(a, b->num_envs, sizeof(int32_t));
-  E->t = (int32_t*)myr__arena_take(a, b->num_envs, sizeof(int32_t));
+static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
+                        const myr__io* io, myr__stats* st) {
+  myr_optohill_params p;
+  myr__one r;
+  int32_t* x = e->col[OH_XC].i;
+  int32_t* t = e->col[OH_T].i;
+  double u = (double)io->act_f[k];
+  int32_t cap_hit;
+  (void)kind;
+  p.k_prod = myr__param(e, OH_K_PROD, i);
+  p.K = myr__param(e, OH_K, i);
+  p.n = myr__param(e, OH_N, i);
+  p.k_deg = myr__param(e, OH_K_DEG, i);
+  p.dt = myr__param(e, OH_DT, i);
+  p.max_reactions = (int32_t)myr__param(e, OH_MAX_REACTIONS, i);
+  u = u < 0.0 ? 0.0 : (u > 1.0 ? 1.0 : u);
+  st->reactions += myr_optohill_ssa(&p, u, &x[i], e->seed,
+                                    (uint32_t)(e->env_offset + i), io->clock,
+                                    &cap_hit);
+  st->cap_hits += cap_hit;
+  t[i] += 1;
+  r.reward = 0.0f;
+  r.terminated = 0;
+  /* the horizon, or X at MYR_COUNT_MAX (no production past it) */
+  r.truncated = (uint8_t)(t[i] >= (int32_t)myr__param(e, OH_MAX_STEPS, i) ||
+                          x[i] >= MYR_COUNT_MAX);
+  r.ret = 0.0;
+  r.length = t[i];
+  return r;
 }
 
-static void reset_one(myr_batch* b, int64_t i, float* obs) {
-  oh_env* E = (oh_env*)b->env;
-  E->x[i] = (int32_t)myr__param(b, OH_X0, i);
-  E->t[i] = 0;
-  if (obs != NULL) obs[0] = (float)E->x[i] / 100.0f;
+static void oh_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                     int64_t end, const uint8_t* mask, uint32_t stream,
+                     float* obs) {
+  myr__reset_each(e, clock, begin, end, mask, stream, obs, 1, reset1, observe1);
 }
 
-static void oh_reset(myr_batch* b, int64_t begin, int64_t end,
-                     const uint8_t* mask, uint32_t stream, float* obs) {
-  int64_t i;
-  (void)stream;
-  for (i = begin; i < end; ++i)
-    if (mask == NULL || mask[i]) reset_one(b, i, obs ? obs + (i - begin) : NULL);
-}
-
-static void oh_step(myr_batch* b, int64_t begin, int64_t end,
+static void oh_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
-  oh_env* E = (oh_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    int64_t k = i - begin;
-    myr_optohill_params p;
-    double u = (double)io->act_f[k];
-    int32_t cap_hit, max_steps;
-    uint8_t tr;
-    if (myr__next_step_due(b, i, k, io)) {
-      reset_one(b, i, io->obs ? io->obs + k : NULL);
-      continue;
-    }
-    p.k_prod = myr__param(b, OH_K_PROD, i);
-    p.K = myr__param(b, OH_K, i);
-    p.n = myr__param(b, OH_N, i);
-    p.k_deg = myr__param(b, OH_K_DEG, i);
-    p.dt = myr__param(b, OH_DT, i);
-    p.max_reactions = (int32_t)myr__param(b, OH_MAX_REACTIONS, i);
-    max_steps = (int32_t)myr__param(b, OH_MAX_STEPS, i);
-    u = u < 0.0 ? 0.0 : (u > 1.0 ? 1.0 : u);
-    st->reactions += myr_optohill_ssa(&p, u, &E->x[i], b->seed,
-                                      (uint32_t)(b->env_offset + i), io->clock,
-                                      &cap_hit);
-    st->cap_hits += cap_hit;
-    E->t[i] += 1;
-    /* the horizon, or X at MYR_COUNT_MAX (no production past it) */
-    tr = (uint8_t)(E->t[i] >= max_steps || E->x[i] >= MYR_COUNT_MAX);
-    if (myr__step_end(b, i, k, io, st, 0.0f, 0, tr, 0.0, E->t[i])) {
-      if (io->final_obs != NULL) io->final_obs[k] = (float)E->x[i] / 100.0f;
-      reset_one(b, i, NULL);
-    }
-    if (io->obs != NULL) io->obs[k] = (float)E->x[i] / 100.0f;
-  }
+  myr__step_each(e, begin, end, io, st, 1, advance, reset1, observe1);
 }
 
-static void oh_observe(const myr_batch* b, int64_t begin, int64_t end,
+static void oh_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs) {
-  const oh_env* E = (const oh_env*)b->env;
-  int64_t i;
-  for (i = begin; i < end; ++i) obs[i - begin] = (float)E->x[i] / 100.0f;
-}
-
-static void oh_get_field(const myr_batch* b, int32_t f, int64_t begin,
-                         int64_t end, double* out) {
-  const oh_env* E = (const oh_env*)b->env;
-  const int32_t* src = f == 0 ? E->x : E->t;
-  int64_t i;
-  for (i = begin; i < end; ++i) out[i - begin] = (double)src[i];
-}
-
-static void oh_set_field(myr_batch* b, int32_t f, int64_t begin, int64_t end,
-                         const double* in) {
-  oh_env* E = (oh_env*)b->env;
-  int32_t* dst = f == 0 ? E->x : E->t;
-  int64_t i;
-  for (i = begin; i < end; ++i) dst[i] = (int32_t)in[i - begin];
+  myr__observe_each(e, begin, end, obs, 1, observe1);
 }
 
 const myr__env_class myr__optohill_class = {
@@ -150,18 +113,18 @@ const myr__env_class myr__optohill_class = {
      "light-induced production, linear decay; exact SSA (system id)", 1, 0.0f,
      INFINITY, {MYR_SPACE_BOX, 1, 0.0f, 1.0f}, OH_NUM_PARAMS, params,
      (int32_t)(sizeof fields / sizeof fields[0]), fields, 288,
-     2 * sizeof(int32_t) + sizeof(uint8_t),
+     OH_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
      "[X/100]",
      "0 (system identification)"},
+    types,
+    OH_NUM_COLS,
+    1,
     NULL,
-    oh_init,
-    oh_fini,
-    oh_bind,
+    NULL, /* no constants: every parameter is read per env */
+    NULL,
     oh_reset,
     oh_step,
     oh_observe,
-    oh_get_field,
-    oh_set_field,
     NULL,
-    myr__param_get,
+    NULL,
 };

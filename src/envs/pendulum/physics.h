@@ -61,7 +61,7 @@ MYR_HD myr_pendulum_params_f myr_pendulum_params_to_f(
   return f;
 }
 
-#if !defined(__CUDACC__) || defined(MYR_CUDA_DOUBLE_LIBM)
+#if !defined(__CUDACC__) /* float64 Gymnasium-order path: CPU only (libm) */
 /* ((x + pi) mod 2 pi) - pi with Python's floored modulo */
 MYR_HD double myr_pendulum_angle_normalize_d(double x) {
   const double two_pi = 2.0 * 3.14159265358979323846;
