@@ -17,6 +17,13 @@
 #include "cuda_backend.h"
 #include "kernels.h"
 
+/* the envs with CUDA kernels name these in their class (MYR__CUDA_ENV) */
+struct myr__cuda_env {
+  const char* id;
+};
+const struct myr__cuda_env myr__cuda_cartpole = {"cartpole-v1"};
+const struct myr__cuda_env myr__cuda_ccasr = {"ccasr-gfp-control"};
+
 
 typedef struct myr__cuda_batch {
   unsigned char* mem;         /* device copy of the arena (mem_bytes) */
@@ -38,15 +45,15 @@ static void* dev_ptr(const myr_batch* b, const void* host) {
 
 /* the device view of the batch as it is now (seed and epoch change) */
 static myr_cuda_cartpole view_of(const myr_batch* b) {
-  const myr__cartpole_env* E = (const myr__cartpole_env*)b->env;
+  const myr__cartpole_data* E = (const myr__cartpole_data*)b->data;
   const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
   myr_cuda_cartpole v;
   memset(&v, 0, sizeof v);
-  v.x = (float*)dev_ptr(b, E->x);
-  v.x_dot = (float*)dev_ptr(b, E->x_dot);
-  v.theta = (float*)dev_ptr(b, E->theta);
-  v.theta_dot = (float*)dev_ptr(b, E->theta_dot);
-  v.t = (int32_t*)dev_ptr(b, E->t);
+  v.x = (float*)dev_ptr(b, b->v.col[CP_X].p);
+  v.x_dot = (float*)dev_ptr(b, b->v.col[CP_X_DOT].p);
+  v.theta = (float*)dev_ptr(b, b->v.col[CP_THETA].p);
+  v.theta_dot = (float*)dev_ptr(b, b->v.col[CP_THETA_DOT].p);
+  v.t = (int32_t*)dev_ptr(b, b->v.col[CP_T].p);
   v.pending = (uint8_t*)dev_ptr(b, b->pending);
   v.p = E->pf;
   v.reset_lo = -E->p.reset_bound;
@@ -61,21 +68,21 @@ static myr_cuda_cartpole view_of(const myr_batch* b) {
 }
 
 static int is_ccasr(const myr_batch* b) {
-  return b->cls == &myr__ccasr_control_class;
+  return b->cls->cuda == &myr__cuda_ccasr;
 }
 
 /* the gene circuit's device view (seed changes with a re-keyed reset) */
 static myr_cuda_ccasr ccasr_view_of(const myr_batch* b) {
-  const myr__ccasr_env* E = (const myr__ccasr_env*)b->env;
+  const myr__ccasr_env* E = (const myr__ccasr_env*)b->data;
   const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
   myr_cuda_ccasr v;
   memset(&v, 0, sizeof v);
-  v.H = (int32_t*)dev_ptr(b, E->H);
-  v.F = (int32_t*)dev_ptr(b, E->F);
-  v.t = (int32_t*)dev_ptr(b, E->t);
-  v.ret = (double*)dev_ptr(b, E->ret);
-  v.H_end = (int32_t*)dev_ptr(b, E->H_end);
-  v.F_end = (int32_t*)dev_ptr(b, E->F_end);
+  v.H = (int32_t*)dev_ptr(b, b->v.col[CC_H].p);
+  v.F = (int32_t*)dev_ptr(b, b->v.col[CC_F].p);
+  v.t = (int32_t*)dev_ptr(b, b->v.col[CC_T].p);
+  v.ret = (double*)dev_ptr(b, b->v.col[CC_RET].p);
+  v.H_end = (int32_t*)dev_ptr(b, b->v.col[CC_H_END].p);
+  v.F_end = (int32_t*)dev_ptr(b, b->v.col[CC_F_END].p);
   v.pending = (uint8_t*)dev_ptr(b, b->pending);
   v.tab = (const myr_ccasr_tables*)d->aux;
   v.target = (const float*)(d->aux + sizeof(myr_ccasr_tables));
@@ -99,7 +106,7 @@ static myr_cuda_ccasr ccasr_view_of(const myr_batch* b) {
 /* device copies of the gene circuit's read-only tables */
 static int ccasr_create(myr_batch* b) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
-  const myr__ccasr_env* E = (const myr__ccasr_env*)b->env;
+  const myr__ccasr_env* E = (const myr__ccasr_env*)b->data;
   size_t tb = sizeof(myr_ccasr_tables);
   size_t bytes = tb + sizeof(float) * (size_t)E->target_len;
   d->aux = (unsigned char*)myr__cuda_malloc(bytes);
@@ -114,10 +121,8 @@ static int ccasr_create(myr_batch* b) {
   return MYR_OK;
 }
 
-int myr__cuda_check(const myr_batch_def* def, const myr__env_class* cls) {
-  if (def->backend != MYR_BACKEND_CUDA) return MYR_OK;
-  if (strcmp(cls->info.id, "cartpole-v1") != 0 &&
-      cls != &myr__ccasr_control_class)
+static int cuda_check(const myr_batch_def* def, const myr__env_class* cls) {
+  if (cls->cuda == NULL)
     return myr__fail(MYR_EINVAL,
                      "backend cuda does not support '%s' yet (cartpole-v1 "
                      "and ccasr-gfp-control only); use the cpu backend",
@@ -139,7 +144,9 @@ int myr__cuda_check(const myr_batch_def* def, const myr__env_class* cls) {
   return MYR_OK;
 }
 
-int myr__cuda_create(myr_batch* b) {
+static void cuda_destroy(myr_batch* b);
+
+static int cuda_create(myr_batch* b) {
   myr__cuda_batch* d = (myr__cuda_batch*)myr__alloc(sizeof *d);
   if (d == NULL) return myr__fail(MYR_ENOMEM, "out of memory (cuda batch)");
   memset(d, 0, sizeof *d);
@@ -155,23 +162,22 @@ int myr__cuda_create(myr_batch* b) {
                      (long long)b->v.num_envs, b->mem_bytes, myr__cuda_error());
   }
   b->dev = d;
-  b->backend = MYR_BACKEND_CUDA;
   if (myr__cuda_copy(d->mem, b->mem, b->mem_bytes, 1) != 0) {
     int rc = cuda_fail("copy to device");
-    myr__cuda_destroy(b);
+    cuda_destroy(b);
     return rc;
   }
   if (is_ccasr(b)) {
     int rc = ccasr_create(b);
     if (rc != MYR_OK) {
-      myr__cuda_destroy(b);
+      cuda_destroy(b);
       return rc;
     }
   }
   return MYR_OK;
 }
 
-void myr__cuda_destroy(myr_batch* b) {
+static void cuda_destroy(myr_batch* b) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   if (d == NULL) return;
   myr__cuda_free(d->mem);
@@ -182,7 +188,7 @@ void myr__cuda_destroy(myr_batch* b) {
   b->dev = NULL;
 }
 
-int myr__cuda_sync_host(const myr_batch* b) {
+static int cuda_sync_host(const myr_batch* b) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   if (d == NULL || !d->host_stale) return MYR_OK;
   if (myr__cuda_copy(b->mem, d->mem, b->mem_bytes, 0) != 0)
@@ -191,7 +197,7 @@ int myr__cuda_sync_host(const myr_batch* b) {
   return MYR_OK;
 }
 
-int myr__cuda_sync_device(myr_batch* b) {
+static int cuda_sync_device(myr_batch* b) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   if (d == NULL) return MYR_OK;
   if (myr__cuda_copy(d->mem, b->mem, b->mem_bytes, 1) != 0)
@@ -224,7 +230,7 @@ static int io_buffers(myr_batch* b, myr_cuda_step_io* io, uint8_t** mask) {
   return MYR_OK;
 }
 
-int myr__cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
+static int cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   myr_cuda_step_io io;
   uint8_t* dmask = NULL;
@@ -260,14 +266,15 @@ int myr__cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
   return MYR_OK;
 }
 
-int myr__cuda_step(myr_batch* b, const int32_t* actions,
-                   const myr_step_out* out) {
+static int cuda_step(myr_batch* b, const int32_t* actions,
+                     const float* act_f, const myr_step_out* out) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   myr_cuda_step_io io;
   uint8_t* dmask;
   size_t n = (size_t)b->v.num_envs;
   size_t o = 4 * (size_t)b->info.obs_dim;
   int rc;
+  (void)act_f; /* both CUDA envs have discrete actions */
   if ((rc = io_buffers(b, &io, &dmask)) != MYR_OK) return rc;
   if (myr__cuda_copy((void*)io.act, actions, 4 * n, 1) != 0)
     return cuda_fail("copy of actions");
@@ -298,14 +305,8 @@ int myr__cuda_step(myr_batch* b, const int32_t* actions,
   return MYR_OK;
 }
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
-                      const myr__policy* policy, myr_rollout_stats* stats) {
+static int cuda_rollout(myr_batch* b, const myr_rollout_def* def,
+                        const myr__policy* policy, myr_rollout_stats* stats) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   int64_t chunk = def->chunk_size > 0 ? def->chunk_size : MYR__CUDA_DEFAULT_CHUNK;
   /* episodes, length sum, return sum (2^-24), reactions, cap hits */
@@ -323,7 +324,7 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
   else
     return myr__fail(MYR_EINVAL, "backend cuda: fused rollouts support the "
                      "random and constant policies");
-  t0 = now_seconds();
+  t0 = myr__now();
   /* one launch per chunk keeps the state in registers for chunk steps;
    * the stop flag is checked between launches */
   while (done < def->steps) {
@@ -353,7 +354,7 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
     memset(stats, 0, sizeof *stats);
     stats->reactions = totals[3];
     stats->cap_hits = totals[4];
-    stats->wall_seconds = now_seconds() - t0;
+    stats->wall_seconds = myr__now() - t0;
     stats->steps = done * b->v.num_envs;
     stats->episodes = totals[0];
     stats->length_sum = totals[1];
@@ -367,7 +368,14 @@ int myr__cuda_rollout(myr_batch* b, const myr_rollout_def* def,
   return rc;
 }
 
-size_t myr__cuda_device_bytes(const myr_batch* b) {
+static size_t cuda_device_bytes(const myr_batch* b) {
   const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
   return d != NULL ? d->device_bytes : 0;
 }
+
+const myr__backend myr__cuda_backend = {
+    MYR_BACKEND_CUDA,  "cuda",           cuda_check,
+    cuda_create,       cuda_destroy,     cuda_reset,
+    cuda_step,         cuda_rollout,     cuda_sync_host,
+    cuda_sync_device,  cuda_device_bytes, MYR__CUDA_DEFAULT_CHUNK,
+};

@@ -23,7 +23,8 @@
 #include <cuda_runtime.h>
 
 #include "../../core/philox.h"
-#include "../../policies/policy.h"
+#include "../../core/random_policy.h"
+#include "myriad/myriad.h"
 #include "myriad/myriad.h"
 #include "../../backends/cuda/kernels.h"
 
