@@ -42,6 +42,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* MYR_API marks the public functions: the shared library is built with
+ * hidden visibility and exports these only.  Predefine MYR_API to override
+ * (e.g. __declspec(dllexport) or dllimport for a Windows DLL; the library
+ * itself builds on POSIX systems). */
+#ifndef MYR_API
+#  if defined(_WIN32)
+#    define MYR_API
+#  elif defined(__GNUC__)
+#    define MYR_API __attribute__((visibility("default")))
+#  else
+#    define MYR_API
+#  endif
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -84,14 +98,14 @@ typedef enum myr_status {
 
 /* Name of a status code ("out of memory"), "unknown status" for any other
  * value; static storage, never NULL. */
-const char* myr_strerror(int status);
+MYR_API const char* myr_strerror(int status);
 
 /* Detailed message of the calling thread's last failed call, e.g.
  * "unknown parameter 'mas' for 'cartpole-v1' (try 'myriad envs')"; "" if
  * the thread has had no failure.  Successful calls do not clear it.
  * Thread-local storage (at most 511 characters), valid until the thread's
  * next failing call; never NULL. */
-const char* myr_last_error(void);
+MYR_API const char* myr_last_error(void);
 
 /* ---------------------------------------------------------------- hooks */
 
@@ -107,8 +121,8 @@ const char* myr_last_error(void);
  * calls into the library. */
 typedef void* (*myr_alloc_fn)(size_t size, void* ctx);
 typedef void (*myr_free_fn)(void* ptr, void* ctx);
-void myr_set_allocator(myr_alloc_fn alloc, myr_free_fn release,
-                       void* ctx);
+MYR_API void myr_set_allocator(myr_alloc_fn alloc, myr_free_fn release,
+                               void* ctx);
 
 /* Log hook, called with ctx and a message (at most 511 characters, valid
  * during the call only): warnings (level 1): reaction-cap hits during a step
@@ -116,7 +130,7 @@ void myr_set_allocator(myr_alloc_fn alloc, myr_free_fn release,
  * (information) is reserved.  fn NULL (the default) discards everything.
  * Set it before other threads call into the library. */
 typedef void (*myr_log_fn)(int level, const char* message, void* ctx);
-void myr_set_log_hook(myr_log_fn fn, void* ctx);
+MYR_API void myr_set_log_hook(myr_log_fn fn, void* ctx);
 
 /* ---------------------------------------------------------------- enums */
 
@@ -223,12 +237,12 @@ typedef struct myr_env_info {
 
 /* Number of registered environments, and the metadata of environment
  * index in [0, myr_env_count()) (static storage; NULL outside). */
-int32_t myr_env_count(void);
-const myr_env_info* myr_env_at(int32_t index);
+MYR_API int32_t myr_env_count(void);
+MYR_API const myr_env_info* myr_env_at(int32_t index);
 
 /* Look up an environment by its id or one of its aliases (exact,
  * case-sensitive); NULL if id is NULL or unknown (last error set). */
-const myr_env_info* myr_env_find(const char* id);
+MYR_API const myr_env_info* myr_env_find(const char* id);
 
 /* ---------------------------------------------------------------- batch */
 
@@ -272,7 +286,7 @@ typedef struct myr_batch_def {
 
 /* seed 0, threads 0, MYR_FLOAT32, MYR_AUTORESET_SAME_STEP, env_offset 0, no
  * parameters, MYR_BACKEND_CPU. */
-myr_batch_def myr_batch_def_default(void);
+MYR_API myr_batch_def myr_batch_def_default(void);
 
 typedef struct myr_batch myr_batch;
 
@@ -305,65 +319,65 @@ typedef struct myr_batch myr_batch;
  *                limit, RLIMIT_AS: the message names the bound); an
  *                allocation or a worker thread's start failed; CUDA: a
  *                device allocation or copy failed */
-int myr_batch_create(const char* env_id, int64_t num_envs,
-                     const myr_batch_def* def, myr_batch** out);
+MYR_API int myr_batch_create(const char* env_id, int64_t num_envs,
+                             const myr_batch_def* def, myr_batch** out);
 
 /* Release a batch, its worker threads and its device memory.  NULL is a
  * no-op.  Called while a call runs on the batch (from a chunk callback or
  * another thread), the release is deferred until that call returns; a CPU
  * rollout then stops at its next chunk boundary (MYR_EINTR), a CUDA one
  * runs to its end.  The batch must not be used once the release happened. */
-void myr_batch_destroy(myr_batch* batch);
+MYR_API void myr_batch_destroy(myr_batch* batch);
 
 /* Accessors: for a NULL batch they return NULL, 0, or the enum's 0 value.
  * myr_batch_env() is the env's metadata with this batch's obs_dim (valid
  * until destroy); threads and block size are the resolved values (never 0);
  * seed is the one of the last seeded reset (or create). */
-const myr_env_info* myr_batch_env(const myr_batch* batch);
-int64_t myr_batch_num_envs(const myr_batch* batch);
-int32_t myr_batch_threads(const myr_batch* batch);
-myr_autoreset myr_batch_autoreset(const myr_batch* batch);
-myr_precision myr_batch_precision(const myr_batch* batch);
-uint64_t myr_batch_seed(const myr_batch* batch);
+MYR_API const myr_env_info* myr_batch_env(const myr_batch* batch);
+MYR_API int64_t myr_batch_num_envs(const myr_batch* batch);
+MYR_API int32_t myr_batch_threads(const myr_batch* batch);
+MYR_API myr_autoreset myr_batch_autoreset(const myr_batch* batch);
+MYR_API myr_precision myr_batch_precision(const myr_batch* batch);
+MYR_API uint64_t myr_batch_seed(const myr_batch* batch);
 /* MYR_BACKEND_CPU or MYR_BACKEND_CUDA */
-myr_backend myr_batch_backend(const myr_batch* batch);
+MYR_API myr_backend myr_batch_backend(const myr_batch* batch);
 /* "cpu" or "cuda" ("unknown" for other values) */
-const char* myr_backend_name(int backend);
+MYR_API const char* myr_backend_name(int backend);
 /* Steps taken since the last seeded reset or create (the batch clock; steps
  * and rollouts advance it, an unseeded reset does not restart it). */
-uint64_t myr_batch_clock(const myr_batch* batch);
+MYR_API uint64_t myr_batch_clock(const myr_batch* batch);
 /* Bytes of per-env state the batch allocated: all arrays of all envs for
  * its precision (pending-reset flags and per-env parameters included), each
  * array padded to 64 bytes. */
-size_t myr_batch_state_bytes(const myr_batch* batch);
+MYR_API size_t myr_batch_state_bytes(const myr_batch* batch);
 /* Bytes of device memory the batch holds (CUDA: state copy, rollout sums,
  * step buffers once allocated, env tables; 0 on the CPU). */
-size_t myr_batch_device_bytes(const myr_batch* batch);
+MYR_API size_t myr_batch_device_bytes(const myr_batch* batch);
 /* Reaction-cap hits of all steps and rollouts since create (stochastic envs;
  * 0 otherwise); resets do not clear it. */
-int64_t myr_batch_cap_hits(const myr_batch* batch);
+MYR_API int64_t myr_batch_cap_hits(const myr_batch* batch);
 
 /* Set the worker thread count: threads in [0, 1024], 0 = myr_cpu_count().
  * Results do not depend on it.  Replaces the thread pool (same count: no-op).
  * Returns MYR_EINVAL (batch NULL, threads out of range), MYR_ENOMEM (scratch
  * allocation or a thread's start failed; the old pool is kept), MYR_EBUSY. */
-int myr_batch_set_threads(myr_batch* batch, int32_t threads);
+MYR_API int myr_batch_set_threads(myr_batch* batch, int32_t threads);
 /* Set the number of envs a worker advances together in a CPU fused rollout
  * (the working set kept in cache): block_size in [0, 4194304], 0 = default
  * 1024.  Results do not depend on it.  Returns MYR_EINVAL (batch NULL,
  * block_size out of range), MYR_ENOMEM (scratch allocation failed),
  * MYR_EBUSY. */
-int myr_batch_set_block_size(myr_batch* batch, int64_t block_size);
-int64_t myr_batch_block_size(const myr_batch* batch);
+MYR_API int myr_batch_set_block_size(myr_batch* batch, int64_t block_size);
+MYR_API int64_t myr_batch_block_size(const myr_batch* batch);
 /* Chunk size a fused rollout of this batch uses when myr_rollout_def's
  * chunk_size is 0 (the backend's default: 64 steps on the CPU, 1024 steps
  * per kernel launch on CUDA); 0 for a NULL batch. */
-int64_t myr_batch_default_chunk(const myr_batch* batch);
+MYR_API int64_t myr_batch_default_chunk(const myr_batch* batch);
 /* Bytes one env adds to one recorded trajectory row (obs, action, reward,
  * terminated, truncated: 4 obs_dim + 4 action_dim + 6): a recorded rollout
  * holds min(chunk_size, steps) x num_envs x this many bytes (plus up to 63
  * bytes of alignment per array); 0 for a NULL batch. */
-size_t myr_batch_row_bytes(const myr_batch* batch);
+MYR_API size_t myr_batch_row_bytes(const myr_batch* batch);
 
 /* Reset every environment.  If seed is non-NULL the batch is re-keyed with
  * *seed and its clock restarts at 0, so the same seed gives the same
@@ -372,16 +386,16 @@ size_t myr_batch_row_bytes(const myr_batch* batch);
  * (myr_rollout_def.stop).  obs (N x obs_dim) receives the first
  * observations and may be NULL.  Returns MYR_EINVAL (batch NULL), MYR_EBUSY,
  * MYR_ENOMEM (CUDA: device buffers or failure). */
-int myr_batch_reset(myr_batch* batch, const uint64_t* seed,
-                    float* obs);
+MYR_API int myr_batch_reset(myr_batch* batch, const uint64_t* seed,
+                            float* obs);
 
 /* Reset the environments whose mask[i] (N bytes) is non-zero, in any
  * autoreset mode, with fresh initial states; others keep their state.  obs
  * (N x obs_dim) receives their first observations (other rows untouched)
  * and may be NULL.  A torn batch stays torn.  Returns MYR_EINVAL (batch or
  * mask NULL), MYR_EBUSY, MYR_ENOMEM (CUDA: device buffers or failure). */
-int myr_batch_reset_mask(myr_batch* batch, const uint8_t* mask,
-                         float* obs);
+MYR_API int myr_batch_reset_mask(myr_batch* batch, const uint8_t* mask,
+                                 float* obs);
 
 /* Outputs of one step; all arrays caller-owned, borrowed for the call. */
 typedef struct myr_step_out {
@@ -402,25 +416,25 @@ typedef struct myr_step_out {
  *   MYR_EBUSY  another call holds the batch
  *   MYR_ENOMEM CUDA: the step buffers could not be allocated, or a device
  *              failure */
-int myr_batch_step(myr_batch* batch, const int32_t* actions,
-                   const myr_step_out* out);
+MYR_API int myr_batch_step(myr_batch* batch, const int32_t* actions,
+                           const myr_step_out* out);
 
 /* Same for box action spaces: actions N x n float32, each finite, clipped
  * to [low, high] by the env as Gymnasium does.  Returns MYR_EINVAL (batch,
  * actions or a required output NULL; a discrete env; an action not finite;
  * a torn batch), MYR_EBUSY. */
-int myr_batch_step_box(myr_batch* batch, const float* actions,
-                       const myr_step_out* out);
+MYR_API int myr_batch_step_box(myr_batch* batch, const float* actions,
+                               const myr_step_out* out);
 
 /* Actions of the built-in random policy at the current clock (the actions a
  * fused random rollout would take next), a pure function of (seed, global
  * env index, clock): discrete envs write N int32, box envs N x n float32.
  * Changes nothing.  Returns MYR_EINVAL (batch or actions NULL), MYR_EBUSY. */
-int myr_batch_random_actions(const myr_batch* batch, void* actions);
+MYR_API int myr_batch_random_actions(const myr_batch* batch, void* actions);
 
 /* Current observations (N x obs_dim).  Returns MYR_EINVAL (batch or obs
  * NULL), MYR_EBUSY, MYR_ENOMEM (CUDA: copy from the device failed). */
-int myr_batch_observe(const myr_batch* batch, float* obs);
+MYR_API int myr_batch_observe(const myr_batch* batch, float* obs);
 
 /* Named state access: one field (a name of myr_env_info.fields, e.g. "x",
  * "theta", "t", "H") of every env, N values converted to/from double.
@@ -431,23 +445,23 @@ int myr_batch_observe(const myr_batch* batch, float* obs);
  * not finite; for an integer field not a whole number in [0, max_value]),
  * MYR_EBUSY, MYR_ENOMEM (CUDA: copy failed).  It writes the field only:
  * episode returns and pending resets are unchanged. */
-int myr_batch_get_state(const myr_batch* batch, const char* field,
-                        double* values);
-int myr_batch_set_state(myr_batch* batch, const char* field,
-                        const double* values);
+MYR_API int myr_batch_get_state(const myr_batch* batch, const char* field,
+                                double* values);
+MYR_API int myr_batch_set_state(myr_batch* batch, const char* field,
+                                const double* values);
 /* Values of parameter name (a name of myr_env_info.params) for every env (N
  * doubles: the per-env draws of a randomised parameter, else the shared
  * value).  Parameters never change after create; this call does not claim
  * the batch.  Returns MYR_EINVAL (batch or values NULL), MYR_ENOPARAM (name
  * NULL or unknown). */
-int myr_batch_get_param(const myr_batch* batch, const char* name,
-                        double* values);
+MYR_API int myr_batch_get_param(const myr_batch* batch, const char* name,
+                                double* values);
 
 /* Order-independent 64-bit hash of the full state: a sum over envs of a mix
  * of (global env index, every state field's double bits, -0 as +0, the
  * pending-reset flag), so shards add up to the whole.  0 for a NULL batch
  * or a failed CUDA copy.  Does not claim the batch. */
-uint64_t myr_batch_state_hash(const myr_batch* batch);
+MYR_API uint64_t myr_batch_state_hash(const myr_batch* batch);
 
 /* ---------------------------------------------------------------- rollout */
 
@@ -534,7 +548,7 @@ typedef struct myr_rollout_def {
 
 /* steps 1, policy "random", chunk_size 0, no callback, user and stop
  * NULL. */
-myr_rollout_def myr_rollout_def_default(void);
+MYR_API myr_rollout_def myr_rollout_def_default(void);
 
 /* Statistics of one rollout (not cumulative). */
 typedef struct myr_rollout_stats {
@@ -574,15 +588,15 @@ typedef struct myr_rollout_stats {
 /* Recompute mean_return and mean_length from episodes, length_sum,
  * return_overflows and the return sum (after adding up the sums of several
  * rollouts or shards).  NULL is a no-op. */
-void myr_rollout_stats_finish(myr_rollout_stats* stats);
+MYR_API void myr_rollout_stats_finish(myr_rollout_stats* stats);
 
 /* Add the counts and exact sums of `from` to `into` (steps, episodes,
  * wall_seconds, cap_hits, reactions, length_sum, the return sum,
  * return_overflows; wall_seconds add up, as for pieces run one after
  * another; chunk_size and block_size stay into's), then finish `into`.
  * Either NULL is a no-op. */
-void myr_rollout_stats_add(myr_rollout_stats* into,
-                           const myr_rollout_stats* from);
+MYR_API void myr_rollout_stats_add(myr_rollout_stats* into,
+                                   const myr_rollout_stats* from);
 
 /* Run def->steps steps with a built-in policy inside the library (autoreset
  * mode same_step or next_step as the batch is set).  Equivalent step by
@@ -600,14 +614,14 @@ void myr_rollout_stats_add(myr_rollout_stats* into,
  *   MYR_EINTR  stopped by def->stop, by on_chunk returning non-zero, or
  *              (CPU) by myr_batch_destroy() during the rollout
  *   MYR_EBUSY  another call holds the batch */
-int myr_batch_rollout(myr_batch* batch, const myr_rollout_def* def,
-                      myr_rollout_stats* stats);
+MYR_API int myr_batch_rollout(myr_batch* batch, const myr_rollout_def* def,
+                              myr_rollout_stats* stats);
 
 /* Check a policy spec (grammar at myr_rollout_def.policy) against an env
  * without running anything.  Returns MYR_OK, or MYR_EINVAL (env or spec
  * NULL, or the spec is invalid for env; the message says why).  It does
  * not check backend support. */
-int myr_policy_check(const myr_env_info* env, const char* spec);
+MYR_API int myr_policy_check(const myr_env_info* env, const char* spec);
 
 /* ---------------------------------------------------------------- parsing */
 
@@ -619,33 +633,33 @@ int myr_policy_check(const myr_env_info* env, const char* spec);
  * Returns MYR_EINVAL (text, out or name_buf NULL; no '='; the name empty or
  * not shorter than name_buf_size; a malformed number or distribution);
  * *out and name_buf are written only on success. */
-int myr_param_parse(const char* text, myr_param_setting* out,
-                    char* name_buf, size_t name_buf_size);
+MYR_API int myr_param_parse(const char* text, myr_param_setting* out,
+                            char* name_buf, size_t name_buf_size);
 
 /* Parse "float32" (or "f32") / "float64" (or "f64"), and "same_step" /
  * "next_step" / "disabled".  Return MYR_EINVAL (text or out NULL, unknown
  * name); *out is written only on success. */
-int myr_precision_parse(const char* text, myr_precision* out);
-int myr_autoreset_parse(const char* text, myr_autoreset* out);
+MYR_API int myr_precision_parse(const char* text, myr_precision* out);
+MYR_API int myr_autoreset_parse(const char* text, myr_autoreset* out);
 /* "same_step", "next_step", "disabled" ("unknown" for other values). */
-const char* myr_autoreset_name(myr_autoreset mode);
+MYR_API const char* myr_autoreset_name(myr_autoreset mode);
 /* "float64" for MYR_FLOAT64, "float32" for any other value. */
-const char* myr_precision_name(myr_precision precision);
+MYR_API const char* myr_precision_name(myr_precision precision);
 
 /* ---------------------------------------------------------------- build */
 
 /* 1 if backend (myr_backend) is built into this library, else 0.  A
  * built-in CUDA backend may still find no device at create (MYR_ENODEV). */
-int myr_backend_available(int backend);
+MYR_API int myr_backend_available(int backend);
 /* "myriad <version> backends=<list> simd=<isa>", e.g. "myriad 0.1.0
  * backends=cpu,cuda simd=avx2+fma": the list names "cpu" and, when built,
  * "cuda" and "mpi" (the CLI's process sharding); static storage. */
-const char* myr_build_info(void);
+MYR_API const char* myr_build_info(void);
 /* SIMD instruction set the kernels were compiled for: "avx512",
  * "avx2+fma", "avx2", "avx", "sse4.2", "neon" or "scalar". */
-const char* myr_simd_isa(void);
+MYR_API const char* myr_simd_isa(void);
 /* Online CPUs (at least 1). */
-int32_t myr_cpu_count(void);
+MYR_API int32_t myr_cpu_count(void);
 
 #ifdef __cplusplus
 }
