@@ -23,7 +23,8 @@ if(MYR_CUDA_ENABLED)
   target_include_directories(myriad_cuda_obj PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/include
                              ${CMAKE_CURRENT_SOURCE_DIR}/src)
   set_target_properties(myriad_cuda_obj PROPERTIES CUDA_STANDARD 17
-                        CUDA_STANDARD_REQUIRED ON POSITION_INDEPENDENT_CODE ON)
+                        CUDA_STANDARD_REQUIRED ON POSITION_INDEPENDENT_CODE ON
+                        CUDA_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   # no contraction into FMA and IEEE division/sqrt, as the CPU float32
   # kernels compile, so both backends round every operation the same way
   target_compile_options(myriad_cuda_obj PRIVATE
