@@ -25,24 +25,14 @@ void cli_error(const char* fmt, ...) {
 }
 
 void cli_opts_init(cli_opts* o, const char* cmd) {
-  memset(o, 0, sizeof *o);
+  /* what a command gets for an option not given (unnamed fields: 0) */
+  static const cli_opts defaults = {
+      .env = "cartpole-v1", .num_envs = 100000, .steps = 1000,
+      .precision = MYR_FLOAT32, .autoreset = MYR_AUTORESET_SAME_STEP,
+      .policy = "random", .runs = 5, .warmup = 1,
+      .mode = "fused", .profile = "both", .backend = "cpu"};
+  *o = defaults;
   o->cmd = cmd;
-  o->env = "cartpole-v1";
-  o->num_envs = 100000;
-  o->steps = 1000;
-  o->seed = 0;
-  o->threads = 0;
-  o->precision = MYR_FLOAT32;
-  o->autoreset = MYR_AUTORESET_SAME_STEP;
-  o->policy = "random";
-  o->chunk = 0;
-  o->block = 0;
-  o->runs = 5;
-  o->warmup = 1;
-  o->csv = NULL;
-  o->mode = "fused";
-  o->profile = "both";
-  o->backend = "cpu";
 }
 
 static int parse_i64(const char* cmd, const char* opt, const char* v,
@@ -159,12 +149,12 @@ struct cli_option {
   unsigned bit;              /* OPT_*: the commands that accept it */
   option_setter set;         /* NULL: a flag, no value (sets int at `field`) */
   size_t field;              /* offsetof the destination in cli_opts */
-  size_t given;              /* offsetof its has_* flag, or NOT_TRACKED */
+  size_t given;              /* offsetof its has_* flag; 0: none is kept
+                                (offset 0 is cmd, never such a flag) */
   int64_t lo, hi;            /* integer options: accepted range */
   const char* const* choices; /* set_choice: the accepted words, NULL-ended */
 };
 
-#define NOT_TRACKED ((size_t)-1)
 #define FIELD(f) offsetof(cli_opts, f)
 
 static void* field_of(cli_opts* o, size_t off) { return (char*)o + off; }
@@ -203,16 +193,15 @@ static int set_i32(cli_opts* o, const cli_option* opt, const char* v) {
 static int set_seed(cli_opts* o, const cli_option* opt, const char* v) {
   char* end = NULL;
   uint64_t seed;
-  (void)opt;
   errno = 0;
   /* decimal digits only: no sign, no blanks, no octal or hex prefix */
   seed = isdigit((unsigned char)v[0]) ? strtoull(v, &end, 10) : 0;
   if (end == NULL || end == v || *end != '\0' || errno == ERANGE) {
-    cli_error("%s: bad value '%s' for --seed (want a decimal integer in "
-              "[0, 18446744073709551615])", o->cmd, v);
+    cli_error("%s: bad value '%s' for %s (want a decimal integer in "
+              "[0, 18446744073709551615])", o->cmd, v, opt->name);
     return CLI_EXIT_USAGE;
   }
-  o->seed = seed;
+  *(uint64_t*)field_of(o, opt->field) = seed;
   return 0;
 }
 
@@ -224,13 +213,13 @@ static int library_status(const cli_opts* o, int status) {
 }
 
 static int set_precision(cli_opts* o, const cli_option* opt, const char* v) {
-  (void)opt;
-  return library_status(o, myr_precision_parse(v, &o->precision));
+  return library_status(
+      o, myr_precision_parse(v, (myr_precision*)field_of(o, opt->field)));
 }
 
 static int set_autoreset(cli_opts* o, const cli_option* opt, const char* v) {
-  (void)opt;
-  return library_status(o, myr_autoreset_parse(v, &o->autoreset));
+  return library_status(
+      o, myr_autoreset_parse(v, (myr_autoreset*)field_of(o, opt->field)));
 }
 
 static int set_param(cli_opts* o, const cli_option* opt, const char* v) {
@@ -252,42 +241,41 @@ static const char* const modes[] = {"fused", "step", NULL};
 static const char* const profiles[] = {"envs", "chunk", "both", NULL};
 static const char* const backends[] = {"cpu", "cuda", NULL};
 
+/* the fields every row names: its option, the commands, setter, field */
+#define OPTION(opt, commands, setter, f) \
+  .name = opt, .bit = commands, .set = setter, .field = FIELD(f)
+
 /* every option; the order is the order of "did you mean" candidates */
 static const cli_option options[] = {
-    {"--env", OPT_ENV, set_string, FIELD(env), NOT_TRACKED, 0, 0, NULL},
-    {"--num-envs", OPT_NUM_ENVS, set_i64, FIELD(num_envs), FIELD(has_num_envs),
-     1, MYR_MAX_ENVS, NULL},
-    {"--steps", OPT_STEPS, set_i64, FIELD(steps), FIELD(has_steps), 0,
-     INT64_MAX / 2, NULL},
-    {"--seed", OPT_SEED, set_seed, FIELD(seed), NOT_TRACKED, 0, 0, NULL},
+    {OPTION("--env", OPT_ENV, set_string, env)},
+    {OPTION("--num-envs", OPT_NUM_ENVS, set_i64, num_envs),
+     .given = FIELD(has_num_envs), .lo = 1, .hi = MYR_MAX_ENVS},
+    {OPTION("--steps", OPT_STEPS, set_i64, steps), .given = FIELD(has_steps),
+     .hi = INT64_MAX / 2},
+    {OPTION("--seed", OPT_SEED, set_seed, seed)},
     /* the library's range of thread counts (0: all online CPUs) */
-    {"--threads", OPT_THREADS, set_i32, FIELD(threads), FIELD(has_threads), 0,
-     1024, NULL},
-    {"--precision", OPT_PRECISION, set_precision, FIELD(precision), NOT_TRACKED,
-     0, 0, NULL},
-    {"--policy", OPT_POLICY, set_string, FIELD(policy), NOT_TRACKED, 0, 0, NULL},
-    {"--param", OPT_PARAM, set_param, FIELD(params), NOT_TRACKED, 0, 0, NULL},
-    /* the library's chunk range */
-    {"--chunk", OPT_CHUNK, set_i64, FIELD(chunk), FIELD(has_chunk), 1, 1 << 24,
-     NULL},
-    {"--block", OPT_BLOCK, set_i64, FIELD(block), FIELD(has_block), 1, 1 << 22,
-     NULL},
-    {"--runs", OPT_RUNS, set_i32, FIELD(runs), NOT_TRACKED, 1, 1000000, NULL},
-    {"--warmup", OPT_WARMUP, set_i32, FIELD(warmup), NOT_TRACKED, 0, 1000000,
-     NULL},
-    {"--csv", OPT_CSV, set_string, FIELD(csv), NOT_TRACKED, 0, 0, NULL},
-    {"--mode", OPT_MODE, set_choice, FIELD(mode), NOT_TRACKED, 0, 0, modes},
-    {"--record", OPT_RECORD, set_string, FIELD(record), NOT_TRACKED, 0, 0, NULL},
-    {"--full", OPT_FULL, NULL, FIELD(full), NOT_TRACKED, 0, 0, NULL},
-    {"--autoreset", OPT_AUTORESET, set_autoreset, FIELD(autoreset), NOT_TRACKED,
-     0, 0, NULL},
-    {"--profile", OPT_PROFILE, set_choice, FIELD(profile), NOT_TRACKED, 0, 0,
-     profiles},
-    {"--tuned", OPT_TUNED, NULL, FIELD(tuned), NOT_TRACKED, 0, 0, NULL},
-    {"--backend", OPT_BACKEND, set_choice, FIELD(backend), NOT_TRACKED, 0, 0,
-     backends},
-    {"--quiet", OPT_QUIET, NULL, FIELD(quiet), NOT_TRACKED, 0, 0, NULL},
-    {"--force", OPT_FORCE, NULL, FIELD(force), NOT_TRACKED, 0, 0, NULL},
+    {OPTION("--threads", OPT_THREADS, set_i32, threads),
+     .given = FIELD(has_threads), .hi = 1024},
+    {OPTION("--precision", OPT_PRECISION, set_precision, precision)},
+    {OPTION("--policy", OPT_POLICY, set_string, policy)},
+    {OPTION("--param", OPT_PARAM, set_param, params)},
+    /* the library's range of chunk sizes */
+    {OPTION("--chunk", OPT_CHUNK, set_i64, chunk), .given = FIELD(has_chunk),
+     .lo = 1, .hi = 1 << 24},
+    {OPTION("--block", OPT_BLOCK, set_i64, block), .given = FIELD(has_block),
+     .lo = 1, .hi = 1 << 22},
+    {OPTION("--runs", OPT_RUNS, set_i32, runs), .lo = 1, .hi = 1000000},
+    {OPTION("--warmup", OPT_WARMUP, set_i32, warmup), .hi = 1000000},
+    {OPTION("--csv", OPT_CSV, set_string, csv)},
+    {OPTION("--mode", OPT_MODE, set_choice, mode), .choices = modes},
+    {OPTION("--record", OPT_RECORD, set_string, record)},
+    {OPTION("--full", OPT_FULL, NULL, full)},
+    {OPTION("--autoreset", OPT_AUTORESET, set_autoreset, autoreset)},
+    {OPTION("--profile", OPT_PROFILE, set_choice, profile), .choices = profiles},
+    {OPTION("--tuned", OPT_TUNED, NULL, tuned)},
+    {OPTION("--backend", OPT_BACKEND, set_choice, backend), .choices = backends},
+    {OPTION("--quiet", OPT_QUIET, NULL, quiet)},
+    {OPTION("--force", OPT_FORCE, NULL, force)},
 };
 
 #define NUM_OPTIONS (sizeof options / sizeof options[0])
@@ -370,7 +358,7 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
       return CLI_EXIT_USAGE;
     }
     if ((rc = opt->set(o, opt, v != NULL ? v : argv[++i])) != 0) return rc;
-    if (opt->given != NOT_TRACKED) *(int*)field_of(o, opt->given) = 1;
+    if (opt->given != 0) *(int*)field_of(o, opt->given) = 1;
   }
   if ((acc & OPT_ENV) && o->env != NULL && (rc = check_env(o, acc)) != 0)
     return rc;
