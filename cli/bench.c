@@ -232,12 +232,10 @@ int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
   if ((rc = cli_make_batch(&bo, &m.b)) != 0) return rc;
   m.c = c;
   r->threads = myr_batch_threads(m.b);
-  r->block = myr_batch_block_size(m.b);
   r->precision = myr_precision_name(myr_batch_precision(m.b));
   r->backend = myr_backend_name((int)myr_batch_backend(m.b));
   r->device_bytes_per_env =
       (double)myr_batch_device_bytes(m.b) / (double)c->num_envs;
-  r->chunk = c->step_mode ? 1 : (c->chunk > 0 ? c->chunk : 64);
   if (c->step_mode) {
     if (myr_batch_env(m.b)->action_space.kind != MYR_SPACE_DISCRETE) {
       cli_error("bench: step mode supports discrete-action envs only");
@@ -273,6 +271,7 @@ int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
   /* steps per run: given, or from a probe's rate */
   steps = c->steps;
   if (steps <= 0) {
+    bench_config resolved = *c;
     int64_t p = 1;
     double enough = c->target_s < 0.05 ? c->target_s : 0.05;
     for (;;) {
@@ -284,24 +283,12 @@ int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
       if (dt >= enough || p >= (1 << 16)) break;
       p *= 4;
     }
-    steps = bench_auto_steps(c, (double)c->num_envs * (double)p /
-                                    (dt > 1e-9 ? dt : 1e-9));
+    if (resolved.chunk <= 0) resolved.chunk = myr_batch_default_chunk(m.b);
+    steps = bench_auto_steps(&resolved, (double)c->num_envs * (double)p /
+                                            (dt > 1e-9 ? dt : 1e-9));
   }
   r->steps = steps;
   r->cfg.steps = steps;
-  {
-    double rec = 0;
-    if (c->record && !c->step_mode) {
-      const myr_env_info* e = myr_batch_env(m.b);
-      int64_t rows = r->chunk < steps ? r->chunk : steps;
-      int32_t ad = e->action_space.kind == MYR_SPACE_BOX ? e->action_space.n : 1;
-      rec = (double)rows * (double)(e->obs_dim * 4 + ad * 4 + 4 + 2);
-    }
-    r->theory_bytes_per_env =
-        (double)myr_batch_state_bytes(m.b) / (double)myr_batch_num_envs(m.b) +
-        rec;
-  }
-
   for (run = 0; run < c->warmup + c->runs; ++run) {
     status = run_once(&m, steps, &st, &dt);
     if (status != MYR_OK) {
@@ -331,6 +318,15 @@ int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
   r->reactions = reactions;
   r->cap_hits = caps + (c->step_mode ? myr_batch_cap_hits(m.b) : 0);
   r->peak_rss = cli_peak_rss();
+  /* the sizes the timed runs used (a step-mode run has no chunk) */
+  r->chunk = c->step_mode ? 1 : st.chunk_size;
+  r->block = c->step_mode ? myr_batch_block_size(m.b) : st.block_size;
+  /* the state, plus the one chunk of rows a recording rollout holds */
+  r->theory_bytes_per_env =
+      (double)myr_batch_state_bytes(m.b) / (double)myr_batch_num_envs(m.b);
+  if (c->record && !c->step_mode)
+    r->theory_bytes_per_env += (double)(r->chunk < steps ? r->chunk : steps) *
+                               (double)myr_batch_row_bytes(m.b);
 done:
   free_step_buffers(&m.sb);
   myr_batch_destroy(m.b);

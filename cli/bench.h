@@ -21,6 +21,10 @@
 #include "cli.h"
 
 #define BENCH_MAX_RUNS 1000
+/* the most threads `bench threads` and `tune` sweep up to: a choice of
+ * these commands that keeps a sweep short on many-core machines, not a
+ * library limit (the library accepts up to 1024 threads) */
+#define BENCH_MAX_THREADS 64
 
 typedef struct bench_config {
   const char* env;
@@ -73,7 +77,8 @@ void bench_time_stats(double* t, int n, double* mean, double* std, double* mn,
                       double* median, double* mx);
 
 /* steps per run for a measured rate (env-steps/s) under the config's
- * automatic-steps rules (pure; see bench_config) */
+ * automatic-steps rules (pure; see bench_config); c->chunk is the chunk the
+ * runs use, resolved (bench_measure asks the batch for its default) */
 int64_t bench_auto_steps(const bench_config* c, double rate);
 
 /* run one configuration; prints the error and returns an exit code

@@ -40,7 +40,7 @@ const char* const bench_memory_usage =
     "          --full; fewer for slow envs so the profile takes about 10 s,\n"
     "          2 min with --full): memory vs chunk size 8 .. 512 (one chunk\n"
     "          per run), and vs total steps 64 .. 1024 (4096 with --full) at\n"
-    "          chunk 64, which it must not depend on\n"
+    "          the default chunk, which it must not depend on\n"
     "Rows go to DIR/memory-<UTC time>.csv (default DIR bench/out;\n"
     "--full --commit-results: bench/results).\n";
 
@@ -50,7 +50,9 @@ typedef struct mem_point {
   uint64_t rss1;    /* after the run */
   uint64_t peak;    /* peak mark after the run */
   uint64_t state_bytes;
+  uint64_t row_bytes; /* bytes one env adds to a recorded row */
   int32_t threads;
+  int64_t chunk;      /* the chunk and block the rollout used */
   int64_t block;
   int64_t episodes;
   int64_t length_sum;
@@ -106,8 +108,10 @@ static void mem_child(const cli_opts* o, int64_t n, int64_t chunk,
     p->rss1 = cli_current_rss();
     p->peak = cli_peak_rss();
     p->state_bytes = myr_batch_state_bytes(b);
+    p->row_bytes = (uint64_t)myr_batch_row_bytes(b);
     p->threads = myr_batch_threads(b);
-    p->block = myr_batch_block_size(b);
+    p->chunk = st.chunk_size;
+    p->block = st.block_size;
     p->episodes = st.episodes;
     p->length_sum = st.length_sum;
     p->device_bytes = (uint64_t)myr_batch_device_bytes(b);
@@ -178,8 +182,6 @@ static int mem_measure(const cli_opts* o, int64_t n, int64_t chunk,
 static void mem_row(const cli_opts* o, const myr_env_info* e, const char* kind,
                     int64_t n, int64_t chunk, int64_t steps,
                     const mem_point* p, bench_result* r) {
-  int32_t ad = e->action_space.kind == MYR_SPACE_BOX ? e->action_space.n : 1;
-  double row = (double)(e->obs_dim * 4 + ad * 4 + 4 + 2);
   memset(r, 0, sizeof *r);
   r->kind = kind;
   r->cfg.env = e->id;
@@ -191,12 +193,14 @@ static void mem_row(const cli_opts* o, const myr_env_info* e, const char* kind,
   r->efficiency = -1;
   r->threads = p->threads;
   r->block = p->block;
-  r->chunk = chunk > 0 ? chunk : (o->chunk > 0 ? o->chunk : 64);
+  r->chunk = p->chunk;
   r->steps = steps;
   r->precision = myr_precision_name(o->precision);
   r->bytes_per_env = p->peak > p->rss0 ? (double)(p->peak - p->rss0) / (double)n : 0;
-  r->theory_bytes_per_env = (double)p->state_bytes / (double)n +
-                            (chunk > 0 ? (double)(chunk < steps ? chunk : steps) * row : 0);
+  r->theory_bytes_per_env =
+      (double)p->state_bytes / (double)n +
+      (chunk > 0 ? (double)(chunk < steps ? chunk : steps) * (double)p->row_bytes
+                 : 0);
   r->peak_rss = p->peak;
   r->backend = o->backend;
   r->device_bytes_per_env = (double)p->device_bytes / (double)n;
@@ -245,12 +249,19 @@ int bench_memory(const cli_opts* o, const bench_suite_opts* s) {
   if (bench_csv_open(&csv, path) != 0) return CLI_EXIT_FAIL;
   for (k = 0; k < myr_env_count() && rc == 0; ++k) {
     const myr_env_info* e = myr_env_at(k);
-    int32_t ad = e->action_space.kind == MYR_SPACE_BOX ? e->action_space.n : 1;
-    double row = (double)(e->obs_dim * 4 + ad * 4 + 4 + 2);
     cli_opts eo = *o;
+    myr_batch* tiny = NULL;
+    double row;
+    int64_t default_chunk;
     if (!bench_env_selected(o, e)) continue;
     eo.env = e->id;
     if (o->tuned) tune_apply(&eo, e->id);
+    /* bytes of a recorded row (does a chunk of them fit?) and the chunk of
+     * the steps profile: the default */
+    if ((rc = cli_tiny_batch(&eo, e, &tiny)) != 0) break;
+    row = (double)myr_batch_row_bytes(tiny);
+    default_chunk = myr_batch_default_chunk(tiny);
+    myr_batch_destroy(tiny);
     n_chunk = n_default;
     if (do_chunk && !o->has_num_envs && !s->smoke) {
       /* slow envs get fewer envs so the profile stays within budget */
@@ -276,7 +287,7 @@ int bench_memory(const cli_opts* o, const bench_suite_opts* s) {
     /* recording: vs chunk size (one chunk per run), then vs total steps */
     for (i = 0; do_chunk && i < nchunks + nsteps && rc == 0; ++i) {
       int by_chunk = i < nchunks;
-      int64_t chunk = by_chunk ? chunks[i] : 64;
+      int64_t chunk = by_chunk ? chunks[i] : default_chunk;
       int64_t steps = by_chunk ? chunk : total_steps[i - nchunks];
       mem_point p;
       bench_result r;
@@ -376,11 +387,11 @@ const char* const bench_threads_usage =
     "speed-up / threads.  Rows go to DIR/threads-<UTC time>.csv (default DIR\n"
     "bench/out; --full --commit-results: bench/results).\n";
 
-/* 1..8, then powers of two, then the CPU count (fused rollouts: <= 64) */
+/* 1..8, then powers of two, then the CPU count (at most BENCH_MAX_THREADS) */
 static int thread_counts(int32_t cpus, int smoke, int32_t* out) {
   int n = 0;
   int32_t t;
-  if (cpus > 64) cpus = 64;
+  if (cpus > BENCH_MAX_THREADS) cpus = BENCH_MAX_THREADS;
   if (smoke && cpus > 2) cpus = 2;
   for (t = 1; t <= cpus; t = t < 8 ? t + 1 : t * 2) out[n++] = t;
   if (out[n - 1] != cpus) out[n++] = cpus;

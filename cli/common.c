@@ -422,21 +422,26 @@ int cli_make_batch(const cli_opts* o, myr_batch** out) {
   return 0;
 }
 
-int cli_check_params(const cli_opts* o, const myr_env_info* e) {
+int cli_tiny_batch(const cli_opts* o, const myr_env_info* e, myr_batch** out) {
   myr_batch_def def = myr_batch_def_default();
-  myr_batch* b = NULL;
   int rc;
   def.threads = 1;
   def.precision = o->precision;
   def.num_params = o->num_params;
   def.params = o->params;
-  rc = myr_batch_create(e->id, 1, &def, &b);
-  myr_batch_destroy(b);
+  rc = myr_batch_create(e->id, 1, &def, out);
   if (rc != MYR_OK) {
     cli_error("%s: %s: %s", o->cmd, e->id, myr_last_error());
     return cli_exit_code(rc);
   }
   return 0;
+}
+
+int cli_check_params(const cli_opts* o, const myr_env_info* e) {
+  myr_batch* b = NULL;
+  int rc = cli_tiny_batch(o, e, &b);
+  myr_batch_destroy(b);
+  return rc;
 }
 
 double cli_now(void) {
