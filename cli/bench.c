@@ -360,11 +360,32 @@ int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
   return rc;
 }
 
+/* a memory row: its profile, sizes, peak RSS and bytes/env (measured and
+ * theoretical; device bytes too on cuda) */
+static void print_memory(const bench_result* r) {
+  char s1[32];
+  /* kind without its "memory-" prefix: envs, chunk or steps (profile) */
+  printf("%-5s %-17.17s %7s envs chunk %-4lld steps %-5lld %6.1f MiB "
+         "%7.1f B/env theory %.1f\n",
+         r->kind + 7, r->cfg.env, cli_si((double)r->cfg.num_envs, s1, sizeof s1),
+         (long long)r->chunk, (long long)r->steps,
+         (double)r->peak_rss / 1048576.0, r->bytes_per_env,
+         r->theory_bytes_per_env);
+  if (r->backend != NULL && strcmp(r->backend, "cuda") == 0)
+    printf("%-5s %-17s %7s      device %.1f B/env\n", "", "", "",
+           r->device_bytes_per_env);
+  fflush(stdout);
+}
+
 /* one line per result: at most 100 columns, or the wide form (min, max,
  * sd, per-env rate, efficiency) on a terminal wide enough for it */
 void bench_print(const bench_result* r) {
   char s1[32], s2[32], s3[32];
   static int wide = -1;
+  if (strncmp(r->kind, "memory-", 7) == 0) {
+    print_memory(r);
+    return;
+  }
   if (wide < 0) wide = isatty(1) && cli_terminal_columns(1) >= 190;
   cli_si((double)r->cfg.num_envs, s1, sizeof s1);
   cli_si(r->steps_per_s, s2, sizeof s2);
@@ -489,7 +510,14 @@ int bench_fits_memory(const myr_env_info* e, int64_t n, double extra_per_env) {
   return fits_memory(e, n, 0, extra_per_env);
 }
 
-int bench_suite_end(bench_csv* csv, int rc, int interrupted) {
+int bench_emit(bench_csv* csv, const bench_result* r) {
+  bench_print(r);
+  return csv != NULL && bench_csv_add(csv, r) != 0 ? CLI_EXIT_FAIL : 0;
+}
+
+/* finish a kind's CSV (partial after an interruption or failure), report,
+ * and return the exit code */
+static int suite_end(bench_csv* csv, int rc, int interrupted) {
   if (bench_csv_finish(csv, interrupted || rc != 0) != 0 && rc == 0)
     rc = CLI_EXIT_FAIL;
   if (interrupted)
@@ -502,63 +530,63 @@ int bench_suite_end(bench_csv* csv, int rc, int interrupted) {
   return interrupted && rc == 0 ? CLI_EXIT_FAIL : rc;
 }
 
-int bench_throughput(const cli_opts* o, const bench_suite_opts* s) {
+int bench_each_env(const cli_opts* o, const bench_suite_opts* s,
+                   const char* kind, int use_csv, bench_env_fn fn) {
   bench_csv csv;
   char path[1200];
-  int single = o->has_num_envs;
-  int rc = 0, interrupted = 0, use_csv = !single || o->csv != NULL;
-  int32_t k, nenv = myr_env_count();
-  size_t i, nsizes = o->full ? 11 : 8;
-
+  int rc = 0, interrupted;
+  int32_t k;
   if (use_csv) {
-    if ((rc = bench_csv_path(o, s, "throughput", path, sizeof path)) != 0)
-      return rc;
+    if ((rc = bench_csv_path(o, s, kind, path, sizeof path)) != 0) return rc;
     if (bench_csv_open(&csv, path) != 0) return CLI_EXIT_FAIL;
   }
-  if (s->smoke) nsizes = 2;
-  for (k = 0; k < nenv && rc == 0 && !interrupted; ++k) {
+  for (k = 0; k < myr_env_count() && rc == 0 && !*cli_stop_flag(); ++k) {
     const myr_env_info* e = myr_env_at(k);
     cli_opts eo = *o;
-    double base = 0;
     if (!bench_env_selected(o, e)) continue;
     eo.env = e->id;
     if (o->tuned) tune_apply(&eo, e->id);
-    if (strcmp(o->mode, "step") == 0 &&
-        e->action_space.kind != MYR_SPACE_DISCRETE) {
-      printf("skip %s: step mode supports discrete-action envs only\n", e->id);
-      continue;
-    }
-    for (i = 0; i < (single ? 1 : nsizes) && rc == 0; ++i) {
-      int64_t n = single ? o->num_envs : matrix_sizes[i];
-      bench_config c;
-      bench_result r;
-      if (*cli_stop_flag()) {
-        interrupted = 1;
-        break;
-      }
-      if (!single && !fits_memory(e, n, strcmp(o->mode, "step") == 0, 0))
-        continue;
-      bench_config_from(&eo, s, e->id, n, &c);
-      if (single) c.steps = o->steps;
-      rc = bench_measure(&eo, &c, &r);
-      if (rc != 0) {
-        interrupted = *cli_stop_flag() != 0;
-        break;
-      }
-      if (!single) {
-        if (base <= 0) base = r.per_env_steps_per_s;
-        r.efficiency = r.per_env_steps_per_s / base;
-      }
-      bench_print(&r);
-      if (use_csv && bench_csv_add(&csv, &r) != 0) rc = CLI_EXIT_FAIL;
-    }
+    rc = fn(&eo, s, e, use_csv ? &csv : NULL);
   }
-  if (*cli_stop_flag()) interrupted = 1;
-  if (!use_csv) {
-    if (interrupted) cli_error("bench: interrupted");
-    return interrupted && rc == 0 ? CLI_EXIT_FAIL : rc;
+  interrupted = *cli_stop_flag() != 0;
+  if (use_csv) return suite_end(&csv, rc, interrupted);
+  if (interrupted) cli_error("bench: interrupted");
+  return interrupted && rc == 0 ? CLI_EXIT_FAIL : rc;
+}
+
+/* the matrix of sizes (or the one --num-envs) for env e; efficiency is
+ * the per-env rate relative to the matrix's first size */
+static int throughput_env(const cli_opts* eo, const bench_suite_opts* s,
+                          const myr_env_info* e, bench_csv* csv) {
+  int single = eo->has_num_envs, step_mode = strcmp(eo->mode, "step") == 0;
+  size_t i, nsizes = s->smoke ? 2 : eo->full ? 11 : 8;
+  double base = 0;
+  int rc = 0;
+  if (step_mode && e->action_space.kind != MYR_SPACE_DISCRETE) {
+    printf("skip %s: step mode supports discrete-action envs only\n", e->id);
+    return 0;
   }
-  return bench_suite_end(&csv, rc, interrupted);
+  for (i = 0; i < (single ? 1 : nsizes) && rc == 0 && !*cli_stop_flag(); ++i) {
+    int64_t n = single ? eo->num_envs : matrix_sizes[i];
+    bench_config c;
+    bench_result r;
+    if (!single && !fits_memory(e, n, step_mode, 0)) continue;
+    bench_config_from(eo, s, e->id, n, &c);
+    if (single) c.steps = eo->steps;
+    if ((rc = bench_measure(eo, &c, &r)) != 0) break;
+    if (!single) {
+      if (base <= 0) base = r.per_env_steps_per_s;
+      r.efficiency = r.per_env_steps_per_s / base;
+    }
+    rc = bench_emit(csv, &r);
+  }
+  return rc;
+}
+
+int bench_throughput(const cli_opts* o, const bench_suite_opts* s) {
+  /* one configuration goes to a CSV only when --csv names one */
+  return bench_each_env(o, s, "throughput", !o->has_num_envs || o->csv != NULL,
+                        throughput_env);
 }
 
 /* ------------------------------------------------------------ dispatch */

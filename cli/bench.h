@@ -146,9 +146,18 @@ extern const char* const bench_threads_usage;
 /* would n envs of e (plus extra bytes per env) fit in available memory?
  * prints the reason and returns 0 if not */
 int bench_fits_memory(const myr_env_info* e, int64_t n, double extra_per_env);
-/* finish a suite's CSV (partial after an interruption or failure), report,
- * and return the exit code */
-int bench_suite_end(bench_csv* csv, int rc, int interrupted);
+/* the part of a bench kind for one env e: its rows, measured with eo (the
+ * options for e, --tuned applied), go to csv (NULL: printed only);
+ * returns an exit code */
+typedef int (*bench_env_fn)(const cli_opts* eo, const bench_suite_opts* s,
+                            const myr_env_info* e, bench_csv* csv);
+/* run a kind: fn for every selected env, until one fails or a signal
+ * stops the run, into KIND's CSV when use_csv (finished, partial after an
+ * interruption or failure); returns the exit code */
+int bench_each_env(const cli_opts* o, const bench_suite_opts* s,
+                   const char* kind, int use_csv, bench_env_fn fn);
+/* print r and add it to csv (if not NULL); returns an exit code */
+int bench_emit(bench_csv* csv, const bench_result* r);
 /* the config the options describe for env and n (steps automatic unless
  * --steps was given) */
 void bench_config_from(const cli_opts* o, const bench_suite_opts* s,
