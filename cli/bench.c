@@ -204,18 +204,142 @@ static int fail_status(int status) {
   return cli_exit_code(status);
 }
 
-int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
+/* the batch, step buffers and rollout definition of one measurement, and
+ * the fields of r that describe the batch; returns an exit code */
+static int measure_open(const cli_opts* o, const bench_config* c,
+                        measure_ctx* m, bench_result* r) {
   cli_opts bo = *o;
-  measure_ctx m;
-  double times[BENCH_MAX_RUNS];
-  uint64_t rss0;
-  int64_t episodes = 0, len_sum = 0, reactions = 0, caps = 0, steps;
-  int run, rc = 0, status;
-  double dt;
-  myr_rollout_stats st;
+  int rc;
+  memset(m, 0, sizeof *m);
+  m->c = c;
+  bo.env = c->env;
+  bo.num_envs = c->num_envs;
+  bo.threads = c->threads;
+  bo.block = c->block;
+  if ((rc = cli_make_batch(&bo, &m->b)) != 0) return rc;
+  r->threads = myr_batch_threads(m->b);
+  r->precision = myr_precision_name(myr_batch_precision(m->b));
+  r->backend = myr_backend_name((int)myr_batch_backend(m->b));
+  r->device_bytes_per_env =
+      (double)myr_batch_device_bytes(m->b) / (double)c->num_envs;
+  if (c->step_mode &&
+      myr_batch_env(m->b)->action_space.kind != MYR_SPACE_DISCRETE) {
+    cli_error("bench: step mode supports discrete-action envs only");
+    rc = CLI_EXIT_USAGE;
+  } else if (c->step_mode &&
+             alloc_step_buffers(&m->sb, myr_batch_env(m->b), c->num_envs) != 0) {
+    cli_error("bench: out of memory (step buffers for %lld envs)",
+              (long long)c->num_envs);
+    rc = CLI_EXIT_FAIL;
+  }
+  if (rc != 0) {
+    myr_batch_destroy(m->b);
+    return rc;
+  }
+  m->def = myr_rollout_def_default();
+  m->def.policy = "random";
+  m->def.chunk_size = c->chunk;
+  m->def.stop = cli_stop_flag();
+  if (c->record) m->def.on_chunk = discard_chunk;
+  return 0;
+}
 
+static void measure_close(measure_ctx* m) {
+  free_step_buffers(&m->sb);
+  myr_batch_destroy(m->b);
+}
+
+/* one step touches every page; then the resident bytes the batch added
+ * since rss0, per env */
+static int touch_pages(measure_ctx* m, uint64_t rss0, bench_result* r) {
+  myr_rollout_stats st;
+  double dt;
+  uint64_t rss1;
+  int status = run_once(m, 1, &st, &dt);
+  if (status != MYR_OK) return fail_status(status);
+  rss1 = cli_current_rss();
+  r->bytes_per_env =
+      rss1 > rss0 ? (double)(rss1 - rss0) / (double)myr_batch_num_envs(m->b)
+                  : 0.0;
+  return 0;
+}
+
+/* steps per timed run: the config's, or chosen from a probe's rate (runs
+ * of 1, 4, 16, ... steps until one lasts long enough to time) */
+static int steps_per_run(measure_ctx* m, int64_t* steps) {
+  const bench_config* c = m->c;
+  bench_config resolved = *c;
+  myr_rollout_stats st;
+  double dt = 0, enough = c->target_s < 0.05 ? c->target_s : 0.05;
+  int64_t p;
+  if (c->steps > 0) {
+    *steps = c->steps;
+    return 0;
+  }
+  for (p = 1;; p *= 4) {
+    int status = run_once(m, p, &st, &dt);
+    if (status != MYR_OK) return fail_status(status);
+    if (dt >= enough || p >= (1 << 16)) break;
+  }
+  if (resolved.chunk <= 0) resolved.chunk = myr_batch_default_chunk(m->b);
+  *steps = bench_auto_steps(&resolved, (double)c->num_envs * (double)p /
+                                           (dt > 1e-9 ? dt : 1e-9));
+  return 0;
+}
+
+/* the warm-up and timed runs of r->steps steps: time statistics, totals
+ * over every MPI rank's shard, and the chunk and block the runs used */
+static int timed_runs(measure_ctx* m, bench_result* r) {
+  const bench_config* c = m->c;
+  double times[BENCH_MAX_RUNS];
+  /* episodes, length sum, reactions, cap hits */
+  int64_t sums[4] = {0, 0, 0, 0};
+  myr_rollout_stats st;
+  int run;
+  for (run = 0; run < c->warmup + c->runs; ++run) {
+    double dt;
+    int status = run_once(m, r->steps, &st, &dt);
+    if (status != MYR_OK) return fail_status(status);
+    if (run < c->warmup) continue;
+    times[run - c->warmup] = dt;
+    sums[0] += st.episodes;
+    sums[1] += st.length_sum;
+    sums[2] += st.reactions;
+    sums[3] += st.cap_hits;
+  }
+  cli_mpi_sum_i64(sums, 4);
+  bench_time_stats(times, c->runs, &r->t_mean, &r->t_std, &r->t_min,
+                   &r->t_median, &r->t_max);
+  r->has_time = 1;
+  r->steps_per_s = (double)c->num_envs * (double)r->steps / r->t_median;
+  r->per_env_steps_per_s = (double)r->steps / r->t_median;
+  r->episodes = sums[0];
+  r->mean_length = sums[0] ? (double)sums[1] / (double)sums[0] : 0.0;
+  r->reactions = sums[2];
+  r->cap_hits = sums[3] + (c->step_mode ? myr_batch_cap_hits(m->b) : 0);
+  r->peak_rss = cli_peak_rss();
+  /* a step-mode run has no chunk */
+  r->chunk = c->step_mode ? 1 : st.chunk_size;
+  r->block = c->step_mode ? myr_batch_block_size(m->b) : st.block_size;
+  return 0;
+}
+
+/* the bytes per env the batch allocated: its state, plus the one chunk of
+ * trajectory rows a recording rollout holds */
+static double theory_bytes_per_env(const measure_ctx* m, const bench_result* r) {
+  double bytes =
+      (double)myr_batch_state_bytes(m->b) / (double)myr_batch_num_envs(m->b);
+  if (m->c->record && !m->c->step_mode)
+    bytes += (double)(r->chunk < r->steps ? r->chunk : r->steps) *
+             (double)myr_batch_row_bytes(m->b);
+  return bytes;
+}
+
+int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
+  measure_ctx m;
+  uint64_t rss0;
+  int rc;
   memset(r, 0, sizeof *r);
-  memset(&m, 0, sizeof m);
   r->cfg = *c;
   r->kind = "throughput";
   r->efficiency = -1;
@@ -223,118 +347,34 @@ int bench_measure(const cli_opts* o, const bench_config* c, bench_result* r) {
     cli_error("bench: runs must be in [1, %d]", BENCH_MAX_RUNS);
     return CLI_EXIT_USAGE;
   }
-  bo.env = c->env;
-  bo.num_envs = c->num_envs;
-  bo.threads = c->threads;
-  bo.block = c->block;
   bench_reset_peak_rss();
   rss0 = cli_current_rss();
-  if ((rc = cli_make_batch(&bo, &m.b)) != 0) return rc;
-  m.c = c;
-  r->threads = myr_batch_threads(m.b);
-  r->block = myr_batch_block_size(m.b);
-  r->precision = myr_precision_name(myr_batch_precision(m.b));
-  r->backend = myr_backend_name((int)myr_batch_backend(m.b));
-  r->device_bytes_per_env =
-      (double)myr_batch_device_bytes(m.b) / (double)c->num_envs;
-  r->chunk = c->step_mode ? 1 : (c->chunk > 0 ? c->chunk : 64);
-  if (c->step_mode) {
-    if (myr_batch_env(m.b)->action_space.kind != MYR_SPACE_DISCRETE) {
-      cli_error("bench: step mode supports discrete-action envs only");
-      myr_batch_destroy(m.b);
-      return CLI_EXIT_USAGE;
-    }
-    if (alloc_step_buffers(&m.sb, myr_batch_env(m.b), c->num_envs) != 0) {
-      cli_error("bench: out of memory (step buffers for %lld envs)",
-                (long long)c->num_envs);
-      myr_batch_destroy(m.b);
-      return CLI_EXIT_FAIL;
-    }
+  if ((rc = measure_open(o, c, &m, r)) != 0) return rc;
+  if ((rc = touch_pages(&m, rss0, r)) == 0 &&
+      (rc = steps_per_run(&m, &r->steps)) == 0) {
+    r->cfg.steps = r->steps;
+    if ((rc = timed_runs(&m, r)) == 0)
+      r->theory_bytes_per_env = theory_bytes_per_env(&m, r);
   }
-  m.def = myr_rollout_def_default();
-  m.def.policy = "random";
-  m.def.chunk_size = c->chunk;
-  m.def.stop = cli_stop_flag();
-  if (c->record) m.def.on_chunk = discard_chunk;
-
-  /* touch every page once, then measure the state's resident bytes */
-  status = run_once(&m, 1, &st, &dt);
-  if (status != MYR_OK) {
-    rc = fail_status(status);
-    goto done;
-  }
-  {
-    uint64_t rss1 = cli_current_rss();
-    r->bytes_per_env =
-        rss1 > rss0 ? (double)(rss1 - rss0) / (double)myr_batch_num_envs(m.b)
-                    : 0.0;
-  }
-
-  /* steps per run: given, or from a probe's rate */
-  steps = c->steps;
-  if (steps <= 0) {
-    int64_t p = 1;
-    double enough = c->target_s < 0.05 ? c->target_s : 0.05;
-    for (;;) {
-      status = run_once(&m, p, &st, &dt);
-      if (status != MYR_OK) {
-        rc = fail_status(status);
-        goto done;
-      }
-      if (dt >= enough || p >= (1 << 16)) break;
-      p *= 4;
-    }
-    steps = bench_auto_steps(c, (double)c->num_envs * (double)p /
-                                    (dt > 1e-9 ? dt : 1e-9));
-  }
-  r->steps = steps;
-  r->cfg.steps = steps;
-  {
-    double rec = 0;
-    if (c->record && !c->step_mode) {
-      const myr_env_info* e = myr_batch_env(m.b);
-      int64_t rows = r->chunk < steps ? r->chunk : steps;
-      int32_t ad = e->action_space.kind == MYR_SPACE_BOX ? e->action_space.n : 1;
-      rec = (double)rows * (double)(e->obs_dim * 4 + ad * 4 + 4 + 2);
-    }
-    r->theory_bytes_per_env =
-        (double)myr_batch_state_bytes(m.b) / (double)myr_batch_num_envs(m.b) +
-        rec;
-  }
-
-  for (run = 0; run < c->warmup + c->runs; ++run) {
-    status = run_once(&m, steps, &st, &dt);
-    if (status != MYR_OK) {
-      rc = fail_status(status);
-      goto done;
-    }
-    if (run >= c->warmup) {
-      times[run - c->warmup] = dt;
-      episodes += st.episodes;
-      len_sum += st.length_sum;
-      reactions += st.reactions;
-      caps += st.cap_hits;
-    }
-  }
-  /* MPI: totals over every rank's shard */
-  cli_mpi_sum_i64(&episodes, 1);
-  cli_mpi_sum_i64(&len_sum, 1);
-  cli_mpi_sum_i64(&reactions, 1);
-  cli_mpi_sum_i64(&caps, 1);
-  bench_time_stats(times, c->runs, &r->t_mean, &r->t_std, &r->t_min,
-                   &r->t_median, &r->t_max);
-  r->has_time = 1;
-  r->steps_per_s = (double)c->num_envs * (double)steps / r->t_median;
-  r->per_env_steps_per_s = (double)steps / r->t_median;
-  r->episodes = episodes;
-  r->mean_length = episodes ? (double)len_sum / (double)episodes : 0.0;
-  r->reactions = reactions;
-  r->cap_hits = caps + (c->step_mode ? myr_batch_cap_hits(m.b) : 0);
-  r->peak_rss = cli_peak_rss();
-done:
-  free_step_buffers(&m.sb);
-  myr_batch_destroy(m.b);
+  measure_close(&m);
   return rc;
+}
+
+/* a memory row: its profile, sizes, peak RSS and bytes/env (measured and
+ * theoretical; device bytes too on cuda) */
+static void print_memory(const bench_result* r) {
+  char s1[32];
+  /* kind without its "memory-" prefix: envs, chunk or steps (profile) */
+  printf("%-5s %-17.17s %7s envs chunk %-4lld steps %-5lld %6.1f MiB "
+         "%7.1f B/env theory %.1f\n",
+         r->kind + 7, r->cfg.env, cli_si((double)r->cfg.num_envs, s1, sizeof s1),
+         (long long)r->chunk, (long long)r->steps,
+         (double)r->peak_rss / 1048576.0, r->bytes_per_env,
+         r->theory_bytes_per_env);
+  if (r->backend != NULL && strcmp(r->backend, "cuda") == 0)
+    printf("%-5s %-17s %7s      device %.1f B/env\n", "", "", "",
+           r->device_bytes_per_env);
+  fflush(stdout);
 }
 
 /* one line per result: at most 100 columns, or the wide form (min, max,
@@ -342,6 +382,10 @@ done:
 void bench_print(const bench_result* r) {
   char s1[32], s2[32], s3[32];
   static int wide = -1;
+  if (strncmp(r->kind, "memory-", 7) == 0) {
+    print_memory(r);
+    return;
+  }
   if (wide < 0) wide = isatty(1) && cli_terminal_columns(1) >= 190;
   cli_si((double)r->cfg.num_envs, s1, sizeof s1);
   cli_si(r->steps_per_s, s2, sizeof s2);
@@ -466,7 +510,14 @@ int bench_fits_memory(const myr_env_info* e, int64_t n, double extra_per_env) {
   return fits_memory(e, n, 0, extra_per_env);
 }
 
-int bench_suite_end(bench_csv* csv, int rc, int interrupted) {
+int bench_emit(bench_csv* csv, const bench_result* r) {
+  bench_print(r);
+  return csv != NULL && bench_csv_add(csv, r) != 0 ? CLI_EXIT_FAIL : 0;
+}
+
+/* finish a kind's CSV (partial after an interruption or failure), report,
+ * and return the exit code */
+static int suite_end(bench_csv* csv, int rc, int interrupted) {
   if (bench_csv_finish(csv, interrupted || rc != 0) != 0 && rc == 0)
     rc = CLI_EXIT_FAIL;
   if (interrupted)
@@ -479,63 +530,63 @@ int bench_suite_end(bench_csv* csv, int rc, int interrupted) {
   return interrupted && rc == 0 ? CLI_EXIT_FAIL : rc;
 }
 
-int bench_throughput(const cli_opts* o, const bench_suite_opts* s) {
+int bench_each_env(const cli_opts* o, const bench_suite_opts* s,
+                   const char* kind, int use_csv, bench_env_fn fn) {
   bench_csv csv;
   char path[1200];
-  int single = o->has_num_envs;
-  int rc = 0, interrupted = 0, use_csv = !single || o->csv != NULL;
-  int32_t k, nenv = myr_env_count();
-  size_t i, nsizes = o->full ? 11 : 8;
-
+  int rc = 0, interrupted;
+  int32_t k;
   if (use_csv) {
-    if ((rc = bench_csv_path(o, s, "throughput", path, sizeof path)) != 0)
-      return rc;
+    if ((rc = bench_csv_path(o, s, kind, path, sizeof path)) != 0) return rc;
     if (bench_csv_open(&csv, path) != 0) return CLI_EXIT_FAIL;
   }
-  if (s->smoke) nsizes = 2;
-  for (k = 0; k < nenv && rc == 0 && !interrupted; ++k) {
+  for (k = 0; k < myr_env_count() && rc == 0 && !*cli_stop_flag(); ++k) {
     const myr_env_info* e = myr_env_at(k);
     cli_opts eo = *o;
-    double base = 0;
     if (!bench_env_selected(o, e)) continue;
     eo.env = e->id;
     if (o->tuned) tune_apply(&eo, e->id);
-    if (strcmp(o->mode, "step") == 0 &&
-        e->action_space.kind != MYR_SPACE_DISCRETE) {
-      printf("skip %s: step mode supports discrete-action envs only\n", e->id);
-      continue;
-    }
-    for (i = 0; i < (single ? 1 : nsizes) && rc == 0; ++i) {
-      int64_t n = single ? o->num_envs : matrix_sizes[i];
-      bench_config c;
-      bench_result r;
-      if (*cli_stop_flag()) {
-        interrupted = 1;
-        break;
-      }
-      if (!single && !fits_memory(e, n, strcmp(o->mode, "step") == 0, 0))
-        continue;
-      bench_config_from(&eo, s, e->id, n, &c);
-      if (single) c.steps = o->steps;
-      rc = bench_measure(&eo, &c, &r);
-      if (rc != 0) {
-        interrupted = *cli_stop_flag() != 0;
-        break;
-      }
-      if (!single) {
-        if (base <= 0) base = r.per_env_steps_per_s;
-        r.efficiency = r.per_env_steps_per_s / base;
-      }
-      bench_print(&r);
-      if (use_csv && bench_csv_add(&csv, &r) != 0) rc = CLI_EXIT_FAIL;
-    }
+    rc = fn(&eo, s, e, use_csv ? &csv : NULL);
   }
-  if (*cli_stop_flag()) interrupted = 1;
-  if (!use_csv) {
-    if (interrupted) cli_error("bench: interrupted");
-    return interrupted && rc == 0 ? CLI_EXIT_FAIL : rc;
+  interrupted = *cli_stop_flag() != 0;
+  if (use_csv) return suite_end(&csv, rc, interrupted);
+  if (interrupted) cli_error("bench: interrupted");
+  return interrupted && rc == 0 ? CLI_EXIT_FAIL : rc;
+}
+
+/* the matrix of sizes (or the one --num-envs) for env e; efficiency is
+ * the per-env rate relative to the matrix's first size */
+static int throughput_env(const cli_opts* eo, const bench_suite_opts* s,
+                          const myr_env_info* e, bench_csv* csv) {
+  int single = eo->has_num_envs, step_mode = strcmp(eo->mode, "step") == 0;
+  size_t i, nsizes = s->smoke ? 2 : eo->full ? 11 : 8;
+  double base = 0;
+  int rc = 0;
+  if (step_mode && e->action_space.kind != MYR_SPACE_DISCRETE) {
+    printf("skip %s: step mode supports discrete-action envs only\n", e->id);
+    return 0;
   }
-  return bench_suite_end(&csv, rc, interrupted);
+  for (i = 0; i < (single ? 1 : nsizes) && rc == 0 && !*cli_stop_flag(); ++i) {
+    int64_t n = single ? eo->num_envs : matrix_sizes[i];
+    bench_config c;
+    bench_result r;
+    if (!single && !fits_memory(e, n, step_mode, 0)) continue;
+    bench_config_from(eo, s, e->id, n, &c);
+    if (single) c.steps = eo->steps;
+    if ((rc = bench_measure(eo, &c, &r)) != 0) break;
+    if (!single) {
+      if (base <= 0) base = r.per_env_steps_per_s;
+      r.efficiency = r.per_env_steps_per_s / base;
+    }
+    rc = bench_emit(csv, &r);
+  }
+  return rc;
+}
+
+int bench_throughput(const cli_opts* o, const bench_suite_opts* s) {
+  /* one configuration goes to a CSV only when --csv names one */
+  return bench_each_env(o, s, "throughput", !o->has_num_envs || o->csv != NULL,
+                        throughput_env);
 }
 
 /* ------------------------------------------------------------ dispatch */

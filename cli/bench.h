@@ -21,6 +21,10 @@
 #include "cli.h"
 
 #define BENCH_MAX_RUNS 1000
+/* the most threads `bench threads` and `tune` sweep up to: a choice of
+ * these commands that keeps a sweep short on many-core machines, not a
+ * library limit (the library accepts up to 1024 threads) */
+#define BENCH_MAX_THREADS 64
 
 typedef struct bench_config {
   const char* env;
@@ -73,7 +77,8 @@ void bench_time_stats(double* t, int n, double* mean, double* std, double* mn,
                       double* median, double* mx);
 
 /* steps per run for a measured rate (env-steps/s) under the config's
- * automatic-steps rules (pure; see bench_config) */
+ * automatic-steps rules (pure; see bench_config); c->chunk is the chunk the
+ * runs use, resolved (bench_measure asks the batch for its default) */
 int64_t bench_auto_steps(const bench_config* c, double rate);
 
 /* run one configuration; prints the error and returns an exit code
@@ -141,9 +146,18 @@ extern const char* const bench_threads_usage;
 /* would n envs of e (plus extra bytes per env) fit in available memory?
  * prints the reason and returns 0 if not */
 int bench_fits_memory(const myr_env_info* e, int64_t n, double extra_per_env);
-/* finish a suite's CSV (partial after an interruption or failure), report,
- * and return the exit code */
-int bench_suite_end(bench_csv* csv, int rc, int interrupted);
+/* the part of a bench kind for one env e: its rows, measured with eo (the
+ * options for e, --tuned applied), go to csv (NULL: printed only);
+ * returns an exit code */
+typedef int (*bench_env_fn)(const cli_opts* eo, const bench_suite_opts* s,
+                            const myr_env_info* e, bench_csv* csv);
+/* run a kind: fn for every selected env, until one fails or a signal
+ * stops the run, into KIND's CSV when use_csv (finished, partial after an
+ * interruption or failure); returns the exit code */
+int bench_each_env(const cli_opts* o, const bench_suite_opts* s,
+                   const char* kind, int use_csv, bench_env_fn fn);
+/* print r and add it to csv (if not NULL); returns an exit code */
+int bench_emit(bench_csv* csv, const bench_result* r);
 /* the config the options describe for env and n (steps automatic unless
  * --steps was given) */
 void bench_config_from(const cli_opts* o, const bench_suite_opts* s,

@@ -48,7 +48,9 @@ void bench_time_stats(double* t, int n, double* mean, double* std, double* mn,
 
 int64_t bench_auto_steps(const bench_config* c, double rate) {
   double n = (double)c->num_envs;
-  int64_t chunk = c->chunk > 0 ? c->chunk : 64;
+  /* c->chunk is the chunk the runs use (bench_measure resolves 0 to the
+   * batch's default); below 1 nothing is rounded to whole chunks */
+  int64_t chunk = c->chunk > 0 ? c->chunk : 1;
   double want, cap;
   int64_t steps;
   if (rate <= 0 || n <= 0) return chunk;

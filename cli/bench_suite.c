@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "tune.h"
 
 /* ------------------------------------------------------------ memory */
 
@@ -40,7 +39,7 @@ const char* const bench_memory_usage =
     "          --full; fewer for slow envs so the profile takes about 10 s,\n"
     "          2 min with --full): memory vs chunk size 8 .. 512 (one chunk\n"
     "          per run), and vs total steps 64 .. 1024 (4096 with --full) at\n"
-    "          chunk 64, which it must not depend on\n"
+    "          the default chunk, which it must not depend on\n"
     "Rows go to DIR/memory-<UTC time>.csv (default DIR bench/out;\n"
     "--full --commit-results: bench/results).\n";
 
@@ -50,7 +49,9 @@ typedef struct mem_point {
   uint64_t rss1;    /* after the run */
   uint64_t peak;    /* peak mark after the run */
   uint64_t state_bytes;
+  uint64_t row_bytes; /* bytes one env adds to a recorded row */
   int32_t threads;
+  int64_t chunk;      /* the chunk and block the rollout used */
   int64_t block;
   int64_t episodes;
   int64_t length_sum;
@@ -106,8 +107,10 @@ static void mem_child(const cli_opts* o, int64_t n, int64_t chunk,
     p->rss1 = cli_current_rss();
     p->peak = cli_peak_rss();
     p->state_bytes = myr_batch_state_bytes(b);
+    p->row_bytes = (uint64_t)myr_batch_row_bytes(b);
     p->threads = myr_batch_threads(b);
-    p->block = myr_batch_block_size(b);
+    p->chunk = st.chunk_size;
+    p->block = st.block_size;
     p->episodes = st.episodes;
     p->length_sum = st.length_sum;
     p->device_bytes = (uint64_t)myr_batch_device_bytes(b);
@@ -178,8 +181,6 @@ static int mem_measure(const cli_opts* o, int64_t n, int64_t chunk,
 static void mem_row(const cli_opts* o, const myr_env_info* e, const char* kind,
                     int64_t n, int64_t chunk, int64_t steps,
                     const mem_point* p, bench_result* r) {
-  int32_t ad = e->action_space.kind == MYR_SPACE_BOX ? e->action_space.n : 1;
-  double row = (double)(e->obs_dim * 4 + ad * 4 + 4 + 2);
   memset(r, 0, sizeof *r);
   r->kind = kind;
   r->cfg.env = e->id;
@@ -191,12 +192,14 @@ static void mem_row(const cli_opts* o, const myr_env_info* e, const char* kind,
   r->efficiency = -1;
   r->threads = p->threads;
   r->block = p->block;
-  r->chunk = chunk > 0 ? chunk : (o->chunk > 0 ? o->chunk : 64);
+  r->chunk = p->chunk;
   r->steps = steps;
   r->precision = myr_precision_name(o->precision);
   r->bytes_per_env = p->peak > p->rss0 ? (double)(p->peak - p->rss0) / (double)n : 0;
-  r->theory_bytes_per_env = (double)p->state_bytes / (double)n +
-                            (chunk > 0 ? (double)(chunk < steps ? chunk : steps) * row : 0);
+  r->theory_bytes_per_env =
+      (double)p->state_bytes / (double)n +
+      (chunk > 0 ? (double)(chunk < steps ? chunk : steps) * (double)p->row_bytes
+                 : 0);
   r->peak_rss = p->peak;
   r->backend = o->backend;
   r->device_bytes_per_env = (double)p->device_bytes / (double)n;
@@ -204,93 +207,105 @@ static void mem_row(const cli_opts* o, const myr_env_info* e, const char* kind,
   r->mean_length = p->episodes ? (double)p->length_sum / (double)p->episodes : 0;
 }
 
-static void mem_print(const bench_result* r) {
-  char s1[32];
-  /* kind without its "memory-" prefix: envs, chunk or steps (profile) */
-  printf("%-5s %-17.17s %7s envs chunk %-4lld steps %-5lld %6.1f MiB "
-         "%7.1f B/env theory %.1f\n",
-         strncmp(r->kind, "memory-", 7) == 0 ? r->kind + 7 : r->kind, r->cfg.env, cli_si((double)r->cfg.num_envs, s1, sizeof s1),
-         (long long)r->chunk, (long long)r->steps,
-         (double)r->peak_rss / 1048576.0, r->bytes_per_env,
-         r->theory_bytes_per_env);
-  if (r->backend != NULL && strcmp(r->backend, "cuda") == 0)
-    printf("%-5s %-17s %7s      device %.1f B/env\n", "", "", "",
-           r->device_bytes_per_env);
-  fflush(stdout);
+/* measure one point of the memory profile and emit its row */
+static int mem_emit(const cli_opts* eo, const myr_env_info* e, const char* kind,
+                    int64_t n, int64_t chunk, int64_t steps, bench_csv* csv) {
+  mem_point p;
+  bench_result r;
+  int rc = mem_measure(eo, n, chunk, steps, &p);
+  if (rc != 0) return rc;
+  mem_row(eo, e, kind, n, chunk, steps, &p, &r);
+  return bench_emit(csv, &r);
+}
+
+static const int64_t mem_sizes[] = {1000,    10000,    100000,   1000000,
+                                    2000000, 5000000,  10000000, 50000000,
+                                    100000000};
+/* the chunk sizes of the memory profile and of the chunk sweep */
+static const int64_t chunk_sizes[] = {8, 16, 32, 64, 128, 256, 512};
+static const int64_t mem_total_steps[] = {64, 256, 1024, 4096};
+
+static int memory_env(const cli_opts* eo, const bench_suite_opts* s,
+                      const myr_env_info* e, bench_csv* csv) {
+  int do_envs = strcmp(eo->profile, "chunk") != 0;
+  int do_chunk = strcmp(eo->profile, "envs") != 0;
+  size_t nsizes = s->smoke ? 2 : eo->full ? 9 : 6;
+  size_t nchunks = s->smoke ? 2 : 7;
+  size_t nsteps = s->smoke ? 2 : eo->full ? 4 : 3;
+  int64_t n_default = eo->has_num_envs ? eo->num_envs
+                      : s->smoke       ? 1000
+                      : eo->full       ? 100000
+                                       : 10000;
+  int64_t n_chunk = n_default, default_chunk;
+  myr_batch* tiny = NULL;
+  double row;
+  int rc;
+  size_t i;
+  /* bytes of a recorded row (does a chunk of them fit?) and the chunk of
+   * the steps profile: the default */
+  if ((rc = cli_tiny_batch(eo, e, &tiny)) != 0) return rc;
+  row = (double)myr_batch_row_bytes(tiny);
+  default_chunk = myr_batch_default_chunk(tiny);
+  myr_batch_destroy(tiny);
+  if (do_chunk && !eo->has_num_envs && !s->smoke) {
+    /* slow envs get fewer envs so the profile stays within budget */
+    int64_t all_steps = 0;
+    double rate;
+    for (i = 0; i < nchunks; ++i) all_steps += chunk_sizes[i];
+    for (i = 0; i < nsteps; ++i) all_steps += mem_total_steps[i];
+    if ((rc = bench_probe_rate(eo, e->id, 1000, &rate)) != 0) return rc;
+    n_chunk = bench_affordable_envs(rate, all_steps, eo->full ? 120.0 : 10.0,
+                                    1000, n_default);
+  }
+  /* bytes/env vs num_envs, no recording */
+  for (i = 0; do_envs && i < nsizes && rc == 0; ++i)
+    if (bench_fits_memory(e, mem_sizes[i], 0))
+      rc = mem_emit(eo, e, "memory-envs", mem_sizes[i], 0, 8, csv);
+  /* recording: vs chunk size (one chunk per run), then vs total steps */
+  for (i = 0; do_chunk && i < nchunks + nsteps && rc == 0; ++i) {
+    int by_chunk = i < nchunks;
+    int64_t chunk = by_chunk ? chunk_sizes[i] : default_chunk;
+    int64_t steps = by_chunk ? chunk : mem_total_steps[i - nchunks];
+    if (bench_fits_memory(e, n_chunk, (double)chunk * row))
+      rc = mem_emit(eo, e, by_chunk ? "memory-chunk" : "memory-steps", n_chunk,
+                    chunk, steps, csv);
+  }
+  return rc;
 }
 
 int bench_memory(const cli_opts* o, const bench_suite_opts* s) {
-  static const int64_t sizes[] = {1000,     10000,    100000,   1000000,
-                                  2000000,  5000000,  10000000, 50000000,
-                                  100000000};
-  static const int64_t chunks[] = {8, 16, 32, 64, 128, 256, 512};
-  static const int64_t total_steps[] = {64, 256, 1024, 4096};
-  bench_csv csv;
-  char path[1200];
-  int do_envs = strcmp(o->profile, "chunk") != 0;
-  int do_chunk = strcmp(o->profile, "envs") != 0;
-  size_t nsizes = s->smoke ? 2 : o->full ? 9 : 6;
-  size_t nchunks = s->smoke ? 2 : 7;
-  size_t nsteps = s->smoke ? 2 : o->full ? 4 : 3;
-  int64_t n_default = o->has_num_envs ? o->num_envs
-                      : s->smoke      ? 1000
-                      : o->full       ? 100000
-                                      : 10000;
-  int64_t n_chunk;
-  int rc = 0, interrupted = 0;
-  int32_t k;
-  size_t i;
+  return bench_each_env(o, s, "memory", 1, memory_env);
+}
 
-  if ((rc = bench_csv_path(o, s, "memory", path, sizeof path)) != 0) return rc;
-  if (bench_csv_open(&csv, path) != 0) return CLI_EXIT_FAIL;
-  for (k = 0; k < myr_env_count() && rc == 0; ++k) {
-    const myr_env_info* e = myr_env_at(k);
-    int32_t ad = e->action_space.kind == MYR_SPACE_BOX ? e->action_space.n : 1;
-    double row = (double)(e->obs_dim * 4 + ad * 4 + 4 + 2);
-    cli_opts eo = *o;
-    if (!bench_env_selected(o, e)) continue;
-    eo.env = e->id;
-    if (o->tuned) tune_apply(&eo, e->id);
-    n_chunk = n_default;
-    if (do_chunk && !o->has_num_envs && !s->smoke) {
-      /* slow envs get fewer envs so the profile stays within budget */
-      int64_t all_steps = 0;
-      double rate;
-      for (i = 0; i < nchunks; ++i) all_steps += chunks[i];
-      for (i = 0; i < nsteps; ++i) all_steps += total_steps[i];
-      if ((rc = bench_probe_rate(&eo, e->id, 1000, &rate)) != 0) break;
-      n_chunk = bench_affordable_envs(rate, all_steps, o->full ? 120.0 : 10.0,
-                                      1000, n_default);
-    }
-    /* bytes/env vs num_envs, no recording */
-    for (i = 0; do_envs && i < nsizes && rc == 0; ++i) {
-      mem_point p;
-      bench_result r;
-      if (!bench_fits_memory(e, sizes[i], 0)) continue;
-      rc = mem_measure(&eo, sizes[i], 0, 8, &p);
-      if (rc != 0) break;
-      mem_row(&eo, e, "memory-envs", sizes[i], 0, 8, &p, &r);
-      mem_print(&r);
-      if (bench_csv_add(&csv, &r) != 0) rc = CLI_EXIT_FAIL;
-    }
-    /* recording: vs chunk size (one chunk per run), then vs total steps */
-    for (i = 0; do_chunk && i < nchunks + nsteps && rc == 0; ++i) {
-      int by_chunk = i < nchunks;
-      int64_t chunk = by_chunk ? chunks[i] : 64;
-      int64_t steps = by_chunk ? chunk : total_steps[i - nchunks];
-      mem_point p;
-      bench_result r;
-      if (!bench_fits_memory(e, n_chunk, (double)chunk * row)) continue;
-      rc = mem_measure(&eo, n_chunk, chunk, steps, &p);
-      if (rc != 0) break;
-      mem_row(&eo, e, by_chunk ? "memory-chunk" : "memory-steps", n_chunk,
-              chunk, steps, &p, &r);
-      mem_print(&r);
-      if (bench_csv_add(&csv, &r) != 0) rc = CLI_EXIT_FAIL;
-    }
+/* ------------------------------------------------------------ sweeps */
+
+/* one fused-rollout setting a sweep varies, applied to a config */
+typedef void (*sweep_apply)(bench_config* c, int64_t value);
+
+/* measure env e at n envs for each of values[0..count) (applied to the
+ * config by apply) and emit the rows as `kind`; efficiency (when with_eff):
+ * throughput / (the first row's throughput x threads) */
+static int sweep(const cli_opts* eo, const bench_suite_opts* s,
+                 const myr_env_info* e, bench_csv* csv, const char* kind,
+                 int64_t n, const int64_t* values, size_t count,
+                 sweep_apply apply, int with_eff) {
+  double rate1 = 0;
+  int rc = 0;
+  size_t i;
+  if (!bench_fits_memory(e, n, 0)) return 0;
+  for (i = 0; i < count && rc == 0 && !*cli_stop_flag(); ++i) {
+    bench_config c;
+    bench_result r;
+    bench_config_from(eo, s, e->id, n, &c);
+    apply(&c, values[i]);
+    if ((rc = bench_measure(eo, &c, &r)) != 0) break;
+    r.kind = kind;
+    if (i == 0) rate1 = r.steps_per_s;
+    if (with_eff)
+      r.efficiency = rate1 > 0 ? r.steps_per_s / rate1 / (double)r.threads : -1;
+    rc = bench_emit(csv, &r);
   }
-  if (*cli_stop_flag()) interrupted = 1;
-  return bench_suite_end(&csv, rc, interrupted);
+  return rc;
 }
 
 /* ------------------------------------------------------------ chunk */
@@ -308,58 +323,40 @@ const char* const bench_chunk_usage =
     "0.5 s (5 s with --full).  Rows go to DIR/chunk-<UTC time>.csv (default\n"
     "DIR bench/out; --full --commit-results: bench/results).\n";
 
-int bench_chunk(const cli_opts* o, const bench_suite_opts* s) {
-  static const int64_t chunks[] = {8, 16, 32, 64, 128, 256, 512};
-  bench_csv csv;
-  char path[1200];
-  size_t nchunks = s->smoke ? 2 : 7, i;
-  int64_t n = o->has_num_envs ? o->num_envs
-              : s->smoke      ? 1000
-              : o->full       ? 1000000
-                              : 100000;
-  int rc = 0, interrupted = 0;
-  int32_t k;
+/* a chunk of the sweep; every run holds whole chunks */
+static void apply_chunk(bench_config* c, int64_t chunk) {
+  c->chunk = chunk;
+  c->whole_chunks = 1;
+  if (c->steps > 0 && c->steps < c->chunk) c->steps = c->chunk;
+}
 
-  if ((rc = bench_csv_path(o, s, "chunk", path, sizeof path)) != 0) return rc;
-  if (bench_csv_open(&csv, path) != 0) return CLI_EXIT_FAIL;
-  for (k = 0; k < myr_env_count() && rc == 0; ++k) {
-    const myr_env_info* e = myr_env_at(k);
-    cli_opts eo = *o;
-    if (!bench_env_selected(o, e)) continue;
-    eo.env = e->id;
-    int64_t n_env = n;
-    if (o->tuned) tune_apply(&eo, e->id);
-    if (!o->has_num_envs && !s->smoke) {
-      /* a slow env gets fewer envs so a 512-step run stays affordable */
-      double rate;
-      char s1[32];
-      if ((rc = bench_probe_rate(&eo, e->id, 1000, &rate)) != 0) break;
-      n_env = bench_affordable_envs(rate, chunks[nchunks - 1],
-                                    o->full ? 5.0 : 0.5, 1000, n);
-      if (n_env < n)
-        printf("%s: %s envs (a run of %lld steps at more would exceed %.1f s; "
-               "--num-envs sets it)\n", e->id,
-               cli_si((double)n_env, s1, sizeof s1),
-               (long long)chunks[nchunks - 1], o->full ? 5.0 : 0.5);
-    }
-    if (!bench_fits_memory(e, n_env, 0)) continue;
-    for (i = 0; i < nchunks && rc == 0; ++i) {
-      bench_config c;
-      bench_result r;
-      if (*cli_stop_flag()) break;
-      bench_config_from(&eo, s, e->id, n_env, &c);
-      c.chunk = chunks[i];
-      c.whole_chunks = 1;
-      if (c.steps > 0 && c.steps < c.chunk) c.steps = c.chunk;
-      rc = bench_measure(&eo, &c, &r);
-      if (rc != 0) break;
-      r.kind = "chunk";
-      bench_print(&r);
-      if (bench_csv_add(&csv, &r) != 0) rc = CLI_EXIT_FAIL;
-    }
+static int chunk_env(const cli_opts* eo, const bench_suite_opts* s,
+                     const myr_env_info* e, bench_csv* csv) {
+  size_t nchunks = s->smoke ? 2 : 7;
+  int64_t longest = chunk_sizes[nchunks - 1];
+  int64_t n = eo->has_num_envs ? eo->num_envs
+              : s->smoke       ? 1000
+              : eo->full       ? 1000000
+                               : 100000;
+  if (!eo->has_num_envs && !s->smoke) {
+    /* a slow env gets fewer envs so a 512-step run stays affordable */
+    double rate, budget = eo->full ? 5.0 : 0.5;
+    int64_t n_env;
+    char s1[32];
+    int rc = bench_probe_rate(eo, e->id, 1000, &rate);
+    if (rc != 0) return rc;
+    n_env = bench_affordable_envs(rate, longest, budget, 1000, n);
+    if (n_env < n)
+      printf("%s: %s envs (a run of %lld steps at more would exceed %.1f s; "
+             "--num-envs sets it)\n", e->id,
+             cli_si((double)n_env, s1, sizeof s1), (long long)longest, budget);
+    n = n_env;
   }
-  if (*cli_stop_flag()) interrupted = 1;
-  return bench_suite_end(&csv, rc, interrupted);
+  return sweep(eo, s, e, csv, "chunk", n, chunk_sizes, nchunks, apply_chunk, 0);
+}
+
+int bench_chunk(const cli_opts* o, const bench_suite_opts* s) {
+  return bench_each_env(o, s, "chunk", 1, chunk_env);
 }
 
 /* ------------------------------------------------------------ threads */
@@ -376,54 +373,33 @@ const char* const bench_threads_usage =
     "speed-up / threads.  Rows go to DIR/threads-<UTC time>.csv (default DIR\n"
     "bench/out; --full --commit-results: bench/results).\n";
 
-/* 1..8, then powers of two, then the CPU count (fused rollouts: <= 64) */
-static int thread_counts(int32_t cpus, int smoke, int32_t* out) {
+/* 1..8, then powers of two, then the CPU count (at most BENCH_MAX_THREADS) */
+static int thread_counts(int32_t cpus, int smoke, int64_t* out) {
   int n = 0;
-  int32_t t;
-  if (cpus > 64) cpus = 64;
+  int64_t t;
+  if (cpus > BENCH_MAX_THREADS) cpus = BENCH_MAX_THREADS;
   if (smoke && cpus > 2) cpus = 2;
   for (t = 1; t <= cpus; t = t < 8 ? t + 1 : t * 2) out[n++] = t;
   if (out[n - 1] != cpus) out[n++] = cpus;
   return n;
 }
 
-int bench_threads(const cli_opts* o, const bench_suite_opts* s) {
-  bench_csv csv;
-  char path[1200];
-  int32_t counts[32];
-  int ncounts = thread_counts(myr_cpu_count(), s->smoke, counts), i;
-  int64_t n = o->has_num_envs ? o->num_envs
-              : s->smoke      ? 1000
-              : o->full       ? 5000000
-                              : 1000000;
-  int rc = 0, interrupted = 0;
-  int32_t k;
+static void apply_threads(bench_config* c, int64_t threads) {
+  c->threads = (int32_t)threads;
+}
 
-  if ((rc = bench_csv_path(o, s, "threads", path, sizeof path)) != 0) return rc;
-  if (bench_csv_open(&csv, path) != 0) return CLI_EXIT_FAIL;
-  for (k = 0; k < myr_env_count() && rc == 0; ++k) {
-    const myr_env_info* e = myr_env_at(k);
-    cli_opts eo = *o;
-    double rate1 = 0;
-    if (!bench_env_selected(o, e)) continue;
-    eo.env = e->id;
-    if (o->tuned) tune_apply(&eo, e->id);
-    if (!bench_fits_memory(e, n, 0)) continue;
-    for (i = 0; i < ncounts && rc == 0; ++i) {
-      bench_config c;
-      bench_result r;
-      if (*cli_stop_flag()) break;
-      bench_config_from(&eo, s, e->id, n, &c);
-      c.threads = counts[i];
-      rc = bench_measure(&eo, &c, &r);
-      if (rc != 0) break;
-      r.kind = "threads";
-      if (i == 0) rate1 = r.steps_per_s;
-      r.efficiency = rate1 > 0 ? r.steps_per_s / rate1 / (double)r.threads : -1;
-      bench_print(&r);
-      if (bench_csv_add(&csv, &r) != 0) rc = CLI_EXIT_FAIL;
-    }
-  }
-  if (*cli_stop_flag()) interrupted = 1;
-  return bench_suite_end(&csv, rc, interrupted);
+static int threads_env(const cli_opts* eo, const bench_suite_opts* s,
+                       const myr_env_info* e, bench_csv* csv) {
+  int64_t counts[32];
+  int ncounts = thread_counts(myr_cpu_count(), s->smoke, counts);
+  int64_t n = eo->has_num_envs ? eo->num_envs
+              : s->smoke       ? 1000
+              : eo->full       ? 5000000
+                               : 1000000;
+  return sweep(eo, s, e, csv, "threads", n, counts, (size_t)ncounts,
+               apply_threads, 1);
+}
+
+int bench_threads(const cli_opts* o, const bench_suite_opts* s) {
+  return bench_each_env(o, s, "threads", 1, threads_env);
 }

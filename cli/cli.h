@@ -99,6 +99,11 @@ int cli_make_batch(const cli_opts* o, myr_batch** out);
 /* do the options' --param settings (and precision) make a valid batch of
  * env e?  prints the error and returns an exit code if not */
 int cli_check_params(const cli_opts* o, const myr_env_info* e);
+/* a CPU batch of one env of e with the options' parameters and precision,
+ * one thread: asks the library for its sizes (default block and chunk,
+ * bytes of a recorded row) before the real batch exists; prints the error
+ * and returns an exit code on failure */
+int cli_tiny_batch(const cli_opts* o, const myr_env_info* e, myr_batch** out);
 
 /* exit code for a library status */
 int cli_exit_code(int status);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -24,24 +25,14 @@ void cli_error(const char* fmt, ...) {
 }
 
 void cli_opts_init(cli_opts* o, const char* cmd) {
-  memset(o, 0, sizeof *o);
+  /* what a command gets for an option not given (unnamed fields: 0) */
+  static const cli_opts defaults = {
+      .env = "cartpole-v1", .num_envs = 100000, .steps = 1000,
+      .precision = MYR_FLOAT32, .autoreset = MYR_AUTORESET_SAME_STEP,
+      .policy = "random", .runs = 5, .warmup = 1,
+      .mode = "fused", .profile = "both", .backend = "cpu"};
+  *o = defaults;
   o->cmd = cmd;
-  o->env = "cartpole-v1";
-  o->num_envs = 100000;
-  o->steps = 1000;
-  o->seed = 0;
-  o->threads = 0;
-  o->precision = MYR_FLOAT32;
-  o->autoreset = MYR_AUTORESET_SAME_STEP;
-  o->policy = "random";
-  o->chunk = 0;
-  o->block = 0;
-  o->runs = 5;
-  o->warmup = 1;
-  o->csv = NULL;
-  o->mode = "fused";
-  o->profile = "both";
-  o->backend = "cpu";
 }
 
 static int parse_i64(const char* cmd, const char* opt, const char* v,
@@ -143,32 +134,160 @@ static const char* suggest_env(const char* s) {
   return cli_suggest(s, names, n);
 }
 
-/* every option, for "did you mean" */
-static const struct {
+/* ------------------------------------------------------------ parsing */
+
+typedef struct cli_option cli_option;
+
+/* stores value v of option opt into o; prints the error and returns
+ * CLI_EXIT_USAGE on a bad value */
+typedef int (*option_setter)(cli_opts* o, const cli_option* opt,
+                             const char* v);
+
+/* one row of the option table */
+struct cli_option {
   const char* name;
-  unsigned bit;
-} option_names[] = {
-    {"--env", OPT_ENV},         {"--num-envs", OPT_NUM_ENVS},
-    {"--steps", OPT_STEPS},     {"--seed", OPT_SEED},
-    {"--threads", OPT_THREADS}, {"--precision", OPT_PRECISION},
-    {"--policy", OPT_POLICY},   {"--param", OPT_PARAM},
-    {"--chunk", OPT_CHUNK},     {"--block", OPT_BLOCK},
-    {"--runs", OPT_RUNS},       {"--warmup", OPT_WARMUP},
-    {"--csv", OPT_CSV},         {"--mode", OPT_MODE},
-    {"--record", OPT_RECORD},   {"--full", OPT_FULL},
-    {"--autoreset", OPT_AUTORESET}, {"--profile", OPT_PROFILE},
-    {"--tuned", OPT_TUNED},     {"--backend", OPT_BACKEND},
-    {"--quiet", OPT_QUIET},     {"--force", OPT_FORCE},
-    {"--help", ~0u},
+  unsigned bit;              /* OPT_*: the commands that accept it */
+  option_setter set;         /* NULL: a flag, no value (sets int at `field`) */
+  size_t field;              /* offsetof the destination in cli_opts */
+  size_t given;              /* offsetof its has_* flag; 0: none is kept
+                                (offset 0 is cmd, never such a flag) */
+  int64_t lo, hi;            /* integer options: accepted range */
+  const char* const* choices; /* set_choice: the accepted words, NULL-ended */
 };
 
+#define FIELD(f) offsetof(cli_opts, f)
+
+static void* field_of(cli_opts* o, size_t off) { return (char*)o + off; }
+
+static int set_string(cli_opts* o, const cli_option* opt, const char* v) {
+  *(const char**)field_of(o, opt->field) = v;
+  return 0;
+}
+
+/* one of opt->choices; the option's name without "--" names it in the
+ * message: "unknown mode 'x' (fused, step)" */
+static int set_choice(cli_opts* o, const cli_option* opt, const char* v) {
+  char list[128] = "";
+  size_t k, len = 0;
+  for (k = 0; opt->choices[k] != NULL; ++k) {
+    if (strcmp(v, opt->choices[k]) == 0) return set_string(o, opt, v);
+    len += (size_t)snprintf(list + len, sizeof list - len, "%s%s",
+                            k > 0 ? ", " : "", opt->choices[k]);
+  }
+  cli_error("%s: unknown %s '%s' (%s)", o->cmd, opt->name + 2, v, list);
+  return CLI_EXIT_USAGE;
+}
+
+static int set_i64(cli_opts* o, const cli_option* opt, const char* v) {
+  return parse_i64(o->cmd, opt->name, v, opt->lo, opt->hi,
+                   (int64_t*)field_of(o, opt->field));
+}
+
+static int set_i32(cli_opts* o, const cli_option* opt, const char* v) {
+  int64_t x = 0;
+  int rc = parse_i64(o->cmd, opt->name, v, opt->lo, opt->hi, &x);
+  if (rc == 0) *(int32_t*)field_of(o, opt->field) = (int32_t)x;
+  return rc;
+}
+
+static int set_seed(cli_opts* o, const cli_option* opt, const char* v) {
+  char* end = NULL;
+  uint64_t seed;
+  errno = 0;
+  /* decimal digits only: no sign, no blanks, no octal or hex prefix */
+  seed = isdigit((unsigned char)v[0]) ? strtoull(v, &end, 10) : 0;
+  if (end == NULL || end == v || *end != '\0' || errno == ERANGE) {
+    cli_error("%s: bad value '%s' for %s (want a decimal integer in "
+              "[0, 18446744073709551615])", o->cmd, v, opt->name);
+    return CLI_EXIT_USAGE;
+  }
+  *(uint64_t*)field_of(o, opt->field) = seed;
+  return 0;
+}
+
+/* a library parse status: its message is the error */
+static int library_status(const cli_opts* o, int status) {
+  if (status == MYR_OK) return 0;
+  cli_error("%s: %s", o->cmd, myr_last_error());
+  return CLI_EXIT_USAGE;
+}
+
+static int set_precision(cli_opts* o, const cli_option* opt, const char* v) {
+  return library_status(
+      o, myr_precision_parse(v, (myr_precision*)field_of(o, opt->field)));
+}
+
+static int set_autoreset(cli_opts* o, const cli_option* opt, const char* v) {
+  return library_status(
+      o, myr_autoreset_parse(v, (myr_autoreset*)field_of(o, opt->field)));
+}
+
+static int set_param(cli_opts* o, const cli_option* opt, const char* v) {
+  int rc;
+  (void)opt;
+  if (o->num_params >= CLI_MAX_PARAMS) {
+    cli_error("%s: too many --param options (at most %d)", o->cmd,
+              CLI_MAX_PARAMS);
+    return CLI_EXIT_USAGE;
+  }
+  rc = library_status(o, myr_param_parse(v, &o->params[o->num_params],
+                                         o->param_names[o->num_params],
+                                         sizeof o->param_names[0]));
+  if (rc == 0) o->num_params++;
+  return rc;
+}
+
+static const char* const modes[] = {"fused", "step", NULL};
+static const char* const profiles[] = {"envs", "chunk", "both", NULL};
+static const char* const backends[] = {"cpu", "cuda", NULL};
+
+/* the fields every row names: its option, the commands, setter, field */
+#define OPTION(opt, commands, setter, f) \
+  .name = opt, .bit = commands, .set = setter, .field = FIELD(f)
+
+/* every option; the order is the order of "did you mean" candidates */
+static const cli_option options[] = {
+    {OPTION("--env", OPT_ENV, set_string, env)},
+    {OPTION("--num-envs", OPT_NUM_ENVS, set_i64, num_envs),
+     .given = FIELD(has_num_envs), .lo = 1, .hi = MYR_MAX_ENVS},
+    {OPTION("--steps", OPT_STEPS, set_i64, steps), .given = FIELD(has_steps),
+     .hi = INT64_MAX / 2},
+    {OPTION("--seed", OPT_SEED, set_seed, seed)},
+    /* the library's range of thread counts (0: all online CPUs) */
+    {OPTION("--threads", OPT_THREADS, set_i32, threads),
+     .given = FIELD(has_threads), .hi = 1024},
+    {OPTION("--precision", OPT_PRECISION, set_precision, precision)},
+    {OPTION("--policy", OPT_POLICY, set_string, policy)},
+    {OPTION("--param", OPT_PARAM, set_param, params)},
+    /* the library's range of chunk sizes */
+    {OPTION("--chunk", OPT_CHUNK, set_i64, chunk), .given = FIELD(has_chunk),
+     .lo = 1, .hi = 1 << 24},
+    {OPTION("--block", OPT_BLOCK, set_i64, block), .given = FIELD(has_block),
+     .lo = 1, .hi = 1 << 22},
+    {OPTION("--runs", OPT_RUNS, set_i32, runs), .lo = 1, .hi = 1000000},
+    {OPTION("--warmup", OPT_WARMUP, set_i32, warmup), .hi = 1000000},
+    {OPTION("--csv", OPT_CSV, set_string, csv)},
+    {OPTION("--mode", OPT_MODE, set_choice, mode), .choices = modes},
+    {OPTION("--record", OPT_RECORD, set_string, record)},
+    {OPTION("--full", OPT_FULL, NULL, full)},
+    {OPTION("--autoreset", OPT_AUTORESET, set_autoreset, autoreset)},
+    {OPTION("--profile", OPT_PROFILE, set_choice, profile), .choices = profiles},
+    {OPTION("--tuned", OPT_TUNED, NULL, tuned)},
+    {OPTION("--backend", OPT_BACKEND, set_choice, backend), .choices = backends},
+    {OPTION("--quiet", OPT_QUIET, NULL, quiet)},
+    {OPTION("--force", OPT_FORCE, NULL, force)},
+};
+
+#define NUM_OPTIONS (sizeof options / sizeof options[0])
+
 static void unknown_option(const cli_opts* o, const char* name, unsigned acc) {
-  const char* cand[32];
+  const char* cand[NUM_OPTIONS + 1];
   const char* near;
   int n = 0;
   size_t i;
-  for (i = 0; i < sizeof option_names / sizeof option_names[0]; ++i)
-    if (acc & option_names[i].bit) cand[n++] = option_names[i].name;
+  for (i = 0; i < NUM_OPTIONS; ++i)
+    if (acc & options[i].bit) cand[n++] = options[i].name;
+  cand[n++] = "--help";
   near = cli_suggest(name, cand, n);
   if (near != NULL)
     cli_error("%s: unknown option '%s'; did you mean '%s'? (see 'myriad %s "
@@ -178,18 +297,43 @@ static void unknown_option(const cli_opts* o, const char* name, unsigned acc) {
               o->cmd);
 }
 
-/* ------------------------------------------------------------ parsing */
+/* the accepted option called name, NULL if none */
+static const cli_option* find_option(const char* name, unsigned acc) {
+  size_t i;
+  for (i = 0; i < NUM_OPTIONS; ++i)
+    if ((acc & options[i].bit) && strcmp(name, options[i].name) == 0)
+      return &options[i];
+  return NULL;
+}
+
+/* is --env a registered env (or `all` where accepted)?  prints the error */
+static int check_env(const cli_opts* o, unsigned acc) {
+  const char* near;
+  if (strcmp(o->env, "all") == 0) {
+    if (acc & OPT_ENV_ALL) return 0;
+    cli_error("%s: --env all is not accepted here; name one environment "
+              "(try 'myriad envs')", o->cmd);
+    return CLI_EXIT_USAGE;
+  }
+  if (myr_env_find(o->env) != NULL) return 0;
+  near = suggest_env(o->env);
+  if (near != NULL)
+    cli_error("unknown environment '%s'; did you mean '%s'? (try 'myriad "
+              "envs')", o->env, near);
+  else
+    cli_error("unknown environment '%s' (try 'myriad envs')", o->env);
+  return CLI_EXIT_USAGE;
+}
 
 int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
               const char* usage) {
-  int i;
+  int i, rc;
   for (i = 0; i < argc; ++i) {
     const char* a = argv[i];
-    const char* v = NULL;
-    int64_t x = 0;
-    int rc = 0;
+    const char* eq = strchr(a, '=');
+    const char* v = eq != NULL ? eq + 1 : NULL; /* --opt=value */
+    const cli_option* opt;
     char name[64];
-    const char* eq;
     if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       fputs(usage, stdout);
       return -1;
@@ -199,167 +343,27 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
                 a, o->cmd);
       return CLI_EXIT_USAGE;
     }
-    /* --opt=value or --opt value */
-    eq = strchr(a, '=');
-    if (eq != NULL) {
-      size_t len = (size_t)(eq - a);
-      if (len >= sizeof name) len = sizeof name - 1;
-      memcpy(name, a, len);
-      name[len] = '\0';
-      v = eq + 1;
-    } else {
-      snprintf(name, sizeof name, "%s", a);
-    }
-#define FLAG(str, bit) (strcmp(name, str) == 0 && (acc & (bit)))
-#define NEED_VALUE()                                                        \
-  do {                                                                      \
-    if (v == NULL) {                                                        \
-      if (i + 1 >= argc) {                                                  \
-        cli_error("%s: option %s needs a value", o->cmd, name);             \
-        return CLI_EXIT_USAGE;                                              \
-      }                                                                     \
-      v = argv[++i];                                                        \
-    }                                                                       \
-  } while (0)
-    if (FLAG("--full", OPT_FULL)) {
-      o->full = 1;
-    } else if (FLAG("--force", OPT_FORCE)) {
-      o->force = 1;
-    } else if (FLAG("--tuned", OPT_TUNED)) {
-      o->tuned = 1;
-    } else if (FLAG("--quiet", OPT_QUIET)) {
-      o->quiet = 1;
-    } else if (FLAG("--env", OPT_ENV)) {
-      NEED_VALUE();
-      o->env = v;
-    } else if (FLAG("--num-envs", OPT_NUM_ENVS)) {
-      NEED_VALUE();
-      rc = parse_i64(o->cmd, name, v, 1, MYR_MAX_ENVS, &x);
-      o->num_envs = x;
-      o->has_num_envs = 1;
-    } else if (FLAG("--steps", OPT_STEPS)) {
-      NEED_VALUE();
-      rc = parse_i64(o->cmd, name, v, 0, INT64_MAX / 2, &x);
-      o->steps = x;
-      o->has_steps = 1;
-    } else if (FLAG("--seed", OPT_SEED)) {
-      char* end = NULL;
-      NEED_VALUE();
-      errno = 0;
-      /* decimal digits only: no sign, no blanks, no octal or hex prefix */
-      o->seed = isdigit((unsigned char)v[0]) ? strtoull(v, &end, 10) : 0;
-      if (end == NULL || end == v || *end != '\0' || errno == ERANGE) {
-        cli_error("%s: bad value '%s' for --seed (want a decimal integer in "
-                  "[0, 18446744073709551615])", o->cmd, v);
-        return CLI_EXIT_USAGE;
-      }
-    } else if (FLAG("--threads", OPT_THREADS)) {
-      NEED_VALUE();
-      rc = parse_i64(o->cmd, name, v, 0, 1024, &x);
-      o->threads = (int32_t)x;
-      o->has_threads = 1;
-    } else if (FLAG("--precision", OPT_PRECISION)) {
-      NEED_VALUE();
-      if (myr_precision_parse(v, &o->precision) != MYR_OK) {
-        cli_error("%s: %s", o->cmd, myr_last_error());
-        return CLI_EXIT_USAGE;
-      }
-    } else if (FLAG("--autoreset", OPT_AUTORESET)) {
-      NEED_VALUE();
-      if (myr_autoreset_parse(v, &o->autoreset) != MYR_OK) {
-        cli_error("%s: %s", o->cmd, myr_last_error());
-        return CLI_EXIT_USAGE;
-      }
-    } else if (FLAG("--policy", OPT_POLICY)) {
-      NEED_VALUE();
-      o->policy = v;
-    } else if (FLAG("--param", OPT_PARAM)) {
-      NEED_VALUE();
-      if (o->num_params >= CLI_MAX_PARAMS) {
-        cli_error("%s: too many --param options (at most %d)", o->cmd,
-                  CLI_MAX_PARAMS);
-        return CLI_EXIT_USAGE;
-      }
-      if (myr_param_parse(v, &o->params[o->num_params],
-                          o->param_names[o->num_params],
-                          sizeof o->param_names[0]) != MYR_OK) {
-        cli_error("%s: %s", o->cmd, myr_last_error());
-        return CLI_EXIT_USAGE;
-      }
-      o->num_params++;
-    } else if (FLAG("--chunk", OPT_CHUNK)) {
-      NEED_VALUE();
-      rc = parse_i64(o->cmd, name, v, 1, 1 << 24, &x);
-      o->chunk = x;
-      o->has_chunk = 1;
-    } else if (FLAG("--block", OPT_BLOCK)) {
-      NEED_VALUE();
-      rc = parse_i64(o->cmd, name, v, 1, 1 << 22, &x);
-      o->block = x;
-      o->has_block = 1;
-    } else if (FLAG("--runs", OPT_RUNS)) {
-      NEED_VALUE();
-      rc = parse_i64(o->cmd, name, v, 1, 1000000, &x);
-      o->runs = (int32_t)x;
-    } else if (FLAG("--warmup", OPT_WARMUP)) {
-      NEED_VALUE();
-      rc = parse_i64(o->cmd, name, v, 0, 1000000, &x);
-      o->warmup = (int32_t)x;
-    } else if (FLAG("--csv", OPT_CSV)) {
-      NEED_VALUE();
-      o->csv = v;
-    } else if (FLAG("--mode", OPT_MODE)) {
-      NEED_VALUE();
-      if (strcmp(v, "fused") != 0 && strcmp(v, "step") != 0) {
-        cli_error("%s: unknown mode '%s' (fused, step)", o->cmd, v);
-        return CLI_EXIT_USAGE;
-      }
-      o->mode = v;
-    } else if (FLAG("--record", OPT_RECORD)) {
-      NEED_VALUE();
-      o->record = v;
-    } else if (FLAG("--profile", OPT_PROFILE)) {
-      NEED_VALUE();
-      if (strcmp(v, "envs") != 0 && strcmp(v, "chunk") != 0 &&
-          strcmp(v, "both") != 0) {
-        cli_error("%s: unknown profile '%s' (envs, chunk, both)", o->cmd, v);
-        return CLI_EXIT_USAGE;
-      }
-      o->profile = v;
-    } else if (FLAG("--backend", OPT_BACKEND)) {
-      NEED_VALUE();
-      if (strcmp(v, "cpu") != 0 && strcmp(v, "cuda") != 0) {
-        cli_error("%s: unknown backend '%s' (cpu, cuda)", o->cmd, v);
-        return CLI_EXIT_USAGE;
-      }
-      o->backend = v;
-    } else {
+    snprintf(name, sizeof name, "%.*s",
+             (int)(eq != NULL ? (size_t)(eq - a) : strlen(a)), a);
+    if ((opt = find_option(name, acc)) == NULL) {
       unknown_option(o, name, acc);
       return CLI_EXIT_USAGE;
     }
-#undef FLAG
-#undef NEED_VALUE
-    if (rc != 0) return rc;
-  }
-  if ((acc & OPT_ENV) && o->env != NULL) {
-    if (strcmp(o->env, "all") == 0) {
-      if (!(acc & OPT_ENV_ALL)) {
-        cli_error("%s: --env all is not accepted here; name one environment "
-                  "(try 'myriad envs')", o->cmd);
-        return CLI_EXIT_USAGE;
-      }
-    } else if (myr_env_find(o->env) == NULL) {
-      const char* near = suggest_env(o->env);
-      if (near != NULL)
-        cli_error("unknown environment '%s'; did you mean '%s'? (try 'myriad "
-                  "envs')", o->env, near);
-      else
-        cli_error("unknown environment '%s' (try 'myriad envs')", o->env);
+    if (opt->set == NULL) { /* a flag; a value after '=' is ignored */
+      *(int*)field_of(o, opt->field) = 1;
+      continue;
+    }
+    if (v == NULL && i + 1 >= argc) { /* --opt value */
+      cli_error("%s: option %s needs a value", o->cmd, name);
       return CLI_EXIT_USAGE;
     }
+    if ((rc = opt->set(o, opt, v != NULL ? v : argv[++i])) != 0) return rc;
+    if (opt->given != 0) *(int*)field_of(o, opt->given) = 1;
   }
+  if ((acc & OPT_ENV) && o->env != NULL && (rc = check_env(o, acc)) != 0)
+    return rc;
   if (strcmp(o->backend, "cuda") == 0 &&
-      strstr(myr_build_info(), "cuda") == NULL) {
+      !myr_backend_available(MYR_BACKEND_CUDA)) {
     cli_error("%s: backend not built in: cuda (this build: %s)", o->cmd,
               myr_build_info());
     return CLI_EXIT_USAGE;
@@ -418,21 +422,26 @@ int cli_make_batch(const cli_opts* o, myr_batch** out) {
   return 0;
 }
 
-int cli_check_params(const cli_opts* o, const myr_env_info* e) {
+int cli_tiny_batch(const cli_opts* o, const myr_env_info* e, myr_batch** out) {
   myr_batch_def def = myr_batch_def_default();
-  myr_batch* b = NULL;
   int rc;
   def.threads = 1;
   def.precision = o->precision;
   def.num_params = o->num_params;
   def.params = o->params;
-  rc = myr_batch_create(e->id, 1, &def, &b);
-  myr_batch_destroy(b);
+  rc = myr_batch_create(e->id, 1, &def, out);
   if (rc != MYR_OK) {
     cli_error("%s: %s: %s", o->cmd, e->id, myr_last_error());
     return cli_exit_code(rc);
   }
   return 0;
+}
+
+int cli_check_params(const cli_opts* o, const myr_env_info* e) {
+  myr_batch* b = NULL;
+  int rc = cli_tiny_batch(o, e, &b);
+  myr_batch_destroy(b);
+  return rc;
 }
 
 double cli_now(void) {

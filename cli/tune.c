@@ -89,7 +89,11 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
   /* --smoke: chunks 32 and 64 only (the defaults stay among the points) */
   size_t nb = sizeof blocks / sizeof blocks[0], nc = s->smoke ? 3 : 5, i, j;
   size_t j0 = s->smoke ? 1 : 0;
-  int32_t cpus = myr_cpu_count() < 64 ? myr_cpu_count() : 64, th;
+  int32_t cpus = myr_cpu_count() < BENCH_MAX_THREADS ? myr_cpu_count()
+                                                     : BENCH_MAX_THREADS;
+  int32_t th;
+  int64_t default_block, default_chunk;
+  myr_batch* tiny = NULL;
   tune_ctx t;
   tune_entry entry;
   tune_point defaults;
@@ -97,6 +101,11 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
   const char* kept = "";
   int rc = 0;
 
+  /* the library's defaults, to weigh the winner against */
+  if ((rc = cli_tiny_batch(o, e, &tiny)) != 0) return rc;
+  default_block = myr_batch_block_size(tiny);
+  default_chunk = myr_batch_default_chunk(tiny);
+  myr_batch_destroy(tiny);
   memset(&t, 0, sizeof t);
   memset(&defaults, 0, sizeof defaults);
   t.o = o;
@@ -107,11 +116,13 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
   /* block sizes beyond the batch are all the same run */
   while (nb > 1 && blocks[nb - 1] > o->num_envs && blocks[nb - 2] >= o->num_envs)
     nb--;
-  /* 1: block x chunk with every CPU (includes the defaults 1024 x 64) */
+  /* 1: block x chunk with every CPU (includes the defaults) */
   for (i = 0; i < nb && rc == 0; ++i)
     for (j = j0; j < nc && rc == 0; ++j)
       rc = measure(&t, cpus, blocks[i], chunks[j],
-                   blocks[i] == 1024 && chunks[j] == 64 ? &defaults : NULL);
+                   blocks[i] == default_block && chunks[j] == default_chunk
+                       ? &defaults
+                       : NULL);
   /* 2: thread counts at the best block and chunk */
   {
     tune_point b1 = t.best;
@@ -161,7 +172,8 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
          (long long)entry.chunk, cli_si(entry.steps_per_s, s1, sizeof s1),
          t.points);
   if (defaults.rate > 0)
-    printf("; defaults (threads %d, block 1024, chunk 64) %s steps/s", (int)cpus,
+    printf("; defaults (threads %d, block %lld, chunk %lld) %s steps/s",
+           (int)cpus, (long long)defaults.block, (long long)defaults.chunk,
            cli_si(defaults.rate, s2, sizeof s2));
   printf(")\ncached in %s\n", path);
   fflush(stdout);
