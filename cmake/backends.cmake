@@ -1,7 +1,7 @@
 # Optional backends, detected and reported (never silently off):
 #   MYR_MPI  AUTO|ON|OFF  the CLI shards envs across `mpirun` ranks
 #            (the library itself stays MPI-free: it only needs env_offset)
-#   MYR_CUDA AUTO|ON|OFF  the CUDA backend (src/cuda/), when nvcc is found
+#   MYR_CUDA AUTO|ON|OFF  the CUDA backend (src/backends/cuda/, src/envs/*/*.cu), when nvcc is found
 # AUTO turns a part on when its tools are found; ON fails if they are not.
 set(MYR_MPI AUTO CACHE STRING "MPI process sharding in the CLI: AUTO, ON or OFF")
 set(MYR_CUDA AUTO CACHE STRING "CUDA backend: AUTO, ON or OFF")
