@@ -121,10 +121,10 @@ static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
   for (j = 0; j < m; ++j) {
     myr_philox_out r = myr_draw(e->seed, g0 + (uint32_t)list[j], clock,
                                 MYR_STREAM_AUTORESET, e->epoch);
-    q[0][j] = (float)(lo + width * (double)myr_u01f(r.v[0]));
-    q[1][j] = (float)(lo + width * (double)myr_u01f(r.v[1]));
-    q[2][j] = (float)(lo + width * (double)myr_u01f(r.v[2]));
-    q[3][j] = (float)(lo + width * (double)myr_u01f(r.v[3]));
+    q[0][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[0]));
+    q[1][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[1]));
+    q[2][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[2]));
+    q[3][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[3]));
   }
   for (j = 0; j < m; ++j) {
     int64_t i = begin + list[j];
