@@ -68,8 +68,11 @@ static void cp_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs);
 
 /* pass 1: one Euler step of envs [0, n) of the range; branch-free so the
- * compiler vectorises it (the arguments never alias) */
-static void physics_f32(const myr_cartpole_params_f* Pp, float* MYR_RESTRICT x,
+ * compiler vectorises it (the arguments never alias).  step_random.c calls
+ * it too, one env at a time with that env's constants: one compiled body,
+ * so both kernels contract the same multiply-adds in every build
+ * (sanitizers insert checks that change what a copy would contract). */
+void myr__cartpole_physics_f32(const myr_cartpole_params_f* Pp, float* MYR_RESTRICT x,
                         float* MYR_RESTRICT xd, float* MYR_RESTRICT th,
                         float* MYR_RESTRICT thd, int32_t* MYR_RESTRICT t,
                         const int32_t* MYR_RESTRICT act,
@@ -168,7 +171,7 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   t = e->col[CP_T].i + begin;
 
   /* 1. physics */
-  physics_f32(&D->pf, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
+  myr__cartpole_physics_f32(&D->pf, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
 
   /* 2. events: episode ends and pending resets; groups of 8 envs are
    * tested as one 64-bit word and only flagged bytes are visited */

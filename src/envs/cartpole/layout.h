@@ -90,6 +90,16 @@ static inline void myr__cartpole_draw(const myr__env* e, int64_t i,
   for (k = 0; k < 4; ++k) q[k] = myr__cartpole_affine(lo, width, myr_u01f(r.v[k]));
 }
 
+/* one float32 Euler step of n envs with shared constants P: state, t + 1,
+ * flags, reward 1 (cartpole.c) */
+void myr__cartpole_physics_f32(const myr_cartpole_params_f* P,
+                               float* MYR_RESTRICT x, float* MYR_RESTRICT xd,
+                               float* MYR_RESTRICT th, float* MYR_RESTRICT thd,
+                               int32_t* MYR_RESTRICT t,
+                               const int32_t* MYR_RESTRICT act,
+                               uint8_t* MYR_RESTRICT term,
+                               uint8_t* MYR_RESTRICT trunc,
+                               float* MYR_RESTRICT rew, int64_t n);
 /* float64 step in Gymnasium's order (random: per-env constants) */
 void myr__cartpole_step64(const myr__env* e, int64_t begin, int64_t end,
                           const myr__io* io, myr__stats* st, int random);

@@ -14,11 +14,22 @@
  */
 #include "layout.h"
 
-static void put4f(float* o, myr_cartpole_qf r) {
-  o[0] = r.x;
-  o[1] = r.x_dot;
-  o[2] = r.theta;
-  o[3] = r.theta_dot;
+static void get4f(float* o, const myr__env* e, int64_t i) {
+  o[0] = e->col[CP_X].f[i];
+  o[1] = e->col[CP_X_DOT].f[i];
+  o[2] = e->col[CP_THETA].f[i];
+  o[3] = e->col[CP_THETA_DOT].f[i];
+}
+
+/* autoreset of env i from its own reset bound */
+static void reset_one(const myr__env* e, int64_t i, uint64_t clock) {
+  double s[4];
+  myr__cartpole_draw(e, i, clock, MYR_STREAM_AUTORESET, s);
+  e->col[CP_X].f[i] = (float)s[0];
+  e->col[CP_X_DOT].f[i] = (float)s[1];
+  e->col[CP_THETA].f[i] = (float)s[2];
+  e->col[CP_THETA_DOT].f[i] = (float)s[3];
+  e->col[CP_T].i[i] = 0;
 }
 
 void myr__cartpole_step_random(const myr__env* e, int64_t begin, int64_t end,
@@ -34,49 +45,28 @@ void myr__cartpole_step_random(const myr__env* e, int64_t begin, int64_t end,
     int kind = myr__step_kind(e->autoreset, io->pending[k]);
     myr_cartpole_params p;
     myr_cartpole_params_f pf;
-    myr_cartpole_qf q, r;
-    int32_t tk = t[i] + 1;
-    int reset = 0;
 
     myr__cartpole_load(e, i, &p);
     pf = myr_cartpole_params_to_f(&p);
-    q.x = x[i];
-    q.x_dot = x_dot[i];
-    q.theta = theta[i];
-    q.theta_dot = theta_dot[i];
-    r = myr_cartpole_step_f(&pf, q, io->act_i[k]);
-    io->terminated[k] = (uint8_t)myr_cartpole_terminated_f(&pf, r);
-    io->truncated[k] = (uint8_t)(tk >= pf.max_steps);
-    io->reward[k] = myr__step_reward(kind, 1.0f);
+    myr__cartpole_physics_f32(&pf, &x[i], &x_dot[i], &theta[i], &theta_dot[i],
+                              &t[i], &io->act_i[k], &io->terminated[k],
+                              &io->truncated[k], &io->reward[k], 1);
+    io->reward[k] = myr__step_reward(kind, io->reward[k]);
     if (kind == MYR__STEP_RESET) {
-      reset = 1;
       io->pending[k] = 0;
       io->terminated[k] = 0;
       io->truncated[k] = 0;
+      reset_one(e, i, io->clock);
     } else {
       int ended = myr__step_end(e->autoreset, kind, &io->pending[k],
                                 io->terminated[k], io->truncated[k]);
       /* reward 1 per step, so return = length */
-      if (ended != MYR__END_NONE) myr__stats_add_episode(st, (double)tk, tk);
+      if (ended != MYR__END_NONE) myr__stats_add_episode(st, (double)t[i], t[i]);
       if (ended == MYR__END_RESET) {
-        if (io->final_obs != NULL) put4f(io->final_obs + 4 * k, r);
-        reset = 1;
+        if (io->final_obs != NULL) get4f(io->final_obs + 4 * k, e, i);
+        reset_one(e, i, io->clock);
       }
     }
-    if (reset) {
-      double s[4];
-      myr__cartpole_draw(e, i, io->clock, MYR_STREAM_AUTORESET, s);
-      r.x = (float)s[0];
-      r.x_dot = (float)s[1];
-      r.theta = (float)s[2];
-      r.theta_dot = (float)s[3];
-      tk = 0;
-    }
-    x[i] = r.x;
-    x_dot[i] = r.x_dot;
-    theta[i] = r.theta;
-    theta_dot[i] = r.theta_dot;
-    t[i] = tk;
-    if (io->obs != NULL) put4f(io->obs + 4 * k, r);
+    if (io->obs != NULL) get4f(io->obs + 4 * k, e, i);
   }
 }
