@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "myriad/myriad.h"
 #include "../core/common.h"
@@ -152,10 +153,19 @@ typedef union myr__col {
 
 /* and its parameters as
  *   #define XX_PARAMS(P)
- *     P(XX_NAME, "name", default, min, max, is_integer, "unit", "description") */
-#define MYR__PARAM_ENUM(id, name, def, lo, hi, integer, unit, desc) id,
-#define MYR__PARAM_INFO(id, name, def, lo, hi, integer, unit, desc) \
+ *     P(XX_NAME, "name", default, min, max, is_integer, "unit",
+ *       "description", member)
+ * where member names the field of the env's constants struct that holds
+ * the value (is_integer 1: an int32_t field); MYR__DEFINE_CONSTS() below
+ * loads them from it. */
+#define MYR__PARAM_ENUM(id, name, def, lo, hi, integer, unit, desc, m) id,
+#define MYR__PARAM_INFO(id, name, def, lo, hi, integer, unit, desc, m) \
   {name, def, lo, hi, integer, unit, desc},
+#define MYR__PARAM_COUNT(id, name, def, lo, hi, integer, unit, desc, m) +1
+#define MYR__LOAD_0(dst, v) (dst) = (v);
+#define MYR__LOAD_1(dst, v) (dst) = (int32_t)(v);
+#define MYR__PARAM_LOAD(id, name, def, lo, hi, integer, unit, desc, m) \
+  MYR__LOAD_##integer(p->m, myr__param(e, id, i))
 
 /* ------------------------------------------------------------ the env view */
 
@@ -274,7 +284,7 @@ static inline void myr__step_each(
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
-    int kind = myr__step_kind(e->autoreset, io->pending[k]);
+    int kind = myr__step_kind((int)e->autoreset, io->pending[k]);
     if (kind == MYR__STEP_RESET) {
       reset1(e, i, io->clock, MYR_STREAM_AUTORESET);
       io->pending[k] = 0;
@@ -286,7 +296,7 @@ static inline void myr__step_each(
       io->reward[k] = myr__step_reward(kind, r.reward);
       io->terminated[k] = r.terminated;
       io->truncated[k] = r.truncated;
-      switch (myr__step_end(e->autoreset, kind, &io->pending[k],
+      switch (myr__step_end((int)e->autoreset, kind, &io->pending[k],
                             r.terminated, r.truncated)) {
         case MYR__END_RESET:
           myr__stats_add_episode(st, r.ret, r.length);
@@ -326,6 +336,73 @@ static inline void myr__observe_each(
   int64_t i;
   for (i = begin; i < end; ++i) observe1(e, i, obs + (i - begin) * obs_dim);
 }
+
+/* The three class functions of such an env: tag_reset, tag_step and
+ * tag_observe, from its advance(), reset1() and observe1(). */
+#define MYR__DEFINE_EACH(tag, obs_dim, advance, reset1, observe1)             \
+  static void tag##_reset(const myr__env* e, uint64_t clock, int64_t begin,  \
+                          int64_t end, const uint8_t* mask, uint32_t stream, \
+                          float* obs) {                                      \
+    myr__reset_each(e, clock, begin, end, mask, stream, obs, obs_dim,        \
+                    reset1, observe1);                                       \
+  }                                                                          \
+  static void tag##_step(const myr__env* e, int64_t begin, int64_t end,     \
+                         const myr__io* io, myr__stats* st) {                \
+    myr__step_each(e, begin, end, io, st, obs_dim, advance, reset1,          \
+                   observe1);                                                \
+  }                                                                          \
+  static void tag##_observe(const myr__env* e, int64_t begin, int64_t end,  \
+                            float* obs) {                                    \
+    myr__observe_each(e, begin, end, obs, obs_dim, observe1);                \
+  }
+
+/* The constants of an env whose parameters (PARAMS, with member names) all
+ * live in one struct ptype, and whose float32 step reads pftype =
+ * to_f(&ptype).  Defines
+ *   tag_data            the shared values, their float32 copy, and whether
+ *                       some parameter has a per-env distribution
+ *   tag_load(e, i, p)   env i's value of every parameter
+ *   tag_init            the class's init(): the shared constants
+ *   tag_p, tag_pf       env i's constants: the shared ones, or (some
+ *                       parameter per env) its own, built in *tmp */
+#define MYR__DEFINE_CONSTS(tag, ptype, pftype, to_f, PARAMS)                  \
+  typedef struct tag##_data {                                                \
+    ptype p;                                                                 \
+    pftype pf;                                                               \
+    int random;                                                              \
+  } tag##_data;                                                              \
+  static inline void tag##_load(const myr__env* e, int64_t i, ptype* p) {    \
+    PARAMS(MYR__PARAM_LOAD)                                                  \
+  }                                                                          \
+  static inline int tag##_init(const myr__env* e, myr__decl* d,              \
+                               void** data) {                                \
+    tag##_data* D = (tag##_data*)myr__alloc(sizeof *D);                      \
+    int32_t k;                                                               \
+    if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (" #tag ")"); \
+    memset(D, 0, sizeof *D);                                                 \
+    for (k = 0; k < (0 PARAMS(MYR__PARAM_COUNT)); ++k)                       \
+      D->random |= d->randomised[k];                                         \
+    tag##_load(e, 0, &D->p); /* param_env is not bound yet: shared values */ \
+    D->pf = to_f(&D->p);                                                     \
+    *data = D;                                                               \
+    return MYR_OK;                                                           \
+  }                                                                          \
+  static inline const ptype* tag##_p(const myr__env* e, int64_t i,           \
+                                     ptype* tmp) {                           \
+    const tag##_data* D = (const tag##_data*)e->data;                        \
+    if (!D->random) return &D->p;                                            \
+    tag##_load(e, i, tmp);                                                   \
+    return tmp;                                                              \
+  }                                                                          \
+  static inline const pftype* tag##_pf(const myr__env* e, int64_t i,         \
+                                       pftype* tmp) {                        \
+    const tag##_data* D = (const tag##_data*)e->data;                        \
+    ptype p;                                                                 \
+    if (!D->random) return &D->pf;                                           \
+    tag##_load(e, i, &p);                                                    \
+    *tmp = to_f(&p);                                                         \
+    return tmp;                                                              \
+  }
 
 /* a REAL column's value of env i as a double / stored from a double */
 static inline double myr__real(const myr__env* e, int32_t c, int64_t i) {

@@ -18,43 +18,25 @@
 #include "../../task/task.h"
 #include "physics.h"
 
-enum {
-  AC_L1,
-  AC_L2,
-  AC_M1,
-  AC_M2,
-  AC_LC1,
-  AC_LC2,
-  AC_MOI,
-  AC_MAX_VEL1,
-  AC_MAX_VEL2,
-  AC_G,
-  AC_DT,
-  AC_TORQUE,
-  AC_MAX_STEPS,
-  AC_RESET_BOUND,
-  AC_NUM_PARAMS
-};
+#define AC_PARAMS(P) \
+  P(AC_L1, "link_length_1", 1.0, 1e-6, 1e3, 0, "m", "length of link 1", l1) \
+  P(AC_L2, "link_length_2", 1.0, 1e-6, 1e3, 0, "m", "length of link 2 (not in the dynamics, as in Gymnasium)", l2) \
+  P(AC_M1, "link_mass_1", 1.0, 1e-6, 1e6, 0, "kg", "mass of link 1", m1) \
+  P(AC_M2, "link_mass_2", 1.0, 1e-6, 1e6, 0, "kg", "mass of link 2", m2) \
+  P(AC_LC1, "link_com_pos_1", 0.5, 0.0, 1e3, 0, "m", "centre of mass of link 1", lc1) \
+  P(AC_LC2, "link_com_pos_2", 0.5, 0.0, 1e3, 0, "m", "centre of mass of link 2", lc2) \
+  P(AC_MOI, "link_moi", 1.0, 1e-6, 1e6, 0, "kg m^2", "moment of inertia of each link", moi) \
+  P(AC_MAX_VEL1, "max_vel_1", 4.0 * MYR_PI, 0.0, 1e6, 0, "rad/s", "|dtheta1| bound", max_vel1) \
+  P(AC_MAX_VEL2, "max_vel_2", 9.0 * MYR_PI, 0.0, 1e6, 0, "rad/s", "|dtheta2| bound", max_vel2) \
+  P(AC_G, "g", 9.8, 0.0, 1000.0, 0, "m/s^2", "gravitational acceleration", g) \
+  P(AC_DT, "dt", 0.2, 1e-6, 10.0, 0, "s", "time step (one RK4 step)", dt) \
+  P(AC_TORQUE, "torque", 1.0, 0.0, 1e6, 0, "N m", "torque of actions 0 and 2", torque) \
+  P(AC_MAX_STEPS, "max_steps", 500.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon", max_steps) \
+  P(AC_RESET_BOUND, "reset_bound", 0.1, 0.0, 10.0, 0, "", "reset draws U(-b, b) per variable", reset_bound)
 
-static const myr_param_info params[] = {
-    {"link_length_1", 1.0, 1e-6, 1e3, 0, "m", "length of link 1"},
-    {"link_length_2", 1.0, 1e-6, 1e3, 0, "m",
-     "length of link 2 (not in the dynamics, as in Gymnasium)"},
-    {"link_mass_1", 1.0, 1e-6, 1e6, 0, "kg", "mass of link 1"},
-    {"link_mass_2", 1.0, 1e-6, 1e6, 0, "kg", "mass of link 2"},
-    {"link_com_pos_1", 0.5, 0.0, 1e3, 0, "m", "centre of mass of link 1"},
-    {"link_com_pos_2", 0.5, 0.0, 1e3, 0, "m", "centre of mass of link 2"},
-    {"link_moi", 1.0, 1e-6, 1e6, 0, "kg m^2", "moment of inertia of each link"},
-    {"max_vel_1", 4.0 * MYR_PI, 0.0, 1e6, 0, "rad/s",
-     "|dtheta1| bound"},
-    {"max_vel_2", 9.0 * MYR_PI, 0.0, 1e6, 0, "rad/s",
-     "|dtheta2| bound"},
-    {"g", 9.8, 0.0, 1000.0, 0, "m/s^2", "gravitational acceleration"},
-    {"dt", 0.2, 1e-6, 10.0, 0, "s", "time step (one RK4 step)"},
-    {"torque", 1.0, 0.0, 1e6, 0, "N m", "torque of actions 0 and 2"},
-    {"max_steps", 500.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon"},
-    {"reset_bound", 0.1, 0.0, 10.0, 0, "", "reset draws U(-b, b) per variable"},
-};
+enum { AC_PARAMS(MYR__PARAM_ENUM) AC_NUM_PARAMS };
+static const myr_param_info params[] = {AC_PARAMS(MYR__PARAM_INFO)};
+
 
 #define AC_STATE(F, H)                                                      \
   F(AC_TH1, "theta1", REAL, "rad", "angle of link 1 from hanging down", 1, 0) \
@@ -67,40 +49,8 @@ enum { AC_STATE(MYR__ENUM_F, MYR__ENUM_H) AC_NUM_COLS };
 static const myr_field_info fields[] = {AC_STATE(MYR__INFO_F, MYR__INFO_H)};
 static const uint8_t types[] = {AC_STATE(MYR__TYPE_F, MYR__TYPE_H)};
 
-typedef struct ac_data {
-  myr_acrobot_params p;
-  myr_acrobot_params_f pf;
-  int random;
-} ac_data;
-
-static void load_params(const myr__env* e, int64_t i, myr_acrobot_params* p) {
-  p->l1 = myr__param(e, AC_L1, i);
-  p->l2 = myr__param(e, AC_L2, i);
-  p->m1 = myr__param(e, AC_M1, i);
-  p->m2 = myr__param(e, AC_M2, i);
-  p->lc1 = myr__param(e, AC_LC1, i);
-  p->lc2 = myr__param(e, AC_LC2, i);
-  p->moi = myr__param(e, AC_MOI, i);
-  p->max_vel1 = myr__param(e, AC_MAX_VEL1, i);
-  p->max_vel2 = myr__param(e, AC_MAX_VEL2, i);
-  p->g = myr__param(e, AC_G, i);
-  p->dt = myr__param(e, AC_DT, i);
-  p->torque = myr__param(e, AC_TORQUE, i);
-  p->max_steps = (int32_t)myr__param(e, AC_MAX_STEPS, i);
-  p->reset_bound = myr__param(e, AC_RESET_BOUND, i);
-}
-
-static int ac_init(const myr__env* e, myr__decl* d, void** data) {
-  ac_data* D = (ac_data*)myr__alloc(sizeof *D);
-  int32_t k;
-  if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (acrobot)");
-  memset(D, 0, sizeof *D);
-  for (k = 0; k < AC_NUM_PARAMS; ++k) D->random |= d->randomised[k];
-  load_params(e, 0, &D->p);
-  D->pf = myr_acrobot_params_to_f(&D->p);
-  *data = D;
-  return MYR_OK;
-}
+MYR__DEFINE_CONSTS(ac, myr_acrobot_params, myr_acrobot_params_f,
+                   myr_acrobot_params_to_f, AC_PARAMS)
 
 static void observe1(const myr__env* e, int64_t i, float* o) {
   double th1 = myr__real(e, AC_TH1, i), th2 = myr__real(e, AC_TH2, i);
@@ -127,30 +77,24 @@ static void reset1(const myr__env* e, int64_t i, uint64_t clock,
 
 static uint8_t physics(const myr__env* e, int64_t i, int32_t a,
                        int32_t* max_steps) {
-  const ac_data* E = (const ac_data*)e->data;
   int32_t te;
   int j;
   if (e->precision == MYR_FLOAT32) {
     float s[4];
-    myr_acrobot_params_f pf = E->pf;
-    *max_steps = E->p.max_steps;
-    if (E->random) {
-      myr_acrobot_params p;
-      load_params(e, i, &p);
-      pf = myr_acrobot_params_to_f(&p);
-      *max_steps = p.max_steps;
-    }
+    myr_acrobot_params_f tmp;
+    const myr_acrobot_params_f* pf = ac_pf(e, i, &tmp);
+    *max_steps = pf->max_steps;
     for (j = 0; j < 4; ++j) s[j] = e->col[j].f[i];
-    myr_acrobot_step_f(&pf, s, (float)(a - 1) * pf.torque);
+    myr_acrobot_step_f(pf, s, (float)(a - 1) * pf->torque);
     for (j = 0; j < 4; ++j) e->col[j].f[i] = s[j];
     te = myr_acrobot_terminal_f(s);
   } else {
     double s[4];
-    myr_acrobot_params p = E->p;
-    if (E->random) load_params(e, i, &p);
-    *max_steps = p.max_steps;
+    myr_acrobot_params tmp;
+    const myr_acrobot_params* p = ac_p(e, i, &tmp);
+    *max_steps = p->max_steps;
     for (j = 0; j < 4; ++j) s[j] = e->col[j].d[i];
-    myr_acrobot_step_d(&p, s, (double)(a - 1) * p.torque);
+    myr_acrobot_step_d(p, s, (double)(a - 1) * p->torque);
     for (j = 0; j < 4; ++j) e->col[j].d[i] = s[j];
     te = myr_acrobot_terminal_d(s);
   }
@@ -174,21 +118,7 @@ static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
   return r;
 }
 
-static void ac_reset(const myr__env* e, uint64_t clock, int64_t begin,
-                     int64_t end, const uint8_t* mask, uint32_t stream,
-                     float* obs) {
-  myr__reset_each(e, clock, begin, end, mask, stream, obs, 6, reset1, observe1);
-}
-
-static void ac_step(const myr__env* e, int64_t begin, int64_t end,
-                    const myr__io* io, myr__stats* st) {
-  myr__step_each(e, begin, end, io, st, 6, advance, reset1, observe1);
-}
-
-static void ac_observe(const myr__env* e, int64_t begin, int64_t end,
-                       float* obs) {
-  myr__observe_each(e, begin, end, obs, 6, observe1);
-}
+MYR__DEFINE_EACH(ac, 6, advance, reset1, observe1)
 
 const myr__env_class myr__acrobot_class = {
     {"acrobot-v1", "acrobot,Acrobot-v1",

@@ -187,7 +187,7 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
     while (w != 0) {
       k = k0 + (int64_t)(__builtin_ctzll(w) >> 3);
       w &= ~((uint64_t)0xFF << (8 * (k - k0)));
-      int kind = myr__step_kind(e->autoreset, pend[k]);
+      int kind = myr__step_kind((int)e->autoreset, pend[k]);
       rew[k] = myr__step_reward(kind, rew[k]);
       if (kind == MYR__STEP_RESET) {
         /* the physics ran; the reset below overwrites it */
@@ -196,7 +196,7 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
         term[k] = 0;
         trunc[k] = 0;
       } else {
-        int ended = myr__step_end(e->autoreset, kind, &pend[k], term[k], trunc[k]);
+        int ended = myr__step_end((int)e->autoreset, kind, &pend[k], term[k], trunc[k]);
         if (ended != MYR__END_NONE) {
           /* reward 1 per step, so return = length */
           st->episodes += 1;

@@ -15,20 +15,20 @@
 
 #define CP_PARAMS(P)                                                        \
   P(CP_GRAVITY, "gravity", 9.8, 0.0, 1000.0, 0, "m/s^2",                    \
-    "gravitational acceleration")                                           \
-  P(CP_MASSCART, "masscart", 1.0, 1e-6, 1e6, 0, "kg", "mass of the cart")   \
-  P(CP_MASSPOLE, "masspole", 0.1, 1e-6, 1e6, 0, "kg", "mass of the pole")   \
-  P(CP_LENGTH, "length", 0.5, 1e-6, 1e3, 0, "m", "half the pole length")    \
-  P(CP_FORCE_MAG, "force_mag", 10.0, 0.0, 1e6, 0, "N", "force of a push")   \
-  P(CP_TAU, "tau", 0.02, 1e-6, 1.0, 0, "s", "time step (explicit Euler)")   \
+    "gravitational acceleration", gravity)                                           \
+  P(CP_MASSCART, "masscart", 1.0, 1e-6, 1e6, 0, "kg", "mass of the cart", masscart)   \
+  P(CP_MASSPOLE, "masspole", 0.1, 1e-6, 1e6, 0, "kg", "mass of the pole", masspole)   \
+  P(CP_LENGTH, "length", 0.5, 1e-6, 1e3, 0, "m", "half the pole length", length)    \
+  P(CP_FORCE_MAG, "force_mag", 10.0, 0.0, 1e6, 0, "N", "force of a push", force_mag)   \
+  P(CP_TAU, "tau", 0.02, 1e-6, 1.0, 0, "s", "time step (explicit Euler)", tau)   \
   P(CP_THETA_DEG, "theta_threshold_deg", 12.0, 1e-6, 360.0, 0, "deg",       \
-    "|theta| beyond this terminates")                                       \
+    "|theta| beyond this terminates", theta_threshold)                                       \
   P(CP_X_THRESHOLD, "x_threshold", 2.4, 1e-6, 1e6, 0, "m",                  \
-    "|x| beyond this terminates")                                           \
+    "|x| beyond this terminates", x_threshold)                                           \
   P(CP_MAX_STEPS, "max_steps", 500.0, 1.0, 2147483647.0, 1, "steps",        \
-    "truncation horizon")                                                   \
+    "truncation horizon", max_steps)                                                   \
   P(CP_RESET_BOUND, "reset_bound", 0.05, 0.0, 10.0, 0, "",                  \
-    "reset draws U(-b, b) per variable")
+    "reset draws U(-b, b) per variable", reset_bound)
 
 #define CP_STATE(F, H)                                                      \
   F(CP_X, "x", REAL, "m", "cart position", 1, 0)                            \

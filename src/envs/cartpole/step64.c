@@ -40,7 +40,7 @@ void myr__cartpole_step64(const myr__env* e, int64_t begin, int64_t end,
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
-    int kind = myr__step_kind(e->autoreset, io->pending[k]);
+    int kind = myr__step_kind((int)e->autoreset, io->pending[k]);
     myr_cartpole_q q, r;
     int32_t tk = t[i] + 1;
     if (kind == MYR__STEP_RESET) {
@@ -60,7 +60,7 @@ void myr__cartpole_step64(const myr__env* e, int64_t begin, int64_t end,
       io->terminated[k] = (uint8_t)myr_cartpole_terminated_d(P, r);
       io->truncated[k] = (uint8_t)(tk >= P->max_steps);
       io->reward[k] = myr__step_reward(kind, 1.0f);
-      switch (myr__step_end(e->autoreset, kind, &io->pending[k],
+      switch (myr__step_end((int)e->autoreset, kind, &io->pending[k],
                             io->terminated[k], io->truncated[k])) {
         case MYR__END_RESET:
           myr__stats_add_episode(st, (double)tk, tk);

@@ -42,7 +42,7 @@ void myr__cartpole_step_random(const myr__env* e, int64_t begin, int64_t end,
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
-    int kind = myr__step_kind(e->autoreset, io->pending[k]);
+    int kind = myr__step_kind((int)e->autoreset, io->pending[k]);
     myr_cartpole_params p;
     myr_cartpole_params_f pf;
 
@@ -58,7 +58,7 @@ void myr__cartpole_step_random(const myr__env* e, int64_t begin, int64_t end,
       io->truncated[k] = 0;
       reset_one(e, i, io->clock);
     } else {
-      int ended = myr__step_end(e->autoreset, kind, &io->pending[k],
+      int ended = myr__step_end((int)e->autoreset, kind, &io->pending[k],
                                 io->terminated[k], io->truncated[k]);
       /* reward 1 per step, so return = length */
       if (ended != MYR__END_NONE) myr__stats_add_episode(st, (double)t[i], t[i]);

@@ -393,7 +393,7 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
    * (next_step after an end) stay idle */
   for (l = 0; l < LANES; ++l) {
     int32_t on = l < m &&
-                 myr__step_kind(e->autoreset, pend[l]) != MYR__STEP_RESET;
+                 myr__step_kind((int)e->autoreset, pend[l]) != MYR__STEP_RESET;
     L.h[l] = on ? H[i0 + l] : 0;
     L.f[l] = on ? F[i0 + l] : 0;
     L.act[l] = on;
@@ -424,7 +424,7 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
 
   /* write back */
   for (l = 0; l < m; ++l) {
-    if (myr__step_kind(e->autoreset, pend[l]) == MYR__STEP_RESET) continue;
+    if (myr__step_kind((int)e->autoreset, pend[l]) == MYR__STEP_RESET) continue;
     H[i0 + l] = L.h[l];
     F[i0 + l] = L.f[l];
     sum_n += L.n[l];
@@ -461,7 +461,7 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
   /* 2. step counter, reward, truncation, statistics, autoreset */
   for (k = 0; k < n; ++k) {
     int64_t i = begin + k;
-    int kind = myr__step_kind(e->autoreset, pend[k]);
+    int kind = myr__step_kind((int)e->autoreset, pend[k]);
     float r = 0.0f;
     uint8_t tr;
     if (kind == MYR__STEP_RESET) {
@@ -483,7 +483,7 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
     io->reward[k] = myr__step_reward(kind, r);
     io->terminated[k] = 0;
     io->truncated[k] = tr;
-    if (myr__step_end(e->autoreset, kind, &pend[k], 0, tr) == MYR__END_NONE)
+    if (myr__step_end((int)e->autoreset, kind, &pend[k], 0, tr) == MYR__END_NONE)
       continue;
     myr__stats_add_episode(st, ret != NULL ? ret[i] : 0.0, t[i]);
     e->col[CC_H_END].i[i] = e->col[CC_H].i[i];

@@ -15,33 +15,21 @@
 #include "../../task/task.h"
 #include "physics.h"
 
-enum {
-  MC_MIN_POSITION,
-  MC_MAX_POSITION,
-  MC_MAX_SPEED,
-  MC_GOAL_POSITION,
-  MC_GOAL_VELOCITY,
-  MC_FORCE,
-  MC_GRAVITY,
-  MC_MAX_STEPS,
-  MC_RESET_LOW,
-  MC_RESET_HIGH,
-  MC_NUM_PARAMS
-};
+#define MC_PARAMS(P) \
+  P(MC_MIN_POSITION, "min_position", -1.2, -1e3, 1e3, 0, "m", "left wall (inelastic)", min_position) \
+  P(MC_MAX_POSITION, "max_position", 0.6, -1e3, 1e3, 0, "m", "right end of the track", max_position) \
+  P(MC_MAX_SPEED, "max_speed", 0.07, 0.0, 1e3, 0, "m/step", "|velocity| is clipped to this", max_speed) \
+  P(MC_GOAL_POSITION, "goal_position", 0.5, -1e3, 1e3, 0, "m", "x >= this ends the episode", goal_position) \
+  P(MC_GOAL_VELOCITY, "goal_velocity", 0.0, -1e3, 1e3, 0, "m/step", "... if also velocity >= this", goal_velocity) \
+  P(MC_FORCE, "force", 0.001, 0.0, 1e3, 0, "m/step^2", "push of actions 0 and 2", force) \
+  P(MC_GRAVITY, "gravity", 0.0025, 0.0, 1e3, 0, "m/step^2", "gravity along the hill", gravity) \
+  P(MC_MAX_STEPS, "max_steps", 200.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon", max_steps) \
+  P(MC_RESET_LOW, "reset_low", -0.6, -1e3, 1e3, 0, "m", "reset draws x ~ U(low, high)", reset_low) \
+  P(MC_RESET_HIGH, "reset_high", -0.4, -1e3, 1e3, 0, "m", "reset draws x ~ U(low, high)", reset_high)
 
-static const myr_param_info params[] = {
-    {"min_position", -1.2, -1e3, 1e3, 0, "m", "left wall (inelastic)"},
-    {"max_position", 0.6, -1e3, 1e3, 0, "m", "right end of the track"},
-    {"max_speed", 0.07, 0.0, 1e3, 0, "m/step", "|velocity| is clipped to this"},
-    {"goal_position", 0.5, -1e3, 1e3, 0, "m", "x >= this ends the episode"},
-    {"goal_velocity", 0.0, -1e3, 1e3, 0, "m/step",
-     "... if also velocity >= this"},
-    {"force", 0.001, 0.0, 1e3, 0, "m/step^2", "push of actions 0 and 2"},
-    {"gravity", 0.0025, 0.0, 1e3, 0, "m/step^2", "gravity along the hill"},
-    {"max_steps", 200.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon"},
-    {"reset_low", -0.6, -1e3, 1e3, 0, "m", "reset draws x ~ U(low, high)"},
-    {"reset_high", -0.4, -1e3, 1e3, 0, "m", "reset draws x ~ U(low, high)"},
-};
+enum { MC_PARAMS(MYR__PARAM_ENUM) MC_NUM_PARAMS };
+static const myr_param_info params[] = {MC_PARAMS(MYR__PARAM_INFO)};
+
 
 #define MC_STATE(F, H)                                                      \
   F(MC_POS, "position", REAL, "m", "position on the track", 1, 0)           \
@@ -52,25 +40,8 @@ enum { MC_STATE(MYR__ENUM_F, MYR__ENUM_H) MC_NUM_COLS };
 static const myr_field_info fields[] = {MC_STATE(MYR__INFO_F, MYR__INFO_H)};
 static const uint8_t types[] = {MC_STATE(MYR__TYPE_F, MYR__TYPE_H)};
 
-typedef struct mc_data {
-  myr_mountaincar_params p;
-  myr_mountaincar_params_f pf;
-  int random;
-} mc_data;
-
-static void load_params(const myr__env* e, int64_t i,
-                        myr_mountaincar_params* p) {
-  p->min_position = myr__param(e, MC_MIN_POSITION, i);
-  p->max_position = myr__param(e, MC_MAX_POSITION, i);
-  p->max_speed = myr__param(e, MC_MAX_SPEED, i);
-  p->goal_position = myr__param(e, MC_GOAL_POSITION, i);
-  p->goal_velocity = myr__param(e, MC_GOAL_VELOCITY, i);
-  p->force = myr__param(e, MC_FORCE, i);
-  p->gravity = myr__param(e, MC_GRAVITY, i);
-  p->max_steps = (int32_t)myr__param(e, MC_MAX_STEPS, i);
-  p->reset_low = myr__param(e, MC_RESET_LOW, i);
-  p->reset_high = myr__param(e, MC_RESET_HIGH, i);
-}
+MYR__DEFINE_CONSTS(mc, myr_mountaincar_params, myr_mountaincar_params_f,
+                   myr_mountaincar_params_to_f, MC_PARAMS)
 
 /* the track must be non-empty and the reset range inside it */
 static int mc_validate(const double* v) {
@@ -80,18 +51,6 @@ static int mc_validate(const double* v) {
   if (!(v[MC_RESET_LOW] <= v[MC_RESET_HIGH]))
     return myr__fail(MYR_ERANGE, "mountaincar-v0: reset_low must be <= "
                      "reset_high");
-  return MYR_OK;
-}
-
-static int mc_init(const myr__env* e, myr__decl* d, void** data) {
-  mc_data* D = (mc_data*)myr__alloc(sizeof *D);
-  int32_t k;
-  if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (mountaincar)");
-  memset(D, 0, sizeof *D);
-  for (k = 0; k < MC_NUM_PARAMS; ++k) D->random |= d->randomised[k];
-  load_params(e, 0, &D->p);
-  D->pf = myr_mountaincar_params_to_f(&D->p);
-  *data = D;
   return MYR_OK;
 }
 
@@ -113,27 +72,17 @@ static void reset1(const myr__env* e, int64_t i, uint64_t clock,
 /* physics of env i; returns terminated */
 static uint8_t physics(const myr__env* e, int64_t i, int32_t a,
                        int32_t* max_steps) {
-  const mc_data* D = (const mc_data*)e->data;
   int32_t te;
   if (e->precision == MYR_FLOAT32) {
-    float* x = e->col[MC_POS].f + i;
-    float* v = e->col[MC_VEL].f + i;
-    if (D->random) {
-      myr_mountaincar_params p;
-      myr_mountaincar_params_f pf;
-      load_params(e, i, &p);
-      pf = myr_mountaincar_params_to_f(&p);
-      te = myr_mountaincar_step_f(&pf, x, v, a);
-      *max_steps = p.max_steps;
-    } else {
-      te = myr_mountaincar_step_f(&D->pf, x, v, a);
-      *max_steps = D->p.max_steps;
-    }
+    myr_mountaincar_params_f tmp;
+    const myr_mountaincar_params_f* pf = mc_pf(e, i, &tmp);
+    te = myr_mountaincar_step_f(pf, e->col[MC_POS].f + i, e->col[MC_VEL].f + i, a);
+    *max_steps = pf->max_steps;
   } else {
-    myr_mountaincar_params p = D->p;
-    if (D->random) load_params(e, i, &p);
-    te = myr_mountaincar_step_d(&p, e->col[MC_POS].d + i, e->col[MC_VEL].d + i, a);
-    *max_steps = p.max_steps;
+    myr_mountaincar_params tmp;
+    const myr_mountaincar_params* p = mc_p(e, i, &tmp);
+    te = myr_mountaincar_step_d(p, e->col[MC_POS].d + i, e->col[MC_VEL].d + i, a);
+    *max_steps = p->max_steps;
   }
   return (uint8_t)te;
 }
@@ -154,21 +103,7 @@ static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
   return r;
 }
 
-static void mc_reset(const myr__env* e, uint64_t clock, int64_t begin,
-                     int64_t end, const uint8_t* mask, uint32_t stream,
-                     float* obs) {
-  myr__reset_each(e, clock, begin, end, mask, stream, obs, 2, reset1, observe1);
-}
-
-static void mc_step(const myr__env* e, int64_t begin, int64_t end,
-                    const myr__io* io, myr__stats* st) {
-  myr__step_each(e, begin, end, io, st, 2, advance, reset1, observe1);
-}
-
-static void mc_observe(const myr__env* e, int64_t begin, int64_t end,
-                       float* obs) {
-  myr__observe_each(e, begin, end, obs, 2, observe1);
-}
+MYR__DEFINE_EACH(mc, 2, advance, reset1, observe1)
 
 const myr__env_class myr__mountaincar_class = {
     {"mountaincar-v0", "mountaincar,MountainCar-v0",

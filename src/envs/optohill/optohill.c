@@ -17,29 +17,19 @@
 #include "../../task/task.h"
 #include "physics.h"
 
-enum {
-  OH_K_PROD,
-  OH_K,
-  OH_N,
-  OH_K_DEG,
-  OH_DT,
-  OH_MAX_STEPS,
-  OH_MAX_REACTIONS,
-  OH_X0,
-  OH_NUM_PARAMS
-};
+#define OH_PARAMS(P) \
+  P(OH_K_PROD, "k_prod", 5.0, 0.0, 1e6, 0, "1/min", "maximal production rate", k_prod) \
+  P(OH_K, "K", 0.5, 1e-9, 1e3, 0, "", "light of half-maximal production", K) \
+  P(OH_N, "n", 2.0, 0.0, 100.0, 0, "", "Hill coefficient", n) \
+  P(OH_K_DEG, "k_deg", 0.05, 0.0, 1e3, 0, "1/min", "degradation rate per molecule", k_deg) \
+  P(OH_DT, "dt", 5.0, 1e-6, 1e4, 0, "min", "time per step (light held)", dt) \
+  P(OH_MAX_STEPS, "max_steps", 288.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon", max_steps) \
+  P(OH_MAX_REACTIONS, "max_reactions", 10000.0, 1.0, 16777215.0, 1, "", "cap on reactions per step (hits are counted)", max_reactions) \
+  P(OH_X0, "x0", 0.0, 0.0, 1e9, 1, "molecules", "X at reset", x0)
 
-static const myr_param_info params[] = {
-    {"k_prod", 5.0, 0.0, 1e6, 0, "1/min", "maximal production rate"},
-    {"K", 0.5, 1e-9, 1e3, 0, "", "light of half-maximal production"},
-    {"n", 2.0, 0.0, 100.0, 0, "", "Hill coefficient"},
-    {"k_deg", 0.05, 0.0, 1e3, 0, "1/min", "degradation rate per molecule"},
-    {"dt", 5.0, 1e-6, 1e4, 0, "min", "time per step (light held)"},
-    {"max_steps", 288.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon"},
-    {"max_reactions", 10000.0, 1.0, 16777215.0, 1, "",
-     "cap on reactions per step (hits are counted)"},
-    {"x0", 0.0, 0.0, 1e9, 1, "molecules", "X at reset"},
-};
+enum { OH_PARAMS(MYR__PARAM_ENUM) OH_NUM_PARAMS };
+static const myr_param_info params[] = {OH_PARAMS(MYR__PARAM_INFO)};
+
 
 #define OH_STATE(F, H)                                                      \
   F(OH_XC, "X", I32, "molecules", "count of the species", 1, MYR_COUNT_MAX) \
@@ -92,21 +82,7 @@ static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
   return r;
 }
 
-static void oh_reset(const myr__env* e, uint64_t clock, int64_t begin,
-                     int64_t end, const uint8_t* mask, uint32_t stream,
-                     float* obs) {
-  myr__reset_each(e, clock, begin, end, mask, stream, obs, 1, reset1, observe1);
-}
-
-static void oh_step(const myr__env* e, int64_t begin, int64_t end,
-                    const myr__io* io, myr__stats* st) {
-  myr__step_each(e, begin, end, io, st, 1, advance, reset1, observe1);
-}
-
-static void oh_observe(const myr__env* e, int64_t begin, int64_t end,
-                       float* obs) {
-  myr__observe_each(e, begin, end, obs, 1, observe1);
-}
+MYR__DEFINE_EACH(oh, 1, advance, reset1, observe1)
 
 const myr__env_class myr__optohill_class = {
     {"opto-hill-1d", "optohill",

@@ -16,20 +16,20 @@
 #include "physics.h"
 
 #define PD_PARAMS(P)                                                        \
-  P(PD_G, "g", 10.0, 0.0, 1000.0, 0, "m/s^2", "gravitational acceleration") \
-  P(PD_M, "m", 1.0, 1e-6, 1e6, 0, "kg", "mass of the rod")                  \
-  P(PD_L, "l", 1.0, 1e-6, 1e3, 0, "m", "length of the rod")                 \
+  P(PD_G, "g", 10.0, 0.0, 1000.0, 0, "m/s^2", "gravitational acceleration", g) \
+  P(PD_M, "m", 1.0, 1e-6, 1e6, 0, "kg", "mass of the rod", m)                  \
+  P(PD_L, "l", 1.0, 1e-6, 1e3, 0, "m", "length of the rod", l)                 \
   P(PD_MAX_SPEED, "max_speed", 8.0, 0.0, 1e6, 0, "rad/s",                   \
-    "|theta_dot| is clipped to this")                                       \
+    "|theta_dot| is clipped to this", max_speed)                                       \
   P(PD_MAX_TORQUE, "max_torque", 2.0, 0.0, 1e6, 0, "N m",                   \
-    "|torque| is clipped to this (the action space stays [-2, 2])")         \
-  P(PD_DT, "dt", 0.05, 1e-6, 1.0, 0, "s", "time step")                      \
+    "|torque| is clipped to this (the action space stays [-2, 2])", max_torque)         \
+  P(PD_DT, "dt", 0.05, 1e-6, 1.0, 0, "s", "time step", dt)                      \
   P(PD_MAX_STEPS, "max_steps", 200.0, 1.0, 2147483647.0, 1, "steps",        \
-    "truncation horizon")                                                   \
+    "truncation horizon", max_steps)                                                   \
   P(PD_RESET_THETA, "reset_theta", MYR_PI, 0.0, 1e3, 0, "rad",              \
-    "reset draws theta ~ U(-a, a)")                                         \
+    "reset draws theta ~ U(-a, a)", reset_theta)                                         \
   P(PD_RESET_SPEED, "reset_speed", 1.0, 0.0, 1e3, 0, "rad/s",               \
-    "reset draws theta_dot ~ U(-b, b)")
+    "reset draws theta_dot ~ U(-b, b)", reset_speed)
 
 #define PD_STATE(F, H)                                                      \
   F(PD_THETA, "theta", REAL, "rad", "angle from upright (not wrapped)", 1, 0) \
@@ -44,36 +44,8 @@ static const myr_param_info params[] = {PD_PARAMS(MYR__PARAM_INFO)};
 static const myr_field_info fields[] = {PD_STATE(MYR__INFO_F, MYR__INFO_H)};
 static const uint8_t types[] = {PD_STATE(MYR__TYPE_F, MYR__TYPE_H)};
 
-typedef struct pd_data {
-  myr_pendulum_params p;
-  myr_pendulum_params_f pf;
-  int random; /* some parameter is randomised per env */
-} pd_data;
-
-/* constants of env i (shared unless randomised) */
-static void load_params(const myr__env* e, int64_t i, myr_pendulum_params* p) {
-  p->g = myr__param(e, PD_G, i);
-  p->m = myr__param(e, PD_M, i);
-  p->l = myr__param(e, PD_L, i);
-  p->max_speed = myr__param(e, PD_MAX_SPEED, i);
-  p->max_torque = myr__param(e, PD_MAX_TORQUE, i);
-  p->dt = myr__param(e, PD_DT, i);
-  p->max_steps = (int32_t)myr__param(e, PD_MAX_STEPS, i);
-  p->reset_theta = myr__param(e, PD_RESET_THETA, i);
-  p->reset_speed = myr__param(e, PD_RESET_SPEED, i);
-}
-
-static int pd_init(const myr__env* e, myr__decl* d, void** data) {
-  pd_data* D = (pd_data*)myr__alloc(sizeof *D);
-  int32_t k;
-  if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (pendulum)");
-  memset(D, 0, sizeof *D);
-  for (k = 0; k < PD_NUM_PARAMS; ++k) D->random |= d->randomised[k];
-  load_params(e, 0, &D->p); /* param_env is not bound yet: shared values */
-  D->pf = myr_pendulum_params_to_f(&D->p);
-  *data = D;
-  return MYR_OK;
-}
+MYR__DEFINE_CONSTS(pd, myr_pendulum_params, myr_pendulum_params_f,
+                   myr_pendulum_params_to_f, PD_PARAMS)
 
 static void observe1(const myr__env* e, int64_t i, float* o) {
   double th = myr__real(e, PD_THETA, i);
@@ -98,22 +70,14 @@ static void reset1(const myr__env* e, int64_t i, uint64_t clock,
 /* physics of env i; returns the reward */
 static float physics(const myr__env* e, int64_t i, float u,
                      int32_t* max_steps) {
-  const pd_data* D = (const pd_data*)e->data;
   if (e->precision == MYR_FLOAT32) {
     float* th = e->col[PD_THETA].f;
     float* thd = e->col[PD_THETA_DOT].f;
     float nth, nthd, cost;
-    if (D->random) {
-      myr_pendulum_params p;
-      myr_pendulum_params_f pf;
-      load_params(e, i, &p);
-      pf = myr_pendulum_params_to_f(&p);
-      myr_pendulum_step_f(&pf, th[i], thd[i], u, &nth, &nthd, &cost);
-      *max_steps = p.max_steps;
-    } else {
-      myr_pendulum_step_f(&D->pf, th[i], thd[i], u, &nth, &nthd, &cost);
-      *max_steps = D->p.max_steps;
-    }
+    myr_pendulum_params_f tmp;
+    const myr_pendulum_params_f* pf = pd_pf(e, i, &tmp);
+    myr_pendulum_step_f(pf, th[i], thd[i], u, &nth, &nthd, &cost);
+    *max_steps = pf->max_steps;
     th[i] = nth;
     thd[i] = nthd;
     return -cost;
@@ -121,12 +85,12 @@ static float physics(const myr__env* e, int64_t i, float u,
     double* th = e->col[PD_THETA].d;
     double* thd = e->col[PD_THETA_DOT].d;
     double nth, nthd, cost;
-    myr_pendulum_params p = D->p;
-    if (D->random) load_params(e, i, &p);
-    myr_pendulum_step_d(&p, th[i], thd[i], u, &nth, &nthd, &cost);
+    myr_pendulum_params tmp;
+    const myr_pendulum_params* p = pd_p(e, i, &tmp);
+    myr_pendulum_step_d(p, th[i], thd[i], u, &nth, &nthd, &cost);
     th[i] = nth;
     thd[i] = nthd;
-    *max_steps = p.max_steps;
+    *max_steps = p->max_steps;
     return (float)-cost;
   }
 }
@@ -148,21 +112,7 @@ static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
   return r;
 }
 
-static void pd_reset(const myr__env* e, uint64_t clock, int64_t begin,
-                     int64_t end, const uint8_t* mask, uint32_t stream,
-                     float* obs) {
-  myr__reset_each(e, clock, begin, end, mask, stream, obs, 3, reset1, observe1);
-}
-
-static void pd_step(const myr__env* e, int64_t begin, int64_t end,
-                    const myr__io* io, myr__stats* st) {
-  myr__step_each(e, begin, end, io, st, 3, advance, reset1, observe1);
-}
-
-static void pd_observe(const myr__env* e, int64_t begin, int64_t end,
-                       float* obs) {
-  myr__observe_each(e, begin, end, obs, 3, observe1);
-}
+MYR__DEFINE_EACH(pd, 3, advance, reset1, observe1)
 
 const myr__env_class myr__pendulum_class = {
     {"pendulum-v1", "pendulum,Pendulum-v1",
