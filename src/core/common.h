@@ -28,4 +28,10 @@
 /* pi to double precision (M_PI is not ISO C) */
 #define MYR_PI 3.14159265358979323846
 
+/* A float32 copy of some members of a float64 constants struct, from one
+ * list: #define XX_F(X) X(a) X(b) ... gives the members (MYR_FLOAT_MEMBER)
+ * and the conversion f.a = (float)p->a (MYR_TO_FLOAT). */
+#define MYR_FLOAT_MEMBER(m) float m;
+#define MYR_TO_FLOAT(m) f.m = (float)p->m;
+
 #endif /* MYR_CORE_COMMON_H */

@@ -404,7 +404,17 @@ static int batch_reset_mask(myr_batch* b, const uint8_t* mask, float* obs) {
 
 /* ------------------------------------------------------------ step */
 
-static int check_out(const myr_step_out* out) {
+/* the checks both step calls make before they look at the actions */
+static int check_step(const myr_batch* b, myr_space_kind kind,
+                      const void* actions, const myr_step_out* out) {
+  int rc;
+  if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
+  if (b->cls->info.action_space.kind != kind)
+    return myr__fail(MYR_EINVAL, "'%s' has a %s action space: use %s",
+                     b->cls->info.id, kind == MYR_SPACE_BOX ? "discrete" : "box",
+                     kind == MYR_SPACE_BOX ? "myr_batch_step" : "myr_batch_step_box");
+  if ((rc = myr__check_whole(b)) != MYR_OK) return rc;
+  if (actions == NULL) return myr__fail(MYR_EINVAL, "actions is NULL");
   if (out == NULL || out->obs == NULL || out->reward == NULL ||
       out->terminated == NULL || out->truncated == NULL)
     return myr__fail(MYR_EINVAL,
@@ -429,13 +439,7 @@ static int batch_step(myr_batch* b, const int32_t* actions,
   int64_t i, n;
   int32_t na;
   int rc;
-  if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
-  if (b->cls->info.action_space.kind != MYR_SPACE_DISCRETE)
-    return myr__fail(MYR_EINVAL, "'%s' has a box action space: use "
-                     "myr_batch_step_box", b->cls->info.id);
-  if ((rc = myr__check_whole(b)) != MYR_OK) return rc;
-  if (actions == NULL) return myr__fail(MYR_EINVAL, "actions is NULL");
-  if ((rc = check_out(out)) != MYR_OK) return rc;
+  if ((rc = check_step(b, MYR_SPACE_DISCRETE, actions, out)) != MYR_OK) return rc;
   n = b->v.num_envs;
   na = b->cls->info.action_space.n;
   for (i = 0; i < n; ++i)
@@ -450,13 +454,7 @@ static int batch_step_box(myr_batch* b, const float* actions,
                        const myr_step_out* out) {
   int64_t i, n;
   int rc;
-  if (b == NULL) return myr__fail(MYR_EINVAL, "batch is NULL");
-  if (b->cls->info.action_space.kind != MYR_SPACE_BOX)
-    return myr__fail(MYR_EINVAL, "'%s' has a discrete action space: use "
-                     "myr_batch_step", b->cls->info.id);
-  if ((rc = myr__check_whole(b)) != MYR_OK) return rc;
-  if (actions == NULL) return myr__fail(MYR_EINVAL, "actions is NULL");
-  if ((rc = check_out(out)) != MYR_OK) return rc;
+  if ((rc = check_step(b, MYR_SPACE_BOX, actions, out)) != MYR_OK) return rc;
   n = b->v.num_envs * b->cls->info.action_space.n;
   for (i = 0; i < n; ++i)
     if (!isfinite(actions[i]))

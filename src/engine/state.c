@@ -108,54 +108,51 @@ static int batch_observe(const myr_batch* b, float* obs) {
 
 /* ------------------------------------------------------------ state */
 
-static int find_field(const myr_batch* b, const char* name) {
+/* the index of field `name` of b's env in *f, after the checks both
+ * get_state and set_state make */
+static int find_field(const myr_batch* b, const char* name,
+                      const double* values, int* f) {
   int32_t i;
-  const myr_env_info* info = &b->cls->info;
-  if (name == NULL) return -1;
-  for (i = 0; i < info->num_fields; ++i)
-    if (strcmp(info->fields[i].name, name) == 0) return i;
-  return -1;
+  const myr_env_info* info;
+  if (b == NULL || values == NULL)
+    return myr__fail(MYR_EINVAL, "batch or values is NULL");
+  info = &b->cls->info;
+  for (i = 0; name != NULL && i < info->num_fields; ++i)
+    if (strcmp(info->fields[i].name, name) == 0) {
+      *f = i;
+      return MYR_OK;
+    }
+  return myr__fail(MYR_ENOFIELD, "unknown state field '%s' for '%s'",
+                   name ? name : "(null)", info->id);
 }
 
 static int batch_get_state(const myr_batch* b, const char* field, double* values) {
-  int f, rc;
-  if (b == NULL || values == NULL)
-    return myr__fail(MYR_EINVAL, "batch or values is NULL");
-  f = find_field(b, field);
-  if (f < 0)
-    return myr__fail(MYR_ENOFIELD, "unknown state field '%s' for '%s'",
-                     field ? field : "(null)", b->cls->info.id);
+  int f = 0, rc;
+  if ((rc = find_field(b, field, values, &f)) != MYR_OK) return rc;
   if ((rc = myr__sync_host(b)) != MYR_OK) return rc;
   myr__get_field(b, f, 0, b->v.num_envs, values);
   return MYR_OK;
 }
 
 static int batch_set_state(myr_batch* b, const char* field, const double* values) {
-  int f, rc;
+  int f = 0, rc;
   int64_t i;
   const myr_field_info* fi;
-  if (b == NULL || values == NULL)
-    return myr__fail(MYR_EINVAL, "batch or values is NULL");
-  f = find_field(b, field);
-  if (f < 0)
-    return myr__fail(MYR_ENOFIELD, "unknown state field '%s' for '%s'",
-                     field ? field : "(null)", b->cls->info.id);
+  double max;
+  if ((rc = find_field(b, field, values, &f)) != MYR_OK) return rc;
   fi = &b->cls->info.fields[f];
   if (!fi->writable)
     return myr__fail(MYR_EINVAL, "state field '%s' is read-only", fi->name);
-  {
-    for (i = 0; i < b->v.num_envs; ++i) {
-      if (!isfinite(values[i]))
-        return myr__fail(MYR_ERANGE, "value of '%s' for env %lld is not finite",
-                         fi->name, (long long)i);
-      if (fi->is_integer &&
-          (values[i] != floor(values[i]) || values[i] < 0 ||
-           values[i] > (fi->max_value > 0 ? fi->max_value : 2147483646.0)))
-        return myr__fail(MYR_ERANGE,
-                         "value of '%s' for env %lld must be an integer in "
-                         "[0, %.0f]", fi->name, (long long)i,
-                         fi->max_value > 0 ? fi->max_value : 2147483646.0);
-    }
+  max = fi->max_value > 0 ? fi->max_value : 2147483646.0;
+  for (i = 0; i < b->v.num_envs; ++i) {
+    if (!isfinite(values[i]))
+      return myr__fail(MYR_ERANGE, "value of '%s' for env %lld is not finite",
+                       fi->name, (long long)i);
+    if (fi->is_integer &&
+        (values[i] != floor(values[i]) || values[i] < 0 || values[i] > max))
+      return myr__fail(MYR_ERANGE,
+                       "value of '%s' for env %lld must be an integer in "
+                       "[0, %.0f]", fi->name, (long long)i, max);
   }
   if ((rc = myr__sync_host(b)) != MYR_OK) return rc;
   set_field(b, f, values);

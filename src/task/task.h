@@ -167,6 +167,15 @@ typedef union myr__col {
 #define MYR__PARAM_LOAD(id, name, def, lo, hi, integer, unit, desc, m) \
   MYR__LOAD_##integer(p->m, myr__param(e, id, i))
 
+/* The tables part of a class's myr_env_info, for an env whose file has
+ * params[] and fields[] arrays and the state list STATE (+1: the pending
+ * flag the engine keeps per env), and the columns part of its class. */
+#define MYR__INFO_TABLES(STATE)                                              \
+  .num_params = (int32_t)(sizeof params / sizeof params[0]), .params = params, \
+  .num_fields = (int32_t)(sizeof fields / sizeof fields[0]), .fields = fields, \
+  .state_bytes_per_env = STATE(MYR__BYTES_F, MYR__BYTES_H) + 1
+#define MYR__CLASS_COLS .types = types, .num_cols = (int32_t)sizeof types
+
 /* ------------------------------------------------------------ the env view */
 
 /* What an env function sees of its batch (owned by the engine; env code

@@ -40,25 +40,19 @@ typedef struct myr_acrobot_params {
   int32_t max_steps;  /* truncation horizon (steps) */
 } myr_acrobot_params;
 
+/* the members of the float32 copy */
+#define MYR_ACROBOT_F(X) \
+  X(l1) X(m1) X(m2) X(lc1) X(lc2) X(moi) X(max_vel1) X(max_vel2) X(g) X(dt) X(torque)
+
 typedef struct myr_acrobot_params_f {
-  float l1, m1, m2, lc1, lc2, moi, max_vel1, max_vel2, g, dt, torque;
+  MYR_ACROBOT_F(MYR_FLOAT_MEMBER)
   int32_t max_steps;
 } myr_acrobot_params_f;
 
 MYR_HD myr_acrobot_params_f myr_acrobot_params_to_f(
     const myr_acrobot_params* p) {
   myr_acrobot_params_f f;
-  f.l1 = (float)p->l1;
-  f.m1 = (float)p->m1;
-  f.m2 = (float)p->m2;
-  f.lc1 = (float)p->lc1;
-  f.lc2 = (float)p->lc2;
-  f.moi = (float)p->moi;
-  f.max_vel1 = (float)p->max_vel1;
-  f.max_vel2 = (float)p->max_vel2;
-  f.g = (float)p->g;
-  f.dt = (float)p->dt;
-  f.torque = (float)p->torque;
+  MYR_ACROBOT_F(MYR_TO_FLOAT)
   f.max_steps = p->max_steps;
   return f;
 }

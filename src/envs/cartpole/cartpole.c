@@ -187,33 +187,7 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
     while (w != 0) {
       k = k0 + (int64_t)(__builtin_ctzll(w) >> 3);
       w &= ~((uint64_t)0xFF << (8 * (k - k0)));
-      int kind = myr__step_kind((int)e->autoreset, pend[k]);
-      rew[k] = myr__step_reward(kind, rew[k]);
-      if (kind == MYR__STEP_RESET) {
-        /* the physics ran; the reset below overwrites it */
-        resets[m++] = (int32_t)k;
-        pend[k] = 0;
-        term[k] = 0;
-        trunc[k] = 0;
-      } else {
-        int ended = myr__step_end((int)e->autoreset, kind, &pend[k], term[k], trunc[k]);
-        if (ended != MYR__END_NONE) {
-          /* reward 1 per step, so return = length */
-          st->episodes += 1;
-          st->length_sum += t[k];
-          myr__stats_add_fixed(st, (int64_t)t[k] * (int64_t)MYR_RETURN_SCALE);
-        }
-        if (ended == MYR__END_RESET) {
-          if (io->final_obs != NULL) {
-            float* f = io->final_obs + 4 * k;
-            f[0] = x[k];
-            f[1] = xd[k];
-            f[2] = th[k];
-            f[3] = thd[k];
-          }
-          resets[m++] = (int32_t)k;
-        }
-      }
+      if (myr__cartpole_events_f(e, begin + k, k, io, st)) resets[m++] = (int32_t)k;
       if (m == RESET_BATCH) {
         reset_listed(e, begin, io->clock, resets, m);
         m = 0;
@@ -240,22 +214,15 @@ static void cp_observe(const myr__env* e, int64_t begin, int64_t end,
 }
 
 const myr__env_class myr__cartpole_class = {
-    {"cartpole-v1", "cartpole,CartPole-v1",
-     "pole balancing on a cart (Gymnasium CartPole-v1)", 4, -INFINITY,
-     INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, CP_NUM_PARAMS, params,
-     (int32_t)(sizeof fields / sizeof fields[0]), fields, 500,
-     CP_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
-     "[x (m), x_dot (m/s), theta (rad), theta_dot (rad/s)]",
-     "+1 on every step, the last one included"},
-    types,
-    CP_NUM_COLS,
-    1, /* every parameter may vary per env */
-    NULL,
-    cp_init,
-    myr__free,
-    cp_reset,
-    cp_step,
-    cp_observe,
-    NULL,
-    MYR__CUDA_ENV(cartpole),
+    .info = {.id = "cartpole-v1", .aliases = "cartpole,CartPole-v1",
+             .description = "pole balancing on a cart (Gymnasium CartPole-v1)",
+             .obs_dim = 4, .obs_low = -INFINITY, .obs_high = INFINITY,
+             .action_space = {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f},
+             MYR__INFO_TABLES(CP_STATE), .max_steps_default = 500,
+             .observation = "[x (m), x_dot (m/s), theta (rad), theta_dot (rad/s)]",
+             .reward = "+1 on every step, the last one included"},
+    MYR__CLASS_COLS, .per_env_params = 1, /* every parameter may vary per env */
+    .init = cp_init, .fini = myr__free,
+    .reset = cp_reset, .step = cp_step, .observe = cp_observe,
+    .cuda = MYR__CUDA_ENV(cartpole),
 };

@@ -90,6 +90,42 @@ static inline void myr__cartpole_draw(const myr__env* e, int64_t i,
   for (k = 0; k < 4; ++k) q[k] = myr__cartpole_affine(lo, width, myr_u01f(r.v[k]));
 }
 
+/* The autoreset contract for float32 env i (io index k) once its physics
+ * ran: reward, flags, pending, statistics (reward 1 per step, so return =
+ * length) and final_obs.  Returns 1 if the env must now be reset (from
+ * MYR_STREAM_AUTORESET at io->clock).  Both float32 kernels call it. */
+static inline int myr__cartpole_events_f(const myr__env* e, int64_t i,
+                                         int64_t k, const myr__io* io,
+                                         myr__stats* st) {
+  int kind = myr__step_kind((int)e->autoreset, io->pending[k]);
+  int ended;
+  int32_t len;
+  io->reward[k] = myr__step_reward(kind, io->reward[k]);
+  if (kind == MYR__STEP_RESET) {
+    /* the physics ran; the reset overwrites it */
+    io->pending[k] = 0;
+    io->terminated[k] = 0;
+    io->truncated[k] = 0;
+    return 1;
+  }
+  ended = myr__step_end((int)e->autoreset, kind, &io->pending[k],
+                        io->terminated[k], io->truncated[k]);
+  if (ended == MYR__END_NONE) return 0;
+  len = e->col[CP_T].i[i];
+  st->episodes += 1;
+  st->length_sum += len;
+  myr__stats_add_fixed(st, (int64_t)len * (int64_t)MYR_RETURN_SCALE);
+  if (ended != MYR__END_RESET) return 0;
+  if (io->final_obs != NULL) {
+    float* f = io->final_obs + 4 * k;
+    f[0] = e->col[CP_X].f[i];
+    f[1] = e->col[CP_X_DOT].f[i];
+    f[2] = e->col[CP_THETA].f[i];
+    f[3] = e->col[CP_THETA_DOT].f[i];
+  }
+  return 1;
+}
+
 /* one float32 Euler step of n envs with shared constants P: state, t + 1,
  * flags, reward 1 (cartpole.c) */
 void myr__cartpole_physics_f32(const myr_cartpole_params_f* P,

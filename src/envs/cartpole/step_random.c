@@ -34,39 +34,20 @@ static void reset_one(const myr__env* e, int64_t i, uint64_t clock) {
 
 void myr__cartpole_step_random(const myr__env* e, int64_t begin, int64_t end,
                                const myr__io* io, myr__stats* st) {
-  float* x = e->col[CP_X].f;
-  float* x_dot = e->col[CP_X_DOT].f;
-  float* theta = e->col[CP_THETA].f;
-  float* theta_dot = e->col[CP_THETA_DOT].f;
-  int32_t* t = e->col[CP_T].i;
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
-    int kind = myr__step_kind((int)e->autoreset, io->pending[k]);
     myr_cartpole_params p;
     myr_cartpole_params_f pf;
 
     myr__cartpole_load(e, i, &p);
     pf = myr_cartpole_params_to_f(&p);
-    myr__cartpole_physics_f32(&pf, &x[i], &x_dot[i], &theta[i], &theta_dot[i],
-                              &t[i], &io->act_i[k], &io->terminated[k],
+    myr__cartpole_physics_f32(&pf, e->col[CP_X].f + i, e->col[CP_X_DOT].f + i,
+                              e->col[CP_THETA].f + i,
+                              e->col[CP_THETA_DOT].f + i, e->col[CP_T].i + i,
+                              &io->act_i[k], &io->terminated[k],
                               &io->truncated[k], &io->reward[k], 1);
-    io->reward[k] = myr__step_reward(kind, io->reward[k]);
-    if (kind == MYR__STEP_RESET) {
-      io->pending[k] = 0;
-      io->terminated[k] = 0;
-      io->truncated[k] = 0;
-      reset_one(e, i, io->clock);
-    } else {
-      int ended = myr__step_end((int)e->autoreset, kind, &io->pending[k],
-                                io->terminated[k], io->truncated[k]);
-      /* reward 1 per step, so return = length */
-      if (ended != MYR__END_NONE) myr__stats_add_episode(st, (double)t[i], t[i]);
-      if (ended == MYR__END_RESET) {
-        if (io->final_obs != NULL) get4f(io->final_obs + 4 * k, e, i);
-        reset_one(e, i, io->clock);
-      }
-    }
+    if (myr__cartpole_events_f(e, i, k, io, st)) reset_one(e, i, io->clock);
     if (io->obs != NULL) get4f(io->obs + 4 * k, e, i);
   }
 }

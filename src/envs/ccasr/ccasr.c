@@ -511,44 +511,37 @@ static void cc_derive(const myr__env* e, int32_t f, int64_t begin,
 /* ------------------------------------------------------------ classes */
 
 const myr__env_class myr__ccasr_control_class = {
-    {"ccasr-gfp-control", "gene-circuit",
-     "CcaS-CcaR light-controlled GFP, exact SSA; track a target GFP level",
-     3, 0.0f, INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, P_CONTROL_COUNT,
-     control_params, F_COUNT, fields, 288,
-     CC_STATE(MYR__BYTES_F, MYR__BYTES_H) CC_HIDDEN(MYR__BYTES_F, MYR__BYTES_H) + 1,
-     "[F/80, target(t)/80, ..., target(t+n_horizon)/80], t = steps taken, target in GFP molecules",
-     "-|F - target(t)| in molecules after the step (t counts it)"},
-    control_types,
-    (int32_t)sizeof control_types,
-    0, /* no per-env distributions */
-    control_validate,
-    control_init,
-    cc_fini,
-    cc_reset,
-    cc_step,
-    cc_observe,
-    cc_derive,
-    MYR__CUDA_ENV(ccasr),
+    .info = {.id = "ccasr-gfp-control", .aliases = "gene-circuit",
+             .description = "CcaS-CcaR light-controlled GFP, exact SSA; track a target GFP level",
+             .obs_dim = 3, .obs_low = 0.0f, .obs_high = INFINITY,
+             .action_space = {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f},
+             .num_params = P_CONTROL_COUNT, .params = control_params,
+             .num_fields = F_COUNT, .fields = fields, .max_steps_default = 288,
+             .state_bytes_per_env = CC_STATE(MYR__BYTES_F, MYR__BYTES_H)
+                 CC_HIDDEN(MYR__BYTES_F, MYR__BYTES_H) + 1,
+             .observation = "[F/80, target(t)/80, ..., target(t+n_horizon)/80], "
+                            "t = steps taken, target in GFP molecules",
+             .reward = "-|F - target(t)| in molecules after the step (t counts it)"},
+    .types = control_types, .num_cols = (int32_t)sizeof control_types,
+    .per_env_params = 0, /* no per-env distributions */
+    .validate = control_validate, .init = control_init, .fini = cc_fini,
+    .reset = cc_reset, .step = cc_step, .observe = cc_observe,
+    .derive = cc_derive, .cuda = MYR__CUDA_ENV(ccasr),
 };
 
 const myr__env_class myr__ccasr_sysid_class = {
-    {"ccasr-gfp-sysid", "",
-     "CcaS-CcaR gene circuit with per-env kinetic parameters (system "
-     "identification); obs F/80, reward 0",
-     1, 0.0f, INFINITY, {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f}, P_SYSID_COUNT,
-     sysid_params, F_COUNT, fields, 288,
-     CC_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
-     "[F/80]",
-     "0 (system identification)"},
-    sysid_types,
-    (int32_t)sizeof sysid_types,
-    1, /* the kinetic parameters (init() refuses the others) */
-    NULL,
-    sysid_init,
-    cc_fini,
-    cc_reset,
-    cc_step,
-    cc_observe,
-    cc_derive,
-    NULL,
+    .info = {.id = "ccasr-gfp-sysid", .aliases = "",
+             .description = "CcaS-CcaR gene circuit with per-env kinetic parameters "
+                            "(system identification); obs F/80, reward 0",
+             .obs_dim = 1, .obs_low = 0.0f, .obs_high = INFINITY,
+             .action_space = {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f},
+             .num_params = P_SYSID_COUNT, .params = sysid_params,
+             .num_fields = F_COUNT, .fields = fields, .max_steps_default = 288,
+             .state_bytes_per_env = CC_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
+             .observation = "[F/80]", .reward = "0 (system identification)"},
+    .types = sysid_types, .num_cols = (int32_t)sizeof sysid_types,
+    /* the kinetic parameters (init() refuses the others) */
+    .per_env_params = 1, .init = sysid_init, .fini = cc_fini,
+    .reset = cc_reset, .step = cc_step, .observe = cc_observe,
+    .derive = cc_derive,
 };

@@ -35,22 +35,20 @@ typedef struct myr_mountaincar_params {
   int32_t max_steps;    /* truncation horizon (steps) */
 } myr_mountaincar_params;
 
+/* the members of the float32 copy */
+#define MYR_MOUNTAINCAR_F(X)                                    \
+  X(min_position) X(max_position) X(max_speed) X(goal_position) \
+  X(goal_velocity) X(force) X(gravity)
+
 typedef struct myr_mountaincar_params_f {
-  float min_position, max_position, max_speed, goal_position, goal_velocity;
-  float force, gravity;
+  MYR_MOUNTAINCAR_F(MYR_FLOAT_MEMBER)
   int32_t max_steps;
 } myr_mountaincar_params_f;
 
 MYR_HD myr_mountaincar_params_f myr_mountaincar_params_to_f(
     const myr_mountaincar_params* p) {
   myr_mountaincar_params_f f;
-  f.min_position = (float)p->min_position;
-  f.max_position = (float)p->max_position;
-  f.max_speed = (float)p->max_speed;
-  f.goal_position = (float)p->goal_position;
-  f.goal_velocity = (float)p->goal_velocity;
-  f.force = (float)p->force;
-  f.gravity = (float)p->gravity;
+  MYR_MOUNTAINCAR_F(MYR_TO_FLOAT)
   f.max_steps = p->max_steps;
   return f;
 }

@@ -85,22 +85,13 @@ static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
 MYR__DEFINE_EACH(oh, 1, advance, reset1, observe1)
 
 const myr__env_class myr__optohill_class = {
-    {"opto-hill-1d", "optohill",
-     "light-induced production, linear decay; exact SSA (system id)", 1, 0.0f,
-     INFINITY, {MYR_SPACE_BOX, 1, 0.0f, 1.0f}, OH_NUM_PARAMS, params,
-     (int32_t)(sizeof fields / sizeof fields[0]), fields, 288,
-     OH_STATE(MYR__BYTES_F, MYR__BYTES_H) + 1,
-     "[X/100]",
-     "0 (system identification)"},
-    types,
-    OH_NUM_COLS,
-    1,
-    NULL,
-    NULL, /* no constants: every parameter is read per env */
-    NULL,
-    oh_reset,
-    oh_step,
-    oh_observe,
-    NULL,
-    NULL,
+    .info = {.id = "opto-hill-1d", .aliases = "optohill",
+             .description = "light-induced production, linear decay; exact SSA (system id)",
+             .obs_dim = 1, .obs_low = 0.0f, .obs_high = INFINITY,
+             .action_space = {MYR_SPACE_BOX, 1, 0.0f, 1.0f},
+             MYR__INFO_TABLES(OH_STATE), .max_steps_default = 288,
+             .observation = "[X/100]", .reward = "0 (system identification)"},
+    /* no init(): no constants, every parameter is read per env */
+    MYR__CLASS_COLS, .per_env_params = 1,
+    .reset = oh_reset, .step = oh_step, .observe = oh_observe,
 };
