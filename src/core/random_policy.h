@@ -1,6 +1,6 @@
 /*
  * random_policy.h -- the random policy's draws, shared by the CPU rollouts
- * (src/backends/cpu/rollout.c, src/policies/policy.c) and the CUDA kernels:
+ * (src/backends/cpu/rollout.c, src/engine/policy.c) and the CUDA kernels:
  * every action is a pure function of (seed, global env index, clock).
  */
 #ifndef MYR_CORE_RANDOM_POLICY_H

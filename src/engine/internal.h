@@ -82,7 +82,7 @@ typedef enum myr__policy_kind {
 /* most terms in a bangbang/pid field combination */
 #define MYR__POLICY_TERMS 8
 
-/* A parsed policy spec (src/policies/policy.c describes each kind). */
+/* A parsed policy spec (src/engine/policy.c describes each kind). */
 typedef struct myr__policy {
   myr__policy_kind kind;
   int32_t action;   /* constant, discrete */

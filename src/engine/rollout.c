@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "../policies/policy.h"
+#include "policy.h"
 #include "backend.h"
 
 myr_rollout_def myr_rollout_def_default(void) {

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../policies/policy.h"
+#include "../../engine/policy.h"
 #include "cpu.h"
 
 typedef struct rec_buffers {

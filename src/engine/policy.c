@@ -42,7 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/internal.h"
+#include "internal.h"
 #include "policy.h"
 
 struct myr__policy_state {

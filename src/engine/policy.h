@@ -7,7 +7,7 @@
 #define MYR_POLICIES_POLICY_H
 
 #include "../core/random_policy.h"
-#include "../engine/internal.h"
+#include "internal.h"
 
 /* Before a fused rollout with policy p: make sure the batch holds the
  * per-env memory p needs (pid: integral and previous error, allocated on
