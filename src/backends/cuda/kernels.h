@@ -4,8 +4,9 @@
  *
  * A view holds device pointers into one allocation that mirrors the host
  * batch's arena byte for byte (same offsets), plus the constants a kernel
- * needs.  Every launcher returns 0 or a CUDA error code; myr__cuda_error()
- * names the last one.  Launchers synchronise before returning.
+ * needs.  Every launcher returns 0 or, on failure, non-zero after recording
+ * the CUDA error, which myr__cuda_error() names and myr__cuda_out_of_memory()
+ * classifies.  Launchers synchronise before returning.
  */
 #ifndef MYR_CUDA_KERNELS_H
 #define MYR_CUDA_KERNELS_H
@@ -79,7 +80,10 @@ typedef struct myr_cuda_ccasr {
 int myr__cuda_device_count(void);
 /* name of the current device */
 const char* myr__cuda_device_name(void);
+/* CUDA's string of the last error recorded */
 const char* myr__cuda_error(void);
+/* 1 if the last error recorded is cudaErrorMemoryAllocation, else 0 */
+int myr__cuda_out_of_memory(void);
 /* record a CUDA error code (0: none) so that myr__cuda_error() names it;
  * returns the code */
 int myr__cuda_note(int error);

@@ -243,6 +243,10 @@ const char* myr__cuda_device_name(void) {
 
 const char* myr__cuda_error(void) { return cudaGetErrorString(g_last); }
 
+int myr__cuda_out_of_memory(void) {
+  return g_last == cudaErrorMemoryAllocation;
+}
+
 /* record an error of another kernel file for myr__cuda_error() */
 int myr__cuda_note(int error) { return check((cudaError_t)error); }
 
