@@ -145,7 +145,7 @@ int main(void) {
     myr_step_out out = {obs, rew, te, tr, NULL};
     myr_step_out no_obs = {NULL, rew, te, tr, NULL};
     myr_rollout_def rd = myr_rollout_def_default();
-    volatile int stop = 1;
+    volatile sig_atomic_t stop = 1;
     uint64_t h0 = myr_batch_state_hash(b), c0 = myr_batch_clock(b);
     int i;
     for (i = 0; i < 100; ++i) act[i] = i & 1;

@@ -42,6 +42,7 @@
 #ifndef MYRIAD_MYRIAD_H
 #define MYRIAD_MYRIAD_H
 
+#include <signal.h> /* sig_atomic_t (myr_rollout_def.stop) */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -541,8 +542,10 @@ typedef struct myr_rollout_def {
   myr_chunk_fn on_chunk; /* NULL (default): no recording; CUDA: must be
                             NULL */
   void* user;          /* passed to on_chunk */
-  volatile int* stop;  /* optional: set non-zero (e.g. from a signal
-                          handler; other threads store it atomically) to
+  volatile sig_atomic_t* stop; /* optional: set non-zero (e.g. from a
+                          signal handler, which may write a volatile
+                          sig_atomic_t; other threads store it
+                          atomically; on Linux sig_atomic_t is int) to
                           stop with MYR_EINTR: before the first step, at
                           the next chunk boundary, or inside a running
                           chunk at the next step of each block.  A batch

@@ -210,6 +210,8 @@ class myr_rollout_def(ctypes.Structure):
         ("chunk_size", c_int64),
         ("on_chunk", myr_chunk_fn),
         ("user", ctypes.c_void_p),
+        # volatile sig_atomic_t*: sig_atomic_t is int on Linux (test_abi
+        # checks its size)
         ("stop", ctypes.POINTER(ctypes.c_int)),
     ]
 

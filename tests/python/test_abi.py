@@ -27,8 +27,9 @@ def test_struct_layout_matches_header(tmp_path, root_dir):
     cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         pytest.skip("no C compiler to read the header's layout")
-    lines = ["#include <stddef.h>", "#include <stdio.h>",
-             '#include "myriad/myriad.h"', "int main(void) {"]
+    lines = ["#include <signal.h>", "#include <stddef.h>", "#include <stdio.h>",
+             '#include "myriad/myriad.h"', "int main(void) {",
+             '  printf("sig_atomic_t size %zu\\n", sizeof(sig_atomic_t));']
     for name, cls in STRUCTS.items():
         lines.append('  printf("%s size %%zu\\n", sizeof(%s));' % (name, name))
         for field, _ in cls._fields_:
@@ -47,6 +48,8 @@ def test_struct_layout_matches_header(tmp_path, root_dir):
         for field, _ in cls._fields_:
             assert int(got["%s.%s" % (name, field)]) == getattr(cls, field).offset, \
                 "%s.%s" % (name, field)
+    # myr_rollout_def.stop points to a sig_atomic_t, mirrored as c_int
+    assert int(got["sig_atomic_t size"]) == ctypes.sizeof(ctypes.c_int)
     # every field of the C structs is mirrored (no field missing at the end)
     assert len(L.myr_rollout_stats._fields_) == 13
 
