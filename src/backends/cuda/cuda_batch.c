@@ -338,7 +338,8 @@ static int cuda_rollout(myr_batch* b, const myr_rollout_def* def,
                         const myr__policy* policy, myr_rollout_stats* stats) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   int64_t chunk = def->chunk_size > 0 ? def->chunk_size : MYR__CUDA_DEFAULT_CHUNK;
-  /* episodes, length sum, return sum (2^-24), reactions, cap hits */
+  /* episodes, length sum, return sum (units of 1/MYR_RETURN_SCALE),
+   * reactions, cap hits */
   int64_t done = 0, totals[5] = {0, 0, 0, 0, 0};
   int32_t kind;
   double t0;

@@ -1,6 +1,7 @@
 /*
  * kernels.h -- the C interface between the CUDA backend's host side
- * (cuda_batch.c, C11) and its kernels (cartpole.cu, CUDA C++).
+ * (cuda_batch.c, C11) and its kernels (src/envs/cartpole/cartpole.cu and
+ * src/envs/ccasr/ccasr.cu, CUDA C++).
  *
  * A view holds device pointers into one allocation that mirrors the host
  * batch's arena byte for byte (same offsets), plus the constants a kernel
@@ -37,8 +38,8 @@ typedef struct myr_cuda_cartpole {
   uint64_t seed;
   uint32_t epoch;
   int32_t autoreset;  /* myr_autoreset */
-  unsigned long long* totals; /* device: episodes, length sum, return sum
-                                 (2^-24 units) of the current launch */
+  unsigned long long* totals; /* device: episodes and length sum of the
+                                 current launch (the return is the length) */
 } myr_cuda_cartpole;
 
 /* outputs of one step; device pointers, obs/final_obs may be NULL */
@@ -51,7 +52,7 @@ typedef struct myr_cuda_step_io {
   float* final_obs;   /* (n x 4) or NULL */
 } myr_cuda_step_io;
 
-/* ccasr-gfp-control batch on the device (src/envs/extra/ccasr.c) */
+/* ccasr-gfp-control batch on the device (src/envs/ccasr/ccasr.c) */
 typedef struct myr_cuda_ccasr {
   int32_t* H;        /* molecules (n), device */
   int32_t* F;        /* molecules (n) */
@@ -73,7 +74,8 @@ typedef struct myr_cuda_ccasr {
   uint64_t seed;
   int32_t autoreset;  /* myr_autoreset */
   unsigned long long* totals; /* device: episodes, length sum, return sum
-                                 (2^-24 units), reactions, cap hits */
+                                 (units of 1/MYR_RETURN_SCALE), reactions,
+                                 cap hits of the current launch */
 } myr_cuda_ccasr;
 
 /* ------------------------------------------------------------ layout
@@ -207,7 +209,7 @@ int myr__cuda_cartpole_step(const myr_cuda_cartpole* v, uint64_t clock,
                             const myr_cuda_step_io* io);
 /* fused rollout of `steps` steps from clock0; policy 0 random (two
  * actions), 1 constant `action`; adds episodes, length sum and return sum
- * to totals[0..2] */
+ * (units of 1/MYR_RETURN_SCALE) to totals[0..2] */
 int myr__cuda_cartpole_rollout(const myr_cuda_cartpole* v, uint64_t clock0,
                                int64_t steps, int32_t policy, int32_t action,
                                int64_t totals[3]);
@@ -222,7 +224,7 @@ int myr__cuda_ccasr_step(const myr_cuda_ccasr* v, uint64_t clock,
                          const myr_cuda_step_io* io, int64_t sums[2]);
 /* fused rollout of `steps` steps from clock0; policy 0 random (two
  * actions), 1 constant `action`; adds episodes, length sum, return sum
- * (2^-24 units), reactions and cap hits to totals[0..4] */
+ * (units of 1/MYR_RETURN_SCALE), reactions and cap hits to totals[0..4] */
 int myr__cuda_ccasr_rollout(const myr_cuda_ccasr* v, uint64_t clock0,
                             int64_t steps, int32_t policy, int32_t action,
                             int64_t totals[5]);
