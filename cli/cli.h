@@ -7,6 +7,7 @@
 #ifndef MYR_CLI_CLI_H
 #define MYR_CLI_CLI_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -150,7 +151,7 @@ void cli_unlock(int fd, const char* remove_path);
 
 /* install SIGINT/SIGTERM handlers that set *cli_stop_flag() */
 void cli_install_signals(void);
-volatile int* cli_stop_flag(void);
+volatile sig_atomic_t* cli_stop_flag(void);
 
 /* commands */
 int cli_cmd_envs(int argc, char** argv);

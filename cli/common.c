@@ -518,7 +518,8 @@ const char* cli_compiler(void) {
 
 const char* cli_git_rev(void) { return MYR_GIT_REV; }
 
-static volatile int stop_flag = 0;
+/* what a signal handler may write (the library reads it as myr_rollout_def.stop) */
+static volatile sig_atomic_t stop_flag = 0;
 
 /* the first Ctrl-C (or SIGTERM) asks the run to stop at the next step of
  * any block; a second one takes the default action at once */
@@ -545,4 +546,4 @@ void cli_install_signals(void) {
   sigaction(SIGTERM, &sa, NULL);
 }
 
-volatile int* cli_stop_flag(void) { return &stop_flag; }
+volatile sig_atomic_t* cli_stop_flag(void) { return &stop_flag; }

@@ -26,9 +26,14 @@ if(MYR_CUDA_ENABLED)
                         CUDA_STANDARD_REQUIRED ON POSITION_INDEPENDENT_CODE ON
                         CUDA_VISIBILITY_PRESET hidden VISIBILITY_INLINES_HIDDEN ON)
   # no contraction into FMA and IEEE division/sqrt: the kernels round every
-  # operation.  The CPU's float32 CartPole kernel is compiled with FMA
-  # contraction, so the backends agree in distribution (tests/cuda compare
-  # episode counts, lengths and returns), not bit for bit
+  # operation.  The gene circuit's C code is built without contraction too
+  # (-ffp-contract=off, the default in CMakeLists.txt), so its counts match
+  # bit for bit.  CartPole's float32 C kernels (cartpole.c, step_random.c)
+  # are built with -ffp-contract=fast, which fuses a*b+c wherever the target
+  # has FMA (-march=native on an FMA CPU, aarch64; not baseline x86-64), and
+  # its reset draws use fma() where __FP_FAST_FMA is defined; there the
+  # backends agree in distribution (tests/cuda compare episode counts,
+  # lengths and returns), not bit for bit
   target_compile_options(myriad_cuda_obj PRIVATE
     $<$<COMPILE_LANGUAGE:CUDA>:--fmad=false -prec-div=true -prec-sqrt=true
     -Xcompiler=-Wall>)

@@ -5,7 +5,9 @@
 #  2. run the CUDA tests (CPU vs GPU agreement; a skip counts as a failure);
 #  3. the same CartPole and gene-circuit runs on both backends: the gene
 #     circuit's lines must be identical, CartPole's episodes and mean
-#     length/return within 0.1 % (float32 rounding; tests/cuda states why);
+#     length/return within 0.1 % (float32 rounding; tests/cuda states why),
+#     and on each backend CartPole's mean return equal to its mean length
+#     (+1 a step);
 #  4. throughput sweeps of the fused rollouts (CartPole 100K, 1M, 10M, 100M
 #     envs; gene circuit 100K, 1M, 10M) and device memory per env;
 #  5. gymnax CartPole on the same GPU through bench/compare.py at the same N
@@ -78,6 +80,14 @@ cartpole_both() {
       echo "cartpole $key: cpu $c gpu $g (within 0.1 %)"
     else
       echo "cartpole $key: cpu $c gpu $g: NOT within 0.1 %"; ok=1
+    fi
+  done
+  for key in cpu cuda; do
+    c=$(value 'mean return' "$build/run_$key.txt"); g=$(value 'mean length' "$build/run_$key.txt")
+    if [ -n "$c" ] && [ "$c" = "$g" ]; then
+      echo "cartpole $key: mean return = mean length ($c)"
+    else
+      echo "cartpole $key: mean return $c != mean length $g"; ok=1
     fi
   done
   return $ok

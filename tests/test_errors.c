@@ -39,6 +39,21 @@ int main(void) {
   CHECK(contains(myr_last_error(), "cartpol"));
   CHECK(myr_env_find("nope") == NULL);
   CHECK(strcmp(myr_strerror(MYR_ENOENV), "unknown environment") == 0);
+  CHECK(strcmp(myr_strerror(MYR_EDEVICE), "device failure") == 0);
+  CHECK(MYR_EDEVICE == -11);
+  {
+    /* the status list: 11 codes, each with its own text; values not in it
+     * are "unknown status" */
+    int count = 0;
+#define COUNT_STATUS_(name, value, text)                          \
+  count += 1;                                                      \
+  CHECK(strcmp(myr_strerror(value), "unknown status") != 0);
+    MYR_STATUS_LIST(COUNT_STATUS_)
+#undef COUNT_STATUS_
+    CHECK_MSG(count == 11, "%d status codes", count);
+    CHECK(strcmp(myr_strerror(-8), "unknown status") == 0);
+    CHECK(strcmp(myr_strerror(-12), "unknown status") == 0);
+  }
 
   /* num_envs 0, negative, NULL output */
   CHECK(myr_batch_create("cartpole", 0, &def, &b) == MYR_EINVAL && b == NULL);
@@ -130,7 +145,7 @@ int main(void) {
     myr_step_out out = {obs, rew, te, tr, NULL};
     myr_step_out no_obs = {NULL, rew, te, tr, NULL};
     myr_rollout_def rd = myr_rollout_def_default();
-    volatile int stop = 1;
+    volatile sig_atomic_t stop = 1;
     uint64_t h0 = myr_batch_state_hash(b), c0 = myr_batch_clock(b);
     int i;
     for (i = 0; i < 100; ++i) act[i] = i & 1;

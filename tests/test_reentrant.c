@@ -150,7 +150,7 @@ static void test_threads(void) {
 
 typedef struct heavy {
   myr_batch* b;
-  volatile int stop;
+  volatile sig_atomic_t stop;
   atomic_int started;
   int rc;
   myr_rollout_stats st;

@@ -8,9 +8,12 @@
  * failure.  A failed call changes nothing: the batch stays usable and its
  * state is unchanged.  The exceptions: an interrupted rollout (MYR_EINTR)
  * keeps the steps it completed, and a CUDA runtime failure after a kernel
- * ran (MYR_ENOMEM, message "cuda: ... failed: ...") leaves the batch's
- * state unspecified.  The library never exits and never prints except
- * through the log hook.
+ * ran leaves the batch's state unspecified.  On the CUDA backend a failed
+ * CUDA runtime call returns MYR_ENOMEM when the device ran out of memory
+ * (cudaErrorMemoryAllocation) and MYR_EDEVICE for any other failure
+ * (illegal address, launch failure, no device, ...); the message names the
+ * call and CUDA's error string ("cuda: ... failed: ...").  The library
+ * never exits and never prints except through the log hook.
  *
  * Memory: stepping and CPU rollouts without recording allocate nothing.  The
  * calls that allocate are myr_batch_create() (everything a batch needs for
@@ -39,6 +42,7 @@
 #ifndef MYRIAD_MYRIAD_H
 #define MYRIAD_MYRIAD_H
 
+#include <signal.h> /* sig_atomic_t (myr_rollout_def.stop) */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -88,7 +92,8 @@ extern "C" {
   X(MYR_ERANGE, -6, "value out of range")                    \
   X(MYR_ENOFIELD, -7, "unknown state field")                 \
   X(MYR_EINTR, -9, "interrupted")                            \
-  X(MYR_EBUSY, -10, "batch in use by another call")
+  X(MYR_EBUSY, -10, "batch in use by another call")          \
+  X(MYR_EDEVICE, -11, "device failure")
 
 typedef enum myr_status {
 #define MYR_STATUS_ENUM_(name, value, text) name = value,
@@ -317,8 +322,9 @@ typedef struct myr_batch myr_batch;
  *                scratch would not fit in the memory the process may
  *                still get (physical, available, the memory cgroup's
  *                limit, RLIMIT_AS: the message names the bound); an
- *                allocation or a worker thread's start failed; CUDA: a
- *                device allocation or copy failed */
+ *                allocation or a worker thread's start failed; CUDA: out
+ *                of device memory
+ *   MYR_EDEVICE  CUDA: any other failure of a device allocation or copy */
 MYR_API int myr_batch_create(const char* env_id, int64_t num_envs,
                              const myr_batch_def* def, myr_batch** out);
 
@@ -385,7 +391,8 @@ MYR_API size_t myr_batch_row_bytes(const myr_batch* batch);
  * fresh initial states are drawn at the current clock.  Ends a torn state
  * (myr_rollout_def.stop).  obs (N x obs_dim) receives the first
  * observations and may be NULL.  Returns MYR_EINVAL (batch NULL), MYR_EBUSY,
- * MYR_ENOMEM (CUDA: device buffers or failure). */
+ * MYR_ENOMEM (CUDA: out of device memory for the step buffers),
+ * MYR_EDEVICE (CUDA: any other device failure). */
 MYR_API int myr_batch_reset(myr_batch* batch, const uint64_t* seed,
                             float* obs);
 
@@ -393,7 +400,8 @@ MYR_API int myr_batch_reset(myr_batch* batch, const uint64_t* seed,
  * autoreset mode, with fresh initial states; others keep their state.  obs
  * (N x obs_dim) receives their first observations (other rows untouched)
  * and may be NULL.  A torn batch stays torn.  Returns MYR_EINVAL (batch or
- * mask NULL), MYR_EBUSY, MYR_ENOMEM (CUDA: device buffers or failure). */
+ * mask NULL), MYR_EBUSY, MYR_ENOMEM (CUDA: out of device memory for the
+ * step buffers), MYR_EDEVICE (CUDA: any other device failure). */
 MYR_API int myr_batch_reset_mask(myr_batch* batch, const uint8_t* mask,
                                  float* obs);
 
@@ -414,8 +422,8 @@ typedef struct myr_step_out {
  *              action space; an action outside [0, n); the batch is torn
  *              (myr_rollout_def.stop)
  *   MYR_EBUSY  another call holds the batch
- *   MYR_ENOMEM CUDA: the step buffers could not be allocated, or a device
- *              failure */
+ *   MYR_ENOMEM  CUDA: out of device memory for the step buffers
+ *   MYR_EDEVICE CUDA: any other device failure */
 MYR_API int myr_batch_step(myr_batch* batch, const int32_t* actions,
                            const myr_step_out* out);
 
@@ -433,17 +441,17 @@ MYR_API int myr_batch_step_box(myr_batch* batch, const float* actions,
 MYR_API int myr_batch_random_actions(const myr_batch* batch, void* actions);
 
 /* Current observations (N x obs_dim).  Returns MYR_EINVAL (batch or obs
- * NULL), MYR_EBUSY, MYR_ENOMEM (CUDA: copy from the device failed). */
+ * NULL), MYR_EBUSY, MYR_EDEVICE (CUDA: the copy from the device failed). */
 MYR_API int myr_batch_observe(const myr_batch* batch, float* obs);
 
 /* Named state access: one field (a name of myr_env_info.fields, e.g. "x",
  * "theta", "t", "H") of every env, N values converted to/from double.
  * get_state returns MYR_EINVAL (batch or values NULL), MYR_ENOFIELD (field
- * NULL or unknown), MYR_EBUSY, MYR_ENOMEM (CUDA: copy failed).
+ * NULL or unknown), MYR_EBUSY, MYR_EDEVICE (CUDA: the copy failed).
  * set_state validates all N values before writing any: MYR_EINVAL (batch
  * or values NULL, field not writable), MYR_ENOFIELD, MYR_ERANGE (a value
  * not finite; for an integer field not a whole number in [0, max_value]),
- * MYR_EBUSY, MYR_ENOMEM (CUDA: copy failed).  It writes the field only:
+ * MYR_EBUSY, MYR_EDEVICE (CUDA: a copy failed).  It writes the field only:
  * episode returns and pending resets are unchanged. */
 MYR_API int myr_batch_get_state(const myr_batch* batch, const char* field,
                                 double* values);
@@ -534,8 +542,10 @@ typedef struct myr_rollout_def {
   myr_chunk_fn on_chunk; /* NULL (default): no recording; CUDA: must be
                             NULL */
   void* user;          /* passed to on_chunk */
-  volatile int* stop;  /* optional: set non-zero (e.g. from a signal
-                          handler; other threads store it atomically) to
+  volatile sig_atomic_t* stop; /* optional: set non-zero (e.g. from a
+                          signal handler, which may write a volatile
+                          sig_atomic_t; other threads store it
+                          atomically; on Linux sig_atomic_t is int) to
                           stop with MYR_EINTR: before the first step, at
                           the next chunk boundary, or inside a running
                           chunk at the next step of each block.  A batch
@@ -610,10 +620,12 @@ MYR_API void myr_rollout_stats_add(myr_rollout_stats* into,
  *              policy other than random and constant
  *   MYR_ENOMEM a recorded chunk (myr_batch_row_bytes()) would not fit in
  *              the memory the process may still get, or an allocation
- *              failed (trajectory chunk, pid memory); CUDA: device failure
+ *              failed (trajectory chunk, pid memory); CUDA: out of device
+ *              memory
  *   MYR_EINTR  stopped by def->stop, by on_chunk returning non-zero, or
  *              (CPU) by myr_batch_destroy() during the rollout
- *   MYR_EBUSY  another call holds the batch */
+ *   MYR_EBUSY  another call holds the batch
+ *   MYR_EDEVICE CUDA: any other device failure */
 MYR_API int myr_batch_rollout(myr_batch* batch, const myr_rollout_def* def,
                               myr_rollout_stats* stats);
 

@@ -14,8 +14,9 @@ A thin ctypes binding over libmyriad (the C library does all the physics)::
 See docs/python.md for the full interface.
 """
 
-from ._lib import (MyriadError, MyriadInterrupted, MyriadMemoryError,
-                   MyriadRuntimeError, MyriadValueError, lib_path)
+from ._lib import (MyriadDeviceError, MyriadError, MyriadInterrupted,
+                   MyriadMemoryError, MyriadRuntimeError, MyriadValueError,
+                   lib_path)
 from ._lib import myr_build_info as _build_info
 from ._lib import myr_simd_isa as _simd_isa
 from .env import VectorEnv, env_info, envs, make
@@ -26,7 +27,8 @@ __version__ = "0.1.0"
 __all__ = [
     "make", "VectorEnv", "envs", "env_info", "build_info", "simd_isa",
     "MyriadError", "MyriadValueError", "MyriadMemoryError",
-    "MyriadRuntimeError", "MyriadInterrupted", "lib_path", "HAVE_GYMNASIUM",
+    "MyriadRuntimeError", "MyriadDeviceError", "MyriadInterrupted",
+    "lib_path", "HAVE_GYMNASIUM",
     "__version__",
 ]
 

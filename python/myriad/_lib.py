@@ -26,7 +26,8 @@ import os
 
 __all__ = [
     "lib", "lib_path", "check", "MyriadError", "MyriadValueError",
-    "MyriadMemoryError", "MyriadRuntimeError", "MyriadInterrupted",
+    "MyriadMemoryError", "MyriadRuntimeError", "MyriadDeviceError",
+    "MyriadInterrupted",
 ]
 
 # ---------------------------------------------------------------- status
@@ -41,6 +42,16 @@ MYR_ERANGE = -6
 MYR_ENOFIELD = -7
 MYR_EINTR = -9
 MYR_EBUSY = -10
+MYR_EDEVICE = -11
+
+# every myr_status code, as MYR_STATUS_LIST in myriad.h lists them
+STATUS = {
+    "MYR_OK": MYR_OK, "MYR_ENOMEM": MYR_ENOMEM, "MYR_EINVAL": MYR_EINVAL,
+    "MYR_ENOENV": MYR_ENOENV, "MYR_ENODEV": MYR_ENODEV,
+    "MYR_ENOPARAM": MYR_ENOPARAM, "MYR_ERANGE": MYR_ERANGE,
+    "MYR_ENOFIELD": MYR_ENOFIELD, "MYR_EINTR": MYR_EINTR,
+    "MYR_EBUSY": MYR_EBUSY, "MYR_EDEVICE": MYR_EDEVICE,
+}
 
 # enum values (myr_autoreset, myr_precision, myr_space_kind, myr_dist)
 AUTORESET = {"same_step": 0, "next_step": 1, "disabled": 2}
@@ -68,6 +79,11 @@ class MyriadMemoryError(MyriadError, MemoryError):
 
 class MyriadRuntimeError(MyriadError, RuntimeError):
     """Any other failure (I/O, missing backend, stopped rollout)."""
+
+
+class MyriadDeviceError(MyriadRuntimeError):
+    """A CUDA runtime failure other than running out of device memory
+    (MYR_EDEVICE: illegal address, launch failure, lost device)."""
 
 
 class MyriadInterrupted(MyriadError, KeyboardInterrupt):
@@ -194,6 +210,8 @@ class myr_rollout_def(ctypes.Structure):
         ("chunk_size", c_int64),
         ("on_chunk", myr_chunk_fn),
         ("user", ctypes.c_void_p),
+        # volatile sig_atomic_t*: sig_atomic_t is int on Linux (test_abi
+        # checks its size)
         ("stop", ctypes.POINTER(ctypes.c_int)),
     ]
 
@@ -349,6 +367,8 @@ def error(status, interrupted_by_signal=False, message=None):
         return MyriadValueError(msg, status)
     if status == MYR_ENOMEM:
         return MyriadMemoryError(msg, status)
+    if status == MYR_EDEVICE:
+        return MyriadDeviceError(msg, status)
     if status == MYR_EINTR and interrupted_by_signal:
         return MyriadInterrupted(msg, status)
     return MyriadRuntimeError(msg, status)

@@ -170,7 +170,7 @@ struct myr_batch {
 /* has the caller's stop flag (myr_rollout_def.stop) been set?  Read as a
  * relaxed atomic: workers look at it while another thread, or a signal
  * handler, sets it (writers from other threads store it atomically too) */
-static inline int myr__stop_requested(volatile int* stop) {
+static inline int myr__stop_requested(volatile sig_atomic_t* stop) {
 #if defined(__GNUC__)
   return stop != NULL && __atomic_load_n(stop, __ATOMIC_RELAXED) != 0;
 #else

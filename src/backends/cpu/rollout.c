@@ -36,7 +36,7 @@ typedef struct rollout_job {
   rec_buffers* rec; /* NULL: not recording */
   /* the caller's stop flag, looked at before every step of every block,
    * and whether some block stopped early (the chunk is then torn) */
-  volatile int* stop;
+  volatile sig_atomic_t* stop;
   atomic_int cut;
 } rollout_job;
 

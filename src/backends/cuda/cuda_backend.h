@@ -1,6 +1,6 @@
 /*
  * cuda_backend.h -- the CUDA backend as the engine sees it (batch.c and
- * rollout.c call these; the code is src/cuda/cuda_batch.c).
+ * rollout.c call these; the code is src/backends/cuda/cuda_batch.c).
  *
  * A CUDA batch keeps the authoritative state on the device and the host
  * arena as a mirror with the same layout: device work marks the mirror

@@ -4,11 +4,20 @@
  * myr_batch_* API (see cuda_backend.h for the mirror protocol).
  *
  * Invariants: d->mem mirrors b->mem byte for byte (device pointer of a host
- * array = d->mem + (host pointer - b->mem)); d->host_stale is set by every
- * kernel that changes state and cleared by myr__cuda_sync_host().  The step
- * I/O buffers (actions, outputs, mask: 43 bytes per env) are allocated on
- * the first call that needs them and kept until destroy.
+ * array = d->mem + (host pointer - b->mem)); d->host_stale is set before
+ * every launch that may change state and cleared by cuda_sync_host().  The step
+ * I/O buffers (actions, outputs, mask: 11 + 8 x obs_dim bytes per env) are
+ * allocated on the first call that needs them and kept until destroy.
+ *
+ * Failures: a CUDA call that fails returns MYR_ENOMEM if the device ran out
+ * of memory (cudaErrorMemoryAllocation) and MYR_EDEVICE for anything else,
+ * with CUDA's error string in the message.  Everything that can fail
+ * before a kernel runs (buffers, copies in) is done first, so such a
+ * failure changes nothing; the mirror is marked stale before a launch, so
+ * after a failing kernel the host reads the device (or fails) rather than
+ * trusting an old mirror.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -34,8 +43,23 @@ typedef struct myr__cuda_batch {
   int host_stale;             /* device state newer than the host mirror */
 } myr__cuda_batch;
 
+/* the status of the CUDA failure just recorded */
+static int cuda_status(void) {
+  return myr__cuda_out_of_memory() ? MYR_ENOMEM : MYR_EDEVICE;
+}
+
 static int cuda_fail(const char* what) {
-  return myr__fail(MYR_ENOMEM, "cuda: %s failed: %s", what, myr__cuda_error());
+  return myr__fail(cuda_status(), "cuda: %s failed: %s", what,
+                   myr__cuda_error());
+}
+
+/* a device allocation of `what` failed */
+static int alloc_fail(const char* what) {
+  if (myr__cuda_out_of_memory())
+    return myr__fail(MYR_ENOMEM, "out of device memory: %s (%s)", what,
+                     myr__cuda_error());
+  return myr__fail(MYR_EDEVICE, "cuda: allocation of %s failed: %s", what,
+                   myr__cuda_error());
 }
 
 static void* dev_ptr(const myr_batch* b, const void* host) {
@@ -111,9 +135,7 @@ static int ccasr_create(myr_batch* b) {
   size_t bytes = tb + sizeof(float) * (size_t)E->target_len;
   d->aux = (unsigned char*)myr__cuda_malloc(bytes);
   if (d->aux != NULL) d->device_bytes += bytes;
-  if (d->aux == NULL)
-    return myr__fail(MYR_ENOMEM, "out of device memory: gene circuit tables "
-                     "(%s)", myr__cuda_error());
+  if (d->aux == NULL) return alloc_fail("gene circuit tables");
   if (myr__cuda_copy(d->aux, &E->tab, tb, 1) != 0 ||
       myr__cuda_copy(d->aux + tb, E->target,
                      sizeof(float) * (size_t)E->target_len, 1) != 0)
@@ -154,12 +176,13 @@ static int cuda_create(myr_batch* b) {
   d->totals = (unsigned long long*)myr__cuda_malloc(8 * sizeof(unsigned long long));
   d->device_bytes = b->mem_bytes + 8 * sizeof(unsigned long long);
   if (d->mem == NULL || d->totals == NULL) {
+    char what[96];
     myr__cuda_free(d->mem);
     myr__cuda_free(d->totals);
     myr__free(d);
-    return myr__fail(MYR_ENOMEM,
-                     "out of device memory: %lld envs need %zu bytes (%s)",
-                     (long long)b->v.num_envs, b->mem_bytes, myr__cuda_error());
+    snprintf(what, sizeof what, "%lld envs need %zu bytes",
+             (long long)b->v.num_envs, b->mem_bytes);
+    return alloc_fail(what);
   }
   b->dev = d;
   if (myr__cuda_copy(d->mem, b->mem, b->mem_bytes, 1) != 0) {
@@ -200,8 +223,12 @@ static int cuda_sync_host(const myr_batch* b) {
 static int cuda_sync_device(myr_batch* b) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   if (d == NULL) return MYR_OK;
-  if (myr__cuda_copy(d->mem, b->mem, b->mem_bytes, 1) != 0)
+  if (myr__cuda_copy(d->mem, b->mem, b->mem_bytes, 1) != 0) {
+    /* the device keeps the state: the host write is dropped, and the next
+     * host read fetches the device's copy again */
+    d->host_stale = 1;
     return cuda_fail("copy to device");
+  }
   d->host_stale = 0;
   return MYR_OK;
 }
@@ -215,10 +242,12 @@ static int io_buffers(myr_batch* b, myr_cuda_step_io* io, uint8_t** mask) {
   size_t o = 4 * (size_t)b->info.obs_dim;
   if (d->io == NULL) {
     d->io = (unsigned char*)myr__cuda_malloc((11 + 2 * o) * n);
-    if (d->io != NULL) d->device_bytes += (11 + 2 * o) * n;
-    if (d->io == NULL)
-      return myr__fail(MYR_ENOMEM, "out of device memory: step buffers for "
-                       "%lld envs (%s)", (long long)n, myr__cuda_error());
+    if (d->io == NULL) {
+      char what[64];
+      snprintf(what, sizeof what, "step buffers for %lld envs", (long long)n);
+      return alloc_fail(what);
+    }
+    d->device_bytes += (11 + 2 * o) * n;
   }
   io->act = (const int32_t*)d->io;
   io->obs = (float*)(d->io + 4 * n);
@@ -247,6 +276,7 @@ static int cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
         myr__cuda_copy(io.obs, obs, o * n, 1) != 0)
       return cuda_fail("copy of obs");
   }
+  d->host_stale = 1; /* from here on the device state may change */
   if (is_ccasr(b)) {
     myr_cuda_ccasr cv = ccasr_view_of(b);
     /* the gene circuit's reset is deterministic (H = F = 0) */
@@ -260,7 +290,6 @@ static int cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
                                  obs != NULL ? io.obs : NULL) != 0)
       return cuda_fail("reset kernel");
   }
-  d->host_stale = 1;
   if (obs != NULL && myr__cuda_copy(obs, io.obs, o * n, 0) != 0)
     return cuda_fail("copy of obs");
   return MYR_OK;
@@ -283,6 +312,7 @@ static int cuda_step(myr_batch* b, const int32_t* actions,
       myr__cuda_copy(io.final_obs, out->final_obs, o * n, 1) != 0)
     return cuda_fail("copy of final_obs");
   if (out->final_obs == NULL) io.final_obs = NULL;
+  d->host_stale = 1; /* from here on the device state may change */
   if (is_ccasr(b)) {
     myr_cuda_ccasr cv = ccasr_view_of(b);
     int64_t sums[2] = {0, 0}; /* reactions, cap hits */
@@ -294,7 +324,6 @@ static int cuda_step(myr_batch* b, const int32_t* actions,
     if (myr__cuda_cartpole_step(&v, b->clock, &io) != 0)
       return cuda_fail("step kernel");
   }
-  d->host_stale = 1;
   if (myr__cuda_copy(out->obs, io.obs, o * n, 0) != 0 ||
       myr__cuda_copy(out->reward, io.reward, 4 * n, 0) != 0 ||
       myr__cuda_copy(out->terminated, io.terminated, n, 0) != 0 ||
@@ -309,7 +338,8 @@ static int cuda_rollout(myr_batch* b, const myr_rollout_def* def,
                         const myr__policy* policy, myr_rollout_stats* stats) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   int64_t chunk = def->chunk_size > 0 ? def->chunk_size : MYR__CUDA_DEFAULT_CHUNK;
-  /* episodes, length sum, return sum (2^-24), reactions, cap hits */
+  /* episodes, length sum, return sum (units of 1/MYR_RETURN_SCALE),
+   * reactions, cap hits */
   int64_t done = 0, totals[5] = {0, 0, 0, 0, 0};
   int32_t kind;
   double t0;
@@ -329,18 +359,22 @@ static int cuda_rollout(myr_batch* b, const myr_rollout_def* def,
    * the stop flag is checked between launches */
   while (done < def->steps) {
     int64_t n = def->steps - done < chunk ? def->steps - done : chunk;
+    int failed;
+    d->host_stale = 1; /* from here on the device state may change */
     if (is_ccasr(b)) {
       myr_cuda_ccasr cv = ccasr_view_of(b);
-      if (myr__cuda_ccasr_rollout(&cv, b->clock, n, kind, policy->action,
-                                  totals) != 0)
-        return cuda_fail("rollout kernel");
+      failed = myr__cuda_ccasr_rollout(&cv, b->clock, n, kind, policy->action,
+                                       totals) != 0;
     } else {
       myr_cuda_cartpole v = view_of(b);
-      if (myr__cuda_cartpole_rollout(&v, b->clock, n, kind, policy->action,
-                                     totals) != 0)
-        return cuda_fail("rollout kernel");
+      failed = myr__cuda_cartpole_rollout(&v, b->clock, n, kind,
+                                          policy->action, totals) != 0;
     }
-    d->host_stale = 1;
+    if (failed) {
+      /* the launches before this one count (clock, cap hits) */
+      b->cap_hits += totals[4];
+      return cuda_fail("rollout kernel");
+    }
     b->clock += (uint64_t)n;
     done += n;
     if (myr__stop_requested(def->stop) && done < def->steps) {

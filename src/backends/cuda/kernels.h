@@ -1,11 +1,13 @@
 /*
  * kernels.h -- the C interface between the CUDA backend's host side
- * (cuda_batch.c, C11) and its kernels (cartpole.cu, CUDA C++).
+ * (cuda_batch.c, C11) and its kernels (src/envs/cartpole/cartpole.cu and
+ * src/envs/ccasr/ccasr.cu, CUDA C++).
  *
  * A view holds device pointers into one allocation that mirrors the host
  * batch's arena byte for byte (same offsets), plus the constants a kernel
- * needs.  Every launcher returns 0 or a CUDA error code; myr__cuda_error()
- * names the last one.  Launchers synchronise before returning.
+ * needs.  Every launcher returns 0 or, on failure, non-zero after recording
+ * the CUDA error, which myr__cuda_error() names and myr__cuda_out_of_memory()
+ * classifies.  Launchers synchronise before returning.
  */
 #ifndef MYR_CUDA_KERNELS_H
 #define MYR_CUDA_KERNELS_H
@@ -36,8 +38,8 @@ typedef struct myr_cuda_cartpole {
   uint64_t seed;
   uint32_t epoch;
   int32_t autoreset;  /* myr_autoreset */
-  unsigned long long* totals; /* device: episodes, length sum, return sum
-                                 (2^-24 units) of the current launch */
+  unsigned long long* totals; /* device: episodes and length sum of the
+                                 current launch (the return is the length) */
 } myr_cuda_cartpole;
 
 /* outputs of one step; device pointers, obs/final_obs may be NULL */
@@ -50,7 +52,7 @@ typedef struct myr_cuda_step_io {
   float* final_obs;   /* (n x 4) or NULL */
 } myr_cuda_step_io;
 
-/* ccasr-gfp-control batch on the device (src/envs/extra/ccasr.c) */
+/* ccasr-gfp-control batch on the device (src/envs/ccasr/ccasr.c) */
 typedef struct myr_cuda_ccasr {
   int32_t* H;        /* molecules (n), device */
   int32_t* F;        /* molecules (n) */
@@ -72,14 +74,123 @@ typedef struct myr_cuda_ccasr {
   uint64_t seed;
   int32_t autoreset;  /* myr_autoreset */
   unsigned long long* totals; /* device: episodes, length sum, return sum
-                                 (2^-24 units), reactions, cap hits */
+                                 (units of 1/MYR_RETURN_SCALE), reactions,
+                                 cap hits of the current launch */
 } myr_cuda_ccasr;
+
+/* ------------------------------------------------------------ layout
+ *
+ * These structs cross from the host to the device: the views and the step
+ * I/O are kernel arguments, passed by value; the constants are members of
+ * the views; the R3/R4 table is copied byte for byte.  The C compiler
+ * (cuda_batch.c), nvcc's host compiler and nvcc's device pass each check
+ * the numbers below (64-bit hosts: CUDA builds for no other), so a struct
+ * that one of them lays out differently, or an edit to a struct that these
+ * numbers do not follow, fails to compile.  A new member needs its line
+ * here. */
+#if defined(__cplusplus)
+#  define MYR__LAYOUT(cond) static_assert(cond, #cond)
+#else
+#  define MYR__LAYOUT(cond) _Static_assert(cond, #cond)
+#endif
+#define MYR__SIZE(type, bytes) MYR__LAYOUT(sizeof(type) == (bytes))
+#define MYR__AT(type, member, offset) \
+  MYR__LAYOUT(offsetof(type, member) == (offset))
+
+MYR__SIZE(void*, 8);
+
+MYR__SIZE(myr_cartpole_params_f, 44);
+MYR__AT(myr_cartpole_params_f, gravity, 0);
+MYR__AT(myr_cartpole_params_f, masspole, 4);
+MYR__AT(myr_cartpole_params_f, length, 8);
+MYR__AT(myr_cartpole_params_f, force_mag, 12);
+MYR__AT(myr_cartpole_params_f, tau, 16);
+MYR__AT(myr_cartpole_params_f, theta_threshold, 20);
+MYR__AT(myr_cartpole_params_f, x_threshold, 24);
+MYR__AT(myr_cartpole_params_f, total_mass, 28);
+MYR__AT(myr_cartpole_params_f, inv_total_mass, 32);
+MYR__AT(myr_cartpole_params_f, polemass_length, 36);
+MYR__AT(myr_cartpole_params_f, max_steps, 40);
+
+MYR__SIZE(myr_ccasr_params, 72);
+MYR__AT(myr_ccasr_params, eta, 0);
+MYR__AT(myr_ccasr_params, nu, 8);
+MYR__AT(myr_ccasr_params, a, 16);
+MYR__AT(myr_ccasr_params, Kh, 24);
+MYR__AT(myr_ccasr_params, nh, 32);
+MYR__AT(myr_ccasr_params, Kf, 40);
+MYR__AT(myr_ccasr_params, nf, 48);
+MYR__AT(myr_ccasr_params, dt, 56);
+MYR__AT(myr_ccasr_params, cap, 64);
+
+MYR__SIZE(myr_ccasr_tables, 8 * MYR_CCASR_TABLE);
+MYR__AT(myr_ccasr_tables, r3, 0);
+MYR__AT(myr_ccasr_tables, r4, 4 * MYR_CCASR_TABLE);
+
+MYR__SIZE(myr_cuda_cartpole, 152);
+MYR__AT(myr_cuda_cartpole, x, 0);
+MYR__AT(myr_cuda_cartpole, x_dot, 8);
+MYR__AT(myr_cuda_cartpole, theta, 16);
+MYR__AT(myr_cuda_cartpole, theta_dot, 24);
+MYR__AT(myr_cuda_cartpole, t, 32);
+MYR__AT(myr_cuda_cartpole, pending, 40);
+MYR__AT(myr_cuda_cartpole, p, 48);
+MYR__AT(myr_cuda_cartpole, reset_lo, 96);
+MYR__AT(myr_cuda_cartpole, reset_width, 104);
+MYR__AT(myr_cuda_cartpole, n, 112);
+MYR__AT(myr_cuda_cartpole, env_offset, 120);
+MYR__AT(myr_cuda_cartpole, seed, 128);
+MYR__AT(myr_cuda_cartpole, epoch, 136);
+MYR__AT(myr_cuda_cartpole, autoreset, 140);
+MYR__AT(myr_cuda_cartpole, totals, 144);
+
+MYR__SIZE(myr_cuda_step_io, 48);
+MYR__AT(myr_cuda_step_io, act, 0);
+MYR__AT(myr_cuda_step_io, obs, 8);
+MYR__AT(myr_cuda_step_io, reward, 16);
+MYR__AT(myr_cuda_step_io, terminated, 24);
+MYR__AT(myr_cuda_step_io, truncated, 32);
+MYR__AT(myr_cuda_step_io, final_obs, 40);
+
+MYR__SIZE(myr_cuda_ccasr, 240);
+MYR__AT(myr_cuda_ccasr, H, 0);
+MYR__AT(myr_cuda_ccasr, F, 8);
+MYR__AT(myr_cuda_ccasr, t, 16);
+MYR__AT(myr_cuda_ccasr, ret, 24);
+MYR__AT(myr_cuda_ccasr, H_end, 32);
+MYR__AT(myr_cuda_ccasr, F_end, 40);
+MYR__AT(myr_cuda_ccasr, pending, 48);
+MYR__AT(myr_cuda_ccasr, tab, 56);
+MYR__AT(myr_cuda_ccasr, target, 64);
+MYR__AT(myr_cuda_ccasr, target_len, 72);
+MYR__AT(myr_cuda_ccasr, p, 80);
+MYR__AT(myr_cuda_ccasr, max_steps, 152);
+MYR__AT(myr_cuda_ccasr, n_horizon, 156);
+MYR__AT(myr_cuda_ccasr, target_mode, 160);
+MYR__AT(myr_cuda_ccasr, target_const, 168);
+MYR__AT(myr_cuda_ccasr, sine_mean, 176);
+MYR__AT(myr_cuda_ccasr, sine_amp, 184);
+MYR__AT(myr_cuda_ccasr, sine_period, 192);
+MYR__AT(myr_cuda_ccasr, n, 200);
+MYR__AT(myr_cuda_ccasr, env_offset, 208);
+MYR__AT(myr_cuda_ccasr, seed, 216);
+MYR__AT(myr_cuda_ccasr, autoreset, 224);
+MYR__AT(myr_cuda_ccasr, totals, 232);
+
+#undef MYR__AT
+#undef MYR__SIZE
+#undef MYR__LAYOUT
+
+/* ------------------------------------------------------------ functions */
 
 /* number of CUDA devices (0 when none or no driver) */
 int myr__cuda_device_count(void);
 /* name of the current device */
 const char* myr__cuda_device_name(void);
+/* CUDA's string of the last error recorded */
 const char* myr__cuda_error(void);
+/* 1 if the last error recorded is cudaErrorMemoryAllocation, else 0 */
+int myr__cuda_out_of_memory(void);
 /* record a CUDA error code (0: none) so that myr__cuda_error() names it;
  * returns the code */
 int myr__cuda_note(int error);
@@ -98,7 +209,7 @@ int myr__cuda_cartpole_step(const myr_cuda_cartpole* v, uint64_t clock,
                             const myr_cuda_step_io* io);
 /* fused rollout of `steps` steps from clock0; policy 0 random (two
  * actions), 1 constant `action`; adds episodes, length sum and return sum
- * to totals[0..2] */
+ * (units of 1/MYR_RETURN_SCALE) to totals[0..2] */
 int myr__cuda_cartpole_rollout(const myr_cuda_cartpole* v, uint64_t clock0,
                                int64_t steps, int32_t policy, int32_t action,
                                int64_t totals[3]);
@@ -113,7 +224,7 @@ int myr__cuda_ccasr_step(const myr_cuda_ccasr* v, uint64_t clock,
                          const myr_cuda_step_io* io, int64_t sums[2]);
 /* fused rollout of `steps` steps from clock0; policy 0 random (two
  * actions), 1 constant `action`; adds episodes, length sum, return sum
- * (2^-24 units), reactions and cap hits to totals[0..4] */
+ * (units of 1/MYR_RETURN_SCALE), reactions and cap hits to totals[0..4] */
 int myr__cuda_ccasr_rollout(const myr_cuda_ccasr* v, uint64_t clock0,
                             int64_t steps, int32_t policy, int32_t action,
                             int64_t totals[5]);

@@ -3,13 +3,14 @@
  * step and the fused rollout, one thread per environment.
  *
  * The physics is the CPU's (myr_cartpole_step_f, myr_cartpole_terminated_f
- * from src/core/cartpole.h) and so are the random numbers: resets draw
+ * from physics.h) and so are the random numbers: resets draw
  * myr_draw(seed, global env, clock, stream, epoch) and map each word with
  * lo + width * u01f in double, the random policy takes bit clock%32 of word
  * (clock/32)%4 of myr_draw(seed, env, clock/128, MYR_STREAM_ACTION, 0)
- * (src/policies/policy.h, myr__random_discrete with two actions).  The
- * event logic of a step mirrors src/envs/cartpole.c (same_step, next_step
- * and disabled autoreset).  Arithmetic may round differently from the CPU
+ * (src/core/random_policy.h, myr__random_discrete with two actions).  The
+ * event logic of a step is the autoreset contract of src/task/task.h
+ * (myr__step_kind, myr__step_reward, myr__step_end), the functions the CPU
+ * kernels call (cartpole.c).  Arithmetic may round differently from the CPU
  * where either compiler contracts a*b+c into an FMA; tests/cuda states the
  * tolerance.
  *
@@ -20,6 +21,7 @@
 
 #include "../../core/philox.h"
 #include "../../core/random_policy.h"
+#include "../../task/task.h"
 #include "myriad/myriad.h"
 #include "../../backends/cuda/kernels.h"
 
@@ -75,7 +77,7 @@ __device__ __forceinline__ void store(const myr_cuda_cartpole& v, int64_t i,
   v.pending[i] = s.pending;
 }
 
-/* Outcome of one step of one env (src/envs/cartpole.c, cp_step). */
+/* Outcome of one step of one env (cartpole.c, cp_step). */
 struct outcome {
   float reward;
   uint8_t terminated, truncated;
@@ -88,11 +90,12 @@ __device__ __forceinline__ outcome step_one(const myr_cuda_cartpole& v,
                                             int64_t i, uint64_t clock,
                                             int32_t action, state* s) {
   outcome o;
+  int kind = myr__step_kind(v.autoreset, s->pending);
   o.ended_length = 0;
   o.has_final = 0;
-  if (s->pending && v.autoreset == 1) {
-    /* next_step: the step after an end resets, ignores the action and
-     * returns reward 0 */
+  if (kind == MYR__STEP_RESET) {
+    /* next_step, the step after an end: reset instead of stepping, ignore
+     * the action, reward 0, no flags */
     draw_reset(v, i, clock, MYR_STREAM_AUTORESET, &s->q);
     s->t = 0;
     s->pending = 0;
@@ -101,26 +104,26 @@ __device__ __forceinline__ outcome step_one(const myr_cuda_cartpole& v,
     o.truncated = 0;
     return o;
   }
+  /* RUN, or PAST_END (disabled, stepping an ended env): the dynamics go on */
   s->q = myr_cartpole_step_f(&v.p, s->q, action);
   s->t += 1;
   o.terminated = (uint8_t)myr_cartpole_terminated_f(&v.p, s->q);
   o.truncated = (uint8_t)(s->t >= v.p.max_steps);
-  if (s->pending) {
-    /* disabled: stepping past the end earns nothing */
-    o.reward = 0.0f;
-    return o;
-  }
-  o.reward = 1.0f;
-  if (o.terminated | o.truncated) {
-    o.ended_length = s->t;
-    if (v.autoreset == 0) {
+  o.reward = myr__step_reward(kind, 1.0f);
+  switch (myr__step_end(v.autoreset, kind, &s->pending, o.terminated,
+                        o.truncated)) {
+    case MYR__END_RESET: /* same_step: record, final obs, reset now */
+      o.ended_length = s->t;
       o.has_final = 1;
       o.final_q = s->q;
       draw_reset(v, i, clock, MYR_STREAM_AUTORESET, &s->q);
       s->t = 0;
-    } else {
-      s->pending = 1;
-    }
+      break;
+    case MYR__END_PENDING: /* next_step, disabled: record; now pending */
+      o.ended_length = s->t;
+      break;
+    default:
+      break;
   }
   return o;
 }
@@ -242,6 +245,10 @@ const char* myr__cuda_device_name(void) {
 }
 
 const char* myr__cuda_error(void) { return cudaGetErrorString(g_last); }
+
+int myr__cuda_out_of_memory(void) {
+  return g_last == cudaErrorMemoryAllocation;
+}
 
 /* record an error of another kernel file for myr__cuda_error() */
 int myr__cuda_note(int error) { return check((cudaError_t)error); }

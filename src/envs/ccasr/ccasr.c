@@ -1,7 +1,7 @@
 /*
  * ccasr.c -- the CcaS-CcaR gene circuit environment classes
  * ccasr-gfp-control (alias gene-circuit) and ccasr-gfp-sysid, sharing the
- * physics of src/core/ccasr.h.
+ * physics of physics.h.
  *
  * Invariants:
  *  - per env: counts H, F >= 0, step counter t, the running episode return

@@ -2,7 +2,7 @@
  * ccasr.cu -- CUDA kernels of the ccasr-gfp-control (gene-circuit)
  * backend: reset, step and the fused rollout, one thread per environment.
  *
- * The physics and the random numbers are the CPU's (src/envs/extra/ccasr.c):
+ * The physics and the random numbers are the CPU's (ccasr.c, physics.h):
  * the generator of env g in the step at clock c is seeded by
  * myr_ccasr_rng_seed(seed, g, c), one step of exact SSA is
  * myr_ccasr_ssa_shared() over the host's R3/R4 table (copied to the
@@ -13,8 +13,9 @@
  * SSA arithmetic is float32 without contractions on both sides (nvcc
  * --fmad=false and IEEE division; the C side -ffp-contract=off), so a GPU
  * trajectory equals the CPU's count for count.  The event logic of a step
- * (truncation, episode statistics, H_end/F_end, the three autoreset modes)
- * mirrors cc_step().
+ * (truncation, episode statistics, H_end/F_end) mirrors cc_step(), and the
+ * three autoreset modes are the contract of src/task/task.h
+ * (myr__step_kind, myr__step_reward, myr__step_end) that cc_step() calls.
  *
  * The rollout keeps an env's state in registers for all the steps of one
  * launch, reads the propensity table from shared memory, and reduces its
@@ -24,7 +25,7 @@
 
 #include "../../core/philox.h"
 #include "../../core/random_policy.h"
-#include "myriad/myriad.h"
+#include "../../task/task.h"
 #include "myriad/myriad.h"
 #include "../../backends/cuda/kernels.h"
 
@@ -109,26 +110,26 @@ __device__ __forceinline__ outcome step_one(const myr_cuda_ccasr& v,
                                             int64_t i, uint64_t clock,
                                             int32_t action, state* s) {
   outcome o;
+  int kind = myr__step_kind(v.autoreset, s->pending);
+  int ended;
+  float r = 0.0f;
   o.ended_length = 0;
   o.ended_return = 0.0;
   o.reactions = 0;
   o.cap_hit = 0;
   o.has_final = 0;
-  if (s->pending) {
-    if (v.autoreset == 1) {
-      /* next_step: the step after an end resets, ignores the action and
-       * returns reward 0 */
-      reset_state(s);
-      s->pending = 0;
-      o.truncated = 0;
-    } else {
-      /* disabled: the state stays frozen past the end, reward 0 */
-      o.truncated = (uint8_t)myr_ccasr_truncated(s->t, v.max_steps, s->h, s->f);
-    }
+  if (kind == MYR__STEP_RESET) {
+    /* next_step, the step after an end: reset instead of stepping, ignore
+     * the action, reward 0, no flags */
+    reset_state(s);
+    s->pending = 0;
     o.reward = 0.0f;
+    o.truncated = 0;
     return o;
   }
-  /* dt minutes of exact SSA with the light held at `action` */
+  /* RUN, or PAST_END (disabled, stepping an ended env): dt minutes of
+   * exact SSA with the light held at `action`; its reactions and cap hits
+   * count either way */
   {
     uint64_t rng =
         myr_ccasr_rng_seed(v.seed, (uint32_t)(v.env_offset + i), clock);
@@ -138,21 +139,25 @@ __device__ __forceinline__ outcome step_one(const myr_cuda_ccasr& v,
                          &o.reactions, &o.cap_hit);
   }
   s->t += 1;
-  o.reward = myr_ccasr_reward(s->f, target_at(v, s->t));
-  s->ret += (double)o.reward;
+  if (kind == MYR__STEP_RUN) {
+    /* a step past the end earns nothing and adds nothing to the return */
+    r = myr_ccasr_reward(s->f, target_at(v, s->t));
+    s->ret += (double)r;
+  }
+  o.reward = myr__step_reward(kind, r);
   o.truncated = (uint8_t)myr_ccasr_truncated(s->t, v.max_steps, s->h, s->f);
-  if (o.truncated) {
-    o.ended_length = s->t;
-    o.ended_return = s->ret;
-    s->h_end = s->h;
-    s->f_end = s->f;
-    if (v.autoreset == 0) {
-      o.has_final = 1;
-      o.final_s = *s;
-      reset_state(s);
-    } else {
-      s->pending = 1;
-    }
+  ended = myr__step_end(v.autoreset, kind, &s->pending, 0, o.truncated);
+  if (ended == MYR__END_NONE) return o;
+  /* the episode ended: record it (and its final counts) */
+  o.ended_length = s->t;
+  o.ended_return = s->ret;
+  s->h_end = s->h;
+  s->f_end = s->f;
+  if (ended == MYR__END_RESET) {
+    /* same_step: final obs, then reset now */
+    o.has_final = 1;
+    o.final_s = *s;
+    reset_state(s);
   }
   return o;
 }

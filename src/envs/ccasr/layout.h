@@ -1,6 +1,6 @@
 /*
- * ccasr_env.h -- the state of a ccasr-gfp-control / ccasr-gfp-sysid batch
- * (src/envs/extra/ccasr.c), shared with the CUDA backend (src/cuda/), which
+ * layout.h -- the state of a ccasr-gfp-control / ccasr-gfp-sysid batch
+ * (ccasr.c), shared with the CUDA backend (src/backends/cuda/), which
  * mirrors the per-env arrays on the device.
  *
  * Invariants: the per-env arrays live in the batch arena (bind); the R3/R4

@@ -1,7 +1,7 @@
 /*
  * optohill.c -- the opto-hill-1d environment class: one species X produced
  * at a light-dependent Hill rate and degraded linearly, simulated exactly
- * with Gillespie's direct method (src/core/optohill.h) for dt = 5 minutes
+ * with Gillespie's direct method (physics.h) for dt = 5 minutes
  * per step with the light held.  A system-identification task: action =
  * light U in [0, 1] (Box(0, 1, (1,)), clipped), obs [X/100], reward 0,
  * episodes truncate after 288 steps (24 h), reset X = x0 (default 0).
