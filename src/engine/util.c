@@ -224,9 +224,14 @@ void myr__stats_add_episode(myr__stats* s, double ret, int64_t length) {
 void myr_rollout_stats_finish(myr_rollout_stats* s) {
   double sum;
   if (s == NULL) return;
-  /* the 128-bit sum hi * 2^64 + lo (lo unsigned) */
-  sum = (double)s->return_sum_fixed_hi * 18446744073709551616.0 +
-        (double)(uint64_t)s->return_sum_fixed;
+  /* the 128-bit sum hi * 2^64 + lo (lo unsigned); a sum inside int64 is
+   * lo itself (hi its sign), converted once: adding -2^64 and lo near 2^64
+   * in double would cancel and lose up to 2^10 of a negative sum */
+  if (s->return_sum_fixed_hi == (s->return_sum_fixed < 0 ? -1 : 0))
+    sum = (double)s->return_sum_fixed;
+  else
+    sum = (double)s->return_sum_fixed_hi * 18446744073709551616.0 +
+          (double)(uint64_t)s->return_sum_fixed;
   s->mean_return = s->return_overflows > 0 ? (double)NAN
                    : s->episodes ? sum / MYR_RETURN_SCALE / (double)s->episodes
                                  : 0.0;
