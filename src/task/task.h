@@ -282,6 +282,21 @@ typedef struct myr__one {
   int64_t length;
 } myr__one;
 
+/* advance()'s common tail: count the step in *t, truncate at the horizon
+ * max_steps, and add the step's reward to the episode's return so far */
+static inline myr__one myr__one_counted(int32_t* t, int32_t max_steps,
+                                        float reward, uint8_t terminated,
+                                        double ret_before) {
+  myr__one r;
+  *t += 1;
+  r.reward = reward;
+  r.terminated = terminated;
+  r.truncated = (uint8_t)(*t >= max_steps);
+  r.ret = ret_before + (double)reward;
+  r.length = *t;
+  return r;
+}
+
 static inline void myr__step_each(
     const myr__env* e, int64_t begin, int64_t end, const myr__io* io,
     myr__stats* st, int32_t obs_dim,

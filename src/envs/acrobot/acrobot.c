@@ -103,19 +103,13 @@ static uint8_t physics(const myr__env* e, int64_t i, int32_t a,
 
 static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
                         const myr__io* io, myr__stats* st) {
-  myr__one r;
   int32_t max_steps;
-  int32_t* t = e->col[AC_T].i;
+  int32_t* t = e->col[AC_T].i + i;
+  uint8_t te = physics(e, i, io->act_i[k], &max_steps);
   (void)kind;
   (void)st;
-  r.terminated = physics(e, i, io->act_i[k], &max_steps);
-  t[i] += 1;
-  r.truncated = (uint8_t)(t[i] >= max_steps);
-  /* reward -1 per step, 0 on the terminal step */
-  r.reward = r.terminated ? 0.0f : -1.0f;
-  r.ret = -(double)(t[i] - r.terminated);
-  r.length = t[i];
-  return r;
+  /* reward -1 per step, 0 on the terminal step; every step before was -1 */
+  return myr__one_counted(t, max_steps, te ? 0.0f : -1.0f, te, -(double)*t);
 }
 
 MYR__DEFINE_EACH(ac, 6, advance, reset1, observe1)

@@ -71,14 +71,10 @@ static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
                                     (uint32_t)(e->env_offset + i), io->clock,
                                     &cap_hit);
   st->cap_hits += cap_hit;
-  t[i] += 1;
-  r.reward = 0.0f;
-  r.terminated = 0;
-  /* the horizon, or X at MYR_COUNT_MAX (no production past it) */
-  r.truncated = (uint8_t)(t[i] >= (int32_t)myr__param(e, OH_MAX_STEPS, i) ||
-                          x[i] >= MYR_COUNT_MAX);
-  r.ret = 0.0;
-  r.length = t[i];
+  r = myr__one_counted(&t[i], (int32_t)myr__param(e, OH_MAX_STEPS, i), 0.0f, 0,
+                       0.0);
+  /* also truncated with X at MYR_COUNT_MAX (no production past it) */
+  r.truncated = (uint8_t)(r.truncated | (x[i] >= MYR_COUNT_MAX));
   return r;
 }
 

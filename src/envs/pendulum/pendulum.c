@@ -97,18 +97,12 @@ static float physics(const myr__env* e, int64_t i, float u,
 
 static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
                         const myr__io* io, myr__stats* st) {
-  myr__one r;
   int32_t max_steps;
-  int32_t* t = e->col[PD_T].i;
-  double* ret = e->col[PD_RET].d;
+  float reward = myr__step_reward(kind, physics(e, i, io->act_f[k], &max_steps));
+  myr__one r = myr__one_counted(e->col[PD_T].i + i, max_steps, reward, 0,
+                                e->col[PD_RET].d[i]);
   (void)st;
-  r.reward = myr__step_reward(kind, physics(e, i, io->act_f[k], &max_steps));
-  t[i] += 1;
-  ret[i] += (double)r.reward;
-  r.terminated = 0;
-  r.truncated = (uint8_t)(t[i] >= max_steps);
-  r.ret = ret[i];
-  r.length = t[i];
+  e->col[PD_RET].d[i] = r.ret;
   return r;
 }
 
