@@ -28,10 +28,21 @@
 /* pi to double precision (M_PI is not ISO C) */
 #define MYR_PI 3.14159265358979323846
 
-/* A float32 copy of some members of a float64 constants struct, from one
- * list: #define XX_F(X) X(a) X(b) ... gives the members (MYR_FLOAT_MEMBER)
- * and the conversion f.a = (float)p->a (MYR_TO_FLOAT). */
+/* A float32 copy of some members of a float64 constants struct ptype,
+ * from one list (#define XX_F(X) X(a) X(b) ...): the struct name (those
+ * members in float, then max_steps) and its conversion name_from(p). */
 #define MYR_FLOAT_MEMBER(m) float m;
 #define MYR_TO_FLOAT(m) f.m = (float)p->m;
+#define MYR_DEFINE_FLOAT_COPY(name, ptype, LIST)        \
+  typedef struct name {                                 \
+    LIST(MYR_FLOAT_MEMBER)                              \
+    int32_t max_steps;                                  \
+  } name;                                               \
+  MYR_HD name name##_from(const ptype* p) {             \
+    name f;                                             \
+    LIST(MYR_TO_FLOAT)                                  \
+    f.max_steps = p->max_steps;                         \
+    return f;                                           \
+  }
 
 #endif /* MYR_CORE_COMMON_H */

@@ -167,6 +167,12 @@ typedef union myr__col {
 #define MYR__PARAM_LOAD(id, name, def, lo, hi, integer, unit, desc, m) \
   MYR__LOAD_##integer(p->m, myr__param(e, id, i))
 
+/* The tables of an env from its lists: params[], fields[] and types[] */
+#define MYR__DEFINE_TABLES(PARAMS, STATE)                                    \
+  static const myr_param_info params[] = {PARAMS(MYR__PARAM_INFO)};         \
+  static const myr_field_info fields[] = {STATE(MYR__INFO_F, MYR__INFO_H)}; \
+  static const uint8_t types[] = {STATE(MYR__TYPE_F, MYR__TYPE_H)};
+
 /* The tables part of a class's myr_env_info, for an env whose file has
  * params[] and fields[] arrays and the state list STATE (+1: the pending
  * flag the engine keeps per env), and the columns part of its class. */

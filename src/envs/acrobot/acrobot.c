@@ -35,8 +35,6 @@
   P(AC_RESET_BOUND, "reset_bound", 0.1, 0.0, 10.0, 0, "", "reset draws U(-b, b) per variable", reset_bound)
 
 enum { AC_PARAMS(MYR__PARAM_ENUM) AC_NUM_PARAMS };
-static const myr_param_info params[] = {AC_PARAMS(MYR__PARAM_INFO)};
-
 
 #define AC_STATE(F, H)                                                      \
   F(AC_TH1, "theta1", REAL, "rad", "angle of link 1 from hanging down", 1, 0) \
@@ -46,11 +44,10 @@ static const myr_param_info params[] = {AC_PARAMS(MYR__PARAM_INFO)};
   F(AC_T, "t", I32, "steps", "steps since reset", 1, 0)
 
 enum { AC_STATE(MYR__ENUM_F, MYR__ENUM_H) AC_NUM_COLS };
-static const myr_field_info fields[] = {AC_STATE(MYR__INFO_F, MYR__INFO_H)};
-static const uint8_t types[] = {AC_STATE(MYR__TYPE_F, MYR__TYPE_H)};
+MYR__DEFINE_TABLES(AC_PARAMS, AC_STATE)
 
 MYR__DEFINE_CONSTS(ac, myr_acrobot_params, myr_acrobot_params_f,
-                   myr_acrobot_params_to_f, AC_PARAMS)
+                   myr_acrobot_params_f_from, AC_PARAMS)
 
 static void observe1(const myr__env* e, int64_t i, float* o) {
   double th1 = myr__real(e, AC_TH1, i), th2 = myr__real(e, AC_TH2, i);

@@ -44,18 +44,7 @@ typedef struct myr_acrobot_params {
 #define MYR_ACROBOT_F(X) \
   X(l1) X(m1) X(m2) X(lc1) X(lc2) X(moi) X(max_vel1) X(max_vel2) X(g) X(dt) X(torque)
 
-typedef struct myr_acrobot_params_f {
-  MYR_ACROBOT_F(MYR_FLOAT_MEMBER)
-  int32_t max_steps;
-} myr_acrobot_params_f;
-
-MYR_HD myr_acrobot_params_f myr_acrobot_params_to_f(
-    const myr_acrobot_params* p) {
-  myr_acrobot_params_f f;
-  MYR_ACROBOT_F(MYR_TO_FLOAT)
-  f.max_steps = p->max_steps;
-  return f;
-}
+MYR_DEFINE_FLOAT_COPY(myr_acrobot_params_f, myr_acrobot_params, MYR_ACROBOT_F)
 
 #if !defined(__CUDACC__) /* float64 Gymnasium-order path: CPU only (libm) */
 /* _dsdt(): time derivative of s = (theta1, theta2, dtheta1, dtheta2) */

@@ -28,8 +28,6 @@
   P(MC_RESET_HIGH, "reset_high", -0.4, -1e3, 1e3, 0, "m", "reset draws x ~ U(low, high)", reset_high)
 
 enum { MC_PARAMS(MYR__PARAM_ENUM) MC_NUM_PARAMS };
-static const myr_param_info params[] = {MC_PARAMS(MYR__PARAM_INFO)};
-
 
 #define MC_STATE(F, H)                                                      \
   F(MC_POS, "position", REAL, "m", "position on the track", 1, 0)           \
@@ -37,11 +35,10 @@ static const myr_param_info params[] = {MC_PARAMS(MYR__PARAM_INFO)};
   F(MC_T, "t", I32, "steps", "steps since reset", 1, 0)
 
 enum { MC_STATE(MYR__ENUM_F, MYR__ENUM_H) MC_NUM_COLS };
-static const myr_field_info fields[] = {MC_STATE(MYR__INFO_F, MYR__INFO_H)};
-static const uint8_t types[] = {MC_STATE(MYR__TYPE_F, MYR__TYPE_H)};
+MYR__DEFINE_TABLES(MC_PARAMS, MC_STATE)
 
 MYR__DEFINE_CONSTS(mc, myr_mountaincar_params, myr_mountaincar_params_f,
-                   myr_mountaincar_params_to_f, MC_PARAMS)
+                   myr_mountaincar_params_f_from, MC_PARAMS)
 
 /* the track must be non-empty and the reset range inside it */
 static int mc_validate(const double* v) {

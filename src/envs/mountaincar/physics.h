@@ -40,18 +40,7 @@ typedef struct myr_mountaincar_params {
   X(min_position) X(max_position) X(max_speed) X(goal_position) \
   X(goal_velocity) X(force) X(gravity)
 
-typedef struct myr_mountaincar_params_f {
-  MYR_MOUNTAINCAR_F(MYR_FLOAT_MEMBER)
-  int32_t max_steps;
-} myr_mountaincar_params_f;
-
-MYR_HD myr_mountaincar_params_f myr_mountaincar_params_to_f(
-    const myr_mountaincar_params* p) {
-  myr_mountaincar_params_f f;
-  MYR_MOUNTAINCAR_F(MYR_TO_FLOAT)
-  f.max_steps = p->max_steps;
-  return f;
-}
+MYR_DEFINE_FLOAT_COPY(myr_mountaincar_params_f, myr_mountaincar_params, MYR_MOUNTAINCAR_F)
 
 #if !defined(__CUDACC__) /* float64 Gymnasium-order path: CPU only (libm) */
 /* float64 step in Gymnasium's order; returns 1 if terminated */

@@ -28,16 +28,13 @@
   P(OH_X0, "x0", 0.0, 0.0, 1e9, 1, "molecules", "X at reset", x0)
 
 enum { OH_PARAMS(MYR__PARAM_ENUM) OH_NUM_PARAMS };
-static const myr_param_info params[] = {OH_PARAMS(MYR__PARAM_INFO)};
-
 
 #define OH_STATE(F, H)                                                      \
   F(OH_XC, "X", I32, "molecules", "count of the species", 1, MYR_COUNT_MAX) \
   F(OH_T, "t", I32, "steps", "steps since reset", 1, 0)
 
 enum { OH_STATE(MYR__ENUM_F, MYR__ENUM_H) OH_NUM_COLS };
-static const myr_field_info fields[] = {OH_STATE(MYR__INFO_F, MYR__INFO_H)};
-static const uint8_t types[] = {OH_STATE(MYR__TYPE_F, MYR__TYPE_H)};
+MYR__DEFINE_TABLES(OH_PARAMS, OH_STATE)
 
 static void observe1(const myr__env* e, int64_t i, float* o) {
   o[0] = (float)e->col[OH_XC].i[i] / 100.0f;

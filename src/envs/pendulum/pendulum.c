@@ -39,10 +39,7 @@
 
 enum { PD_PARAMS(MYR__PARAM_ENUM) PD_NUM_PARAMS };
 enum { PD_STATE(MYR__ENUM_F, MYR__ENUM_H) PD_NUM_COLS };
-
-static const myr_param_info params[] = {PD_PARAMS(MYR__PARAM_INFO)};
-static const myr_field_info fields[] = {PD_STATE(MYR__INFO_F, MYR__INFO_H)};
-static const uint8_t types[] = {PD_STATE(MYR__TYPE_F, MYR__TYPE_H)};
+MYR__DEFINE_TABLES(PD_PARAMS, PD_STATE)
 
 MYR__DEFINE_CONSTS(pd, myr_pendulum_params, myr_pendulum_params_f,
                    myr_pendulum_params_to_f, PD_PARAMS)
