@@ -106,7 +106,13 @@ static inline void myr__stats_add_fixed(myr__stats* s, int64_t fixed) {
   s->return_lo = lo;
 }
 
-/* ------------------------------------------------------------ columns */
+#endif /* !__CUDACC__ */
+
+/* ------------------------------------------------------------ columns
+ *
+ * Plain C that nvcc reads too: an env's layout.h expands its lists with
+ * these, and its .cu host code reads the column indices and its constants
+ * struct from there. */
 
 /* Type of one per-env array: REAL is float32 or float64 by the batch's
  * precision, F64 always float64, I32 int32; DERIVED has no array (the
@@ -175,6 +181,8 @@ typedef union myr__col {
   .num_fields = (int32_t)(sizeof fields / sizeof fields[0]), .fields = fields, \
   .state_bytes_per_env = STATE(MYR__BYTES_F, MYR__BYTES_H) + 1
 #define MYR__CLASS_COLS .types = types, .num_cols = (int32_t)sizeof types
+
+#if !defined(__CUDACC__)
 
 /* ------------------------------------------------------------ the env view */
 

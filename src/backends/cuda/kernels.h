@@ -86,17 +86,8 @@ typedef struct myr_cuda_ccasr {
  * (cuda_batch.c), nvcc's host compiler and nvcc's device pass each check
  * the numbers below (64-bit hosts: CUDA builds for no other), so a struct
  * that one of them lays out differently, or an edit to a struct that these
- * numbers do not follow, fails to compile.  A new member needs its line
- * here. */
-#if defined(__cplusplus)
-#  define MYR__LAYOUT(cond) static_assert(cond, #cond)
-#else
-#  define MYR__LAYOUT(cond) _Static_assert(cond, #cond)
-#endif
-#define MYR__SIZE(type, bytes) MYR__LAYOUT(sizeof(type) == (bytes))
-#define MYR__AT(type, member, offset) \
-  MYR__LAYOUT(offsetof(type, member) == (offset))
-
+ * numbers do not follow, fails to compile (MYR__LAYOUT,
+ * src/core/common.h).  A new member needs its line here. */
 MYR__SIZE(void*, 8);
 
 MYR__SIZE(myr_cartpole_params_f, 44);
@@ -176,10 +167,6 @@ MYR__AT(myr_cuda_ccasr, env_offset, 208);
 MYR__AT(myr_cuda_ccasr, seed, 216);
 MYR__AT(myr_cuda_ccasr, autoreset, 224);
 MYR__AT(myr_cuda_ccasr, totals, 232);
-
-#undef MYR__AT
-#undef MYR__SIZE
-#undef MYR__LAYOUT
 
 /* ------------------------------------------------------------ functions */
 
