@@ -1,7 +1,7 @@
 /*
  * kernels.h -- the C interface between the CUDA backend's host side
- * (cuda_batch.c, C11) and its kernels (src/envs/cartpole/cartpole.cu and
- * src/envs/ccasr/ccasr.cu, CUDA C++).
+ * (cuda_batch.c, C11), its runtime helpers (runtime.cu) and its kernels
+ * (src/envs/cartpole/cartpole.cu and src/envs/ccasr/ccasr.cu, CUDA C++).
  *
  * A view holds device pointers into one allocation that mirrors the host
  * batch's arena byte for byte (same offsets), plus the constants a kernel
@@ -169,6 +169,8 @@ MYR__AT(myr_cuda_ccasr, autoreset, 224);
 MYR__AT(myr_cuda_ccasr, totals, 232);
 
 /* ------------------------------------------------------------ functions */
+
+/* the CUDA runtime (runtime.cu) */
 
 /* number of CUDA devices (0 when none or no driver) */
 int myr__cuda_device_count(void);

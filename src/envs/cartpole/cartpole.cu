@@ -28,12 +28,8 @@
 namespace {
 
 const int kBlock = 256;
-cudaError_t g_last = cudaSuccess;
 
-int check(cudaError_t e) {
-  if (e != cudaSuccess) g_last = e;
-  return (int)e;
-}
+int note(cudaError_t e) { return myr__cuda_note((int)e); }
 
 unsigned grid_for(int64_t n) { return (unsigned)((n + kBlock - 1) / kBlock); }
 
@@ -226,76 +222,33 @@ __global__ void __launch_bounds__(kBlock)
 
 extern "C" {
 
-int myr__cuda_device_count(void) {
-  int n = 0;
-  if (cudaGetDeviceCount(&n) != cudaSuccess) {
-    cudaGetLastError(); /* clear the sticky "no device" error */
-    return 0;
-  }
-  return n;
-}
-
-const char* myr__cuda_device_name(void) {
-  static cudaDeviceProp prop;
-  int dev = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess ||
-      cudaGetDeviceProperties(&prop, dev) != cudaSuccess)
-    return "unknown";
-  return prop.name;
-}
-
-const char* myr__cuda_error(void) { return cudaGetErrorString(g_last); }
-
-int myr__cuda_out_of_memory(void) {
-  return g_last == cudaErrorMemoryAllocation;
-}
-
-/* record an error of another kernel file for myr__cuda_error() */
-int myr__cuda_note(int error) { return check((cudaError_t)error); }
-
-void* myr__cuda_malloc(size_t bytes) {
-  void* p = NULL;
-  if (check(cudaMalloc(&p, bytes)) != 0) return NULL;
-  return p;
-}
-
-void myr__cuda_free(void* ptr) {
-  if (ptr != NULL) cudaFree(ptr);
-}
-
-int myr__cuda_copy(void* dst, const void* src, size_t bytes, int to_device) {
-  return check(cudaMemcpy(dst, src, bytes,
-                          to_device ? cudaMemcpyHostToDevice
-                                    : cudaMemcpyDeviceToHost));
-}
-
-int myr__cuda_mem_info(size_t* free_bytes, size_t* total_bytes) {
-  return check(cudaMemGetInfo(free_bytes, total_bytes));
-}
-
 int myr__cuda_cartpole_reset(const myr_cuda_cartpole* v, uint64_t clock,
                              uint32_t stream, const uint8_t* mask, float* obs) {
+  int rc;
   reset_kernel<<<grid_for(v->n), kBlock>>>(*v, clock, stream, mask, obs);
-  if (check(cudaGetLastError()) != 0) return (int)g_last;
-  return check(cudaDeviceSynchronize());
+  if ((rc = note(cudaGetLastError())) != 0) return rc;
+  return note(cudaDeviceSynchronize());
 }
 
 int myr__cuda_cartpole_step(const myr_cuda_cartpole* v, uint64_t clock,
                             const myr_cuda_step_io* io) {
+  int rc;
   step_kernel<<<grid_for(v->n), kBlock>>>(*v, clock, *io);
-  if (check(cudaGetLastError()) != 0) return (int)g_last;
-  return check(cudaDeviceSynchronize());
+  if ((rc = note(cudaGetLastError())) != 0) return rc;
+  return note(cudaDeviceSynchronize());
 }
 
 int myr__cuda_cartpole_rollout(const myr_cuda_cartpole* v, uint64_t clock0,
                                int64_t steps, int32_t policy, int32_t action,
                                int64_t totals[3]) {
   unsigned long long sums[3] = {0ull, 0ull, 0ull};
-  if (check(cudaMemset(v->totals, 0, sizeof sums)) != 0) return (int)g_last;
+  int rc;
+  if ((rc = note(cudaMemset(v->totals, 0, sizeof sums))) != 0) return rc;
   rollout_kernel<<<grid_for(v->n), kBlock>>>(*v, clock0, steps, policy, action);
-  if (check(cudaGetLastError()) != 0) return (int)g_last;
-  if (check(cudaMemcpy(sums, v->totals, sizeof sums, cudaMemcpyDeviceToHost)) != 0)
-    return (int)g_last;
+  if ((rc = note(cudaGetLastError())) != 0) return rc;
+  if ((rc = note(cudaMemcpy(sums, v->totals, sizeof sums,
+                            cudaMemcpyDeviceToHost))) != 0)
+    return rc;
   totals[0] += (int64_t)sums[0];
   totals[1] += (int64_t)sums[1];
   /* CartPole's return is its length; returns are summed in units of
