@@ -19,7 +19,7 @@ endif()
 # ---------------------------------------------------------------- CUDA
 if(MYR_CUDA_ENABLED)
   # the runtime helpers (src/backends/cuda/runtime.cu) and each env's
-  # kernels (src/envs/<env>/<env>.cu)
+  # kernels with its ops table (src/envs/<env>/<env>.cu)
   file(GLOB MYR_CUDA_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/backends/cuda/*.cu
        ${CMAKE_CURRENT_SOURCE_DIR}/src/envs/*/*.cu)
   add_library(myriad_cuda_obj OBJECT ${MYR_CUDA_SOURCES})

@@ -231,9 +231,10 @@ typedef struct myr__decl {
   uint8_t randomised[MYR_PARAMS_MAX];
 } myr__decl;
 
-/* device kernels of an env (defined by the backend that runs them): an env
- * with CUDA kernels names them MYR__CUDA_ENV(name), which is the object
- * myr__cuda_<name> its .cu file defines when CUDA is built in, else NULL */
+/* device kernels of an env: an env with CUDA kernels names them
+ * MYR__CUDA_ENV(name), which is the ops table myr__cuda_<name> (struct
+ * myr__cuda_env, declared by the backend in src/backends/cuda/kernels.h)
+ * that its .cu file defines when CUDA is built in, else NULL */
 struct myr__cuda_env;
 #if defined(MYR_HAVE_CUDA)
 #  define MYR__CUDA_DECLARE(name) extern const struct myr__cuda_env myr__cuda_##name;

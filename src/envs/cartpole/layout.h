@@ -5,8 +5,8 @@
  * (step_random.c) and the float64 kernel in Gymnasium's order (step64.c,
  * built without FMA contraction).
  *
- * The lists, the column indices and the constants struct compile under
- * nvcc too; the rest is C for the CPU kernels.
+ * The lists, the column indices and the constants struct are read by
+ * cartpole.cu's host code too (nvcc); the rest is C for the CPU kernels.
  */
 #ifndef MYR_ENVS_CARTPOLE_LAYOUT_H
 #define MYR_ENVS_CARTPOLE_LAYOUT_H
@@ -55,9 +55,9 @@ typedef struct myr__cartpole_data {
 } myr__cartpole_data;
 
 #if defined(MYR_HAVE_CUDA) || defined(__CUDACC__)
-/* cartpole.c fills the constants; pf goes to the device in a kernel
- * argument (64-bit hosts: CUDA builds for no other); see MYR__LAYOUT in
- * src/core/common.h */
+/* cartpole.c fills the constants, cartpole.cu's host code reads them and
+ * copies pf into a kernel argument (64-bit hosts: CUDA builds for no
+ * other); see MYR__LAYOUT in src/core/common.h */
 MYR__SIZE(myr_cartpole_params, 96);
 MYR__AT(myr_cartpole_params, reset_bound, 64);
 MYR__AT(myr_cartpole_params, max_steps, 72);

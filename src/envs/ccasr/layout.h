@@ -1,7 +1,7 @@
 /*
  * layout.h -- the state of a ccasr-gfp-control / ccasr-gfp-sysid batch
- * (ccasr.c), shared with the CUDA backend (src/backends/cuda/), which
- * mirrors the per-env arrays on the device.
+ * (ccasr.c), shared with the host code of its CUDA kernels (ccasr.cu,
+ * nvcc), which reads the column indices and the class's constants.
  *
  * Invariants: the per-env arrays live in the batch arena (bind); the R3/R4
  * table and the target curve are built at creation and read-only after.
@@ -49,8 +49,9 @@ typedef struct myr__ccasr_env {
 } myr__ccasr_env;
 
 #if defined(MYR_HAVE_CUDA) || defined(__CUDACC__)
-/* ccasr.c fills the constants; the table, the target curve and p go to
- * the device (64-bit hosts: CUDA builds for no other); see MYR__LAYOUT in
+/* ccasr.c fills the constants, ccasr.cu's host code reads them, copies
+ * the table and the target curve to the device and p into a kernel
+ * argument (64-bit hosts: CUDA builds for no other); see MYR__LAYOUT in
  * src/core/common.h */
 MYR__SIZE(myr_ccasr_params, 72);
 MYR__AT(myr_ccasr_params, eta, 0);
