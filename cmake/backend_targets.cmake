@@ -18,7 +18,10 @@ endif()
 
 # ---------------------------------------------------------------- CUDA
 if(MYR_CUDA_ENABLED)
-  file(GLOB MYR_CUDA_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/envs/*/*.cu)
+  # the runtime helpers (src/backends/cuda/runtime.cu) and each env's
+  # kernels with its ops table (src/envs/<env>/<env>.cu)
+  file(GLOB MYR_CUDA_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/backends/cuda/*.cu
+       ${CMAKE_CURRENT_SOURCE_DIR}/src/envs/*/*.cu)
   add_library(myriad_cuda_obj OBJECT ${MYR_CUDA_SOURCES})
   target_include_directories(myriad_cuda_obj PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/include
                              ${CMAKE_CURRENT_SOURCE_DIR}/src)

@@ -8,6 +8,7 @@
 #ifndef MYR_CORE_COMMON_H
 #define MYR_CORE_COMMON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #if defined(__CUDACC__)
@@ -44,5 +45,20 @@
     f.max_steps = p->max_steps;                         \
     return f;                                           \
   }
+
+/* Compile-time layout checks that C11 and C++ both accept.  A struct that
+ * one compiler fills and another reads (the C side of the CUDA backend and
+ * an env's .cu file, nvcc's host compiler and its device pass) has its size
+ * and offsets pinned where each of them sees the numbers, so a compiler
+ * that lays it out differently, or an edit the numbers do not follow,
+ * fails to compile. */
+#if defined(__cplusplus)
+#  define MYR__LAYOUT(cond) static_assert(cond, #cond)
+#else
+#  define MYR__LAYOUT(cond) _Static_assert(cond, #cond)
+#endif
+#define MYR__SIZE(type, bytes) MYR__LAYOUT(sizeof(type) == (bytes))
+#define MYR__AT(type, member, offset) \
+  MYR__LAYOUT(offsetof(type, member) == (offset))
 
 #endif /* MYR_CORE_COMMON_H */

@@ -106,7 +106,13 @@ static inline void myr__stats_add_fixed(myr__stats* s, int64_t fixed) {
   s->return_lo = lo;
 }
 
-/* ------------------------------------------------------------ columns */
+#endif /* !__CUDACC__ */
+
+/* ------------------------------------------------------------ columns
+ *
+ * Plain C that nvcc reads too: an env's layout.h expands its lists with
+ * these, and its .cu host code reads the column indices and its constants
+ * struct from there. */
 
 /* Type of one per-env array: REAL is float32 or float64 by the batch's
  * precision, F64 always float64, I32 int32; DERIVED has no array (the
@@ -182,6 +188,8 @@ typedef union myr__col {
   .state_bytes_per_env = STATE(MYR__BYTES_F, MYR__BYTES_H) + 1
 #define MYR__CLASS_COLS .types = types, .num_cols = (int32_t)sizeof types
 
+#if !defined(__CUDACC__)
+
 /* ------------------------------------------------------------ the env view */
 
 /* What an env function sees of its batch (owned by the engine; env code
@@ -229,9 +237,10 @@ typedef struct myr__decl {
   uint8_t randomised[MYR_PARAMS_MAX];
 } myr__decl;
 
-/* device kernels of an env (defined by the backend that runs them): an env
- * with CUDA kernels names them MYR__CUDA_ENV(name), which is the object
- * myr__cuda_<name> its .cu file defines when CUDA is built in, else NULL */
+/* device kernels of an env: an env with CUDA kernels names them
+ * MYR__CUDA_ENV(name), which is the ops table myr__cuda_<name> (struct
+ * myr__cuda_env, declared by the backend in src/backends/cuda/kernels.h)
+ * that its .cu file defines when CUDA is built in, else NULL */
 struct myr__cuda_env;
 #if defined(MYR_HAVE_CUDA)
 #  define MYR__CUDA_DECLARE(name) extern const struct myr__cuda_env myr__cuda_##name;

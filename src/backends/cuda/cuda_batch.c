@@ -9,6 +9,12 @@
  * I/O buffers (actions, outputs, mask: 11 + 8 x obs_dim bytes per env) are
  * allocated on the first call that needs them and kept until destroy.
  *
+ * The backend names no env: the class's `cuda` member is the env's ops
+ * table (struct myr__cuda_env, kernels.h, defined by its .cu file), and
+ * every op gets the same myr__cuda_view of the batch (view_of below).  An
+ * env's extra device memory (aux_bytes, e.g. read-only tables) is
+ * allocated and filled at create and freed at destroy.
+ *
  * Failures: a CUDA call that fails returns MYR_ENOMEM if the device ran out
  * of memory (cudaErrorMemoryAllocation) and MYR_EDEVICE for anything else,
  * with CUDA's error string in the message.  Everything that can fail
@@ -21,24 +27,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../envs/cartpole/layout.h"
-#include "../../envs/ccasr/layout.h"
 #include "cuda_backend.h"
 #include "kernels.h"
-
-/* the envs with CUDA kernels name these in their class (MYR__CUDA_ENV) */
-struct myr__cuda_env {
-  const char* id;
-};
-const struct myr__cuda_env myr__cuda_cartpole = {"cartpole-v1"};
-const struct myr__cuda_env myr__cuda_ccasr = {"ccasr-gfp-control"};
-
 
 typedef struct myr__cuda_batch {
   unsigned char* mem;         /* device copy of the arena (mem_bytes) */
   unsigned long long* totals; /* device: rollout sums */
   unsigned char* io;          /* device step I/O, NULL until first used */
-  unsigned char* aux;         /* gene circuit: R3/R4 table, target curve */
+  unsigned char* aux;         /* the env's aux_bytes (its tables), or NULL */
   size_t device_bytes;        /* device memory held by the batch */
   int host_stale;             /* device state newer than the host mirror */
 } myr__cuda_batch;
@@ -67,22 +63,23 @@ static void* dev_ptr(const myr_batch* b, const void* host) {
   return d->mem + ((const unsigned char*)host - (const unsigned char*)b->mem);
 }
 
+/* the env's CUDA ops (its class names them, MYR__CUDA_ENV) */
+static const struct myr__cuda_env* ops(const myr_batch* b) {
+  return b->cls->cuda;
+}
+
 /* the device view of the batch as it is now (seed and epoch change) */
-static myr_cuda_cartpole view_of(const myr_batch* b) {
-  const myr__cartpole_data* E = (const myr__cartpole_data*)b->data;
+static myr__cuda_view view_of(const myr_batch* b) {
   const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
-  myr_cuda_cartpole v;
+  myr__cuda_view v;
+  int32_t c;
   memset(&v, 0, sizeof v);
-  v.x = (float*)dev_ptr(b, b->v.col[CP_X].p);
-  v.x_dot = (float*)dev_ptr(b, b->v.col[CP_X_DOT].p);
-  v.theta = (float*)dev_ptr(b, b->v.col[CP_THETA].p);
-  v.theta_dot = (float*)dev_ptr(b, b->v.col[CP_THETA_DOT].p);
-  v.t = (int32_t*)dev_ptr(b, b->v.col[CP_T].p);
+  for (c = 0; c < MYR__COLS_MAX; ++c)
+    v.col[c] = b->v.col[c].p != NULL ? dev_ptr(b, b->v.col[c].p) : NULL;
   v.pending = (uint8_t*)dev_ptr(b, b->pending);
-  v.p = E->pf;
-  v.reset_lo = -E->p.reset_bound;
-  v.reset_width = 2.0 * E->p.reset_bound;
-  v.n = b->v.num_envs;
+  v.aux = d->aux;
+  v.data = b->v.data;
+  v.num_envs = b->v.num_envs;
   v.env_offset = b->v.env_offset;
   v.seed = b->v.seed;
   v.epoch = b->v.epoch;
@@ -91,64 +88,54 @@ static myr_cuda_cartpole view_of(const myr_batch* b) {
   return v;
 }
 
-static int is_ccasr(const myr_batch* b) {
-  return b->cls->cuda == &myr__cuda_ccasr;
-}
-
-/* the gene circuit's device view (seed changes with a re-keyed reset) */
-static myr_cuda_ccasr ccasr_view_of(const myr_batch* b) {
-  const myr__ccasr_env* E = (const myr__ccasr_env*)b->data;
-  const myr__cuda_batch* d = (const myr__cuda_batch*)b->dev;
-  myr_cuda_ccasr v;
-  memset(&v, 0, sizeof v);
-  v.H = (int32_t*)dev_ptr(b, b->v.col[CC_H].p);
-  v.F = (int32_t*)dev_ptr(b, b->v.col[CC_F].p);
-  v.t = (int32_t*)dev_ptr(b, b->v.col[CC_T].p);
-  v.ret = (double*)dev_ptr(b, b->v.col[CC_RET].p);
-  v.H_end = (int32_t*)dev_ptr(b, b->v.col[CC_H_END].p);
-  v.F_end = (int32_t*)dev_ptr(b, b->v.col[CC_F_END].p);
-  v.pending = (uint8_t*)dev_ptr(b, b->pending);
-  v.tab = (const myr_ccasr_tables*)d->aux;
-  v.target = (const float*)(d->aux + sizeof(myr_ccasr_tables));
-  v.target_len = E->target_len;
-  v.p = E->p;
-  v.max_steps = E->max_steps;
-  v.n_horizon = E->n_horizon;
-  v.target_mode = E->target_mode;
-  v.target_const = E->target_const;
-  v.sine_mean = E->sine_mean;
-  v.sine_amp = E->sine_amp;
-  v.sine_period = E->sine_period;
-  v.n = b->v.num_envs;
-  v.env_offset = b->v.env_offset;
-  v.seed = b->v.seed;
-  v.autoreset = (int32_t)b->v.autoreset;
-  v.totals = d->totals;
-  return v;
-}
-
-/* device copies of the gene circuit's read-only tables */
-static int ccasr_create(myr_batch* b) {
+/* the env's device memory beside its columns (read-only tables), filled
+ * from its host constants */
+static int aux_create(myr_batch* b) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
-  const myr__ccasr_env* E = (const myr__ccasr_env*)b->data;
-  size_t tb = sizeof(myr_ccasr_tables);
-  size_t bytes = tb + sizeof(float) * (size_t)E->target_len;
+  const struct myr__cuda_env* env = ops(b);
+  myr__cuda_view v = view_of(b);
+  size_t bytes = env->aux_bytes != NULL ? env->aux_bytes(&v) : 0;
+  char what[160];
+  if (bytes == 0) return MYR_OK;
   d->aux = (unsigned char*)myr__cuda_malloc(bytes);
   if (d->aux != NULL) d->device_bytes += bytes;
-  if (d->aux == NULL) return alloc_fail("gene circuit tables");
-  if (myr__cuda_copy(d->aux, &E->tab, tb, 1) != 0 ||
-      myr__cuda_copy(d->aux + tb, E->target,
-                     sizeof(float) * (size_t)E->target_len, 1) != 0)
-    return cuda_fail("copy of the gene circuit tables");
+  snprintf(what, sizeof what, "the tables of %s", b->cls->info.id);
+  if (d->aux == NULL) return alloc_fail(what);
+  v.aux = d->aux;
+  if (env->upload_aux != NULL && env->upload_aux(&v) != 0) {
+    snprintf(what, sizeof what, "copy of the tables of %s", b->cls->info.id);
+    return cuda_fail(what);
+  }
   return MYR_OK;
 }
 
+/* "a, b and c": the envs with CUDA kernels, for a refusal */
+static void cuda_env_list(char* out, size_t size) {
+  const myr__env_class* cls;
+  int32_t i, count = 0, k = 0;
+  size_t used = 0;
+  out[0] = '\0';
+  for (i = 0; (cls = myr__env_class_at(i)) != NULL; ++i)
+    if (cls->cuda != NULL) ++count;
+  for (i = 0; (cls = myr__env_class_at(i)) != NULL; ++i) {
+    int w;
+    if (cls->cuda == NULL) continue;
+    ++k;
+    w = snprintf(out + used, size - used, "%s%s",
+                 k == 1 ? "" : (k == count ? " and " : ", "), cls->info.id);
+    if (w < 0 || (size_t)w >= size - used) return; /* truncated */
+    used += (size_t)w;
+  }
+}
+
 static int cuda_check(const myr_batch_def* def, const myr__env_class* cls) {
-  if (cls->cuda == NULL)
+  if (cls->cuda == NULL) {
+    char envs[256];
+    cuda_env_list(envs, sizeof envs);
     return myr__fail(MYR_EINVAL,
-                     "backend cuda does not support '%s' yet (cartpole-v1 "
-                     "and ccasr-gfp-control only); use the cpu backend",
-                     cls->info.id);
+                     "backend cuda does not support '%s' yet (%s only); use "
+                     "the cpu backend", cls->info.id, envs);
+  }
   if (def->precision != MYR_FLOAT32)
     return myr__fail(MYR_EINVAL, "backend cuda supports float32 only");
   {
@@ -190,8 +177,8 @@ static int cuda_create(myr_batch* b) {
     cuda_destroy(b);
     return rc;
   }
-  if (is_ccasr(b)) {
-    int rc = ccasr_create(b);
+  {
+    int rc = aux_create(b);
     if (rc != MYR_OK) {
       cuda_destroy(b);
       return rc;
@@ -277,17 +264,11 @@ static int cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
       return cuda_fail("copy of obs");
   }
   d->host_stale = 1; /* from here on the device state may change */
-  if (is_ccasr(b)) {
-    myr_cuda_ccasr cv = ccasr_view_of(b);
-    /* the gene circuit's reset is deterministic (H = F = 0) */
-    if (myr__cuda_ccasr_reset(&cv, mask != NULL ? dmask : NULL,
-                              obs != NULL ? io.obs : NULL) != 0)
-      return cuda_fail("reset kernel");
-  } else {
-    myr_cuda_cartpole v = view_of(b);
-    if (myr__cuda_cartpole_reset(&v, b->clock, MYR_STREAM_RESET,
-                                 mask != NULL ? dmask : NULL,
-                                 obs != NULL ? io.obs : NULL) != 0)
+  {
+    myr__cuda_view v = view_of(b);
+    if (ops(b)->reset(&v, b->clock, MYR_STREAM_RESET,
+                      mask != NULL ? dmask : NULL,
+                      obs != NULL ? io.obs : NULL) != 0)
       return cuda_fail("reset kernel");
   }
   if (obs != NULL && myr__cuda_copy(obs, io.obs, o * n, 0) != 0)
@@ -303,7 +284,7 @@ static int cuda_step(myr_batch* b, const int32_t* actions,
   size_t n = (size_t)b->v.num_envs;
   size_t o = 4 * (size_t)b->info.obs_dim;
   int rc;
-  (void)act_f; /* both CUDA envs have discrete actions */
+  (void)act_f; /* the CUDA envs have discrete actions */
   if ((rc = io_buffers(b, &io, &dmask)) != MYR_OK) return rc;
   if (myr__cuda_copy((void*)io.act, actions, 4 * n, 1) != 0)
     return cuda_fail("copy of actions");
@@ -313,16 +294,12 @@ static int cuda_step(myr_batch* b, const int32_t* actions,
     return cuda_fail("copy of final_obs");
   if (out->final_obs == NULL) io.final_obs = NULL;
   d->host_stale = 1; /* from here on the device state may change */
-  if (is_ccasr(b)) {
-    myr_cuda_ccasr cv = ccasr_view_of(b);
+  {
+    myr__cuda_view v = view_of(b);
     int64_t sums[2] = {0, 0}; /* reactions, cap hits */
-    if (myr__cuda_ccasr_step(&cv, b->clock, &io, sums) != 0)
+    if (ops(b)->step(&v, b->clock, &io, sums) != 0)
       return cuda_fail("step kernel");
     b->cap_hits += sums[1];
-  } else {
-    myr_cuda_cartpole v = view_of(b);
-    if (myr__cuda_cartpole_step(&v, b->clock, &io) != 0)
-      return cuda_fail("step kernel");
   }
   if (myr__cuda_copy(out->obs, io.obs, o * n, 0) != 0 ||
       myr__cuda_copy(out->reward, io.reward, 4 * n, 0) != 0 ||
@@ -340,7 +317,7 @@ static int cuda_rollout(myr_batch* b, const myr_rollout_def* def,
   int64_t chunk = def->chunk_size > 0 ? def->chunk_size : MYR__CUDA_DEFAULT_CHUNK;
   /* episodes, length sum, return sum (units of 1/MYR_RETURN_SCALE),
    * reactions, cap hits */
-  int64_t done = 0, totals[5] = {0, 0, 0, 0, 0};
+  int64_t done = 0, totals[MYR__CUDA_TOTALS] = {0, 0, 0, 0, 0};
   int32_t kind;
   double t0;
   int rc = MYR_OK;
@@ -359,20 +336,11 @@ static int cuda_rollout(myr_batch* b, const myr_rollout_def* def,
    * the stop flag is checked between launches */
   while (done < def->steps) {
     int64_t n = def->steps - done < chunk ? def->steps - done : chunk;
-    int failed;
+    myr__cuda_view v = view_of(b);
     d->host_stale = 1; /* from here on the device state may change */
-    if (is_ccasr(b)) {
-      myr_cuda_ccasr cv = ccasr_view_of(b);
-      failed = myr__cuda_ccasr_rollout(&cv, b->clock, n, kind, policy->action,
-                                       totals) != 0;
-    } else {
-      myr_cuda_cartpole v = view_of(b);
-      failed = myr__cuda_cartpole_rollout(&v, b->clock, n, kind,
-                                          policy->action, totals) != 0;
-    }
-    if (failed) {
+    if (ops(b)->rollout(&v, b->clock, n, kind, policy->action, totals) != 0) {
       /* the launches before this one count (clock, cap hits) */
-      b->cap_hits += totals[4];
+      b->cap_hits += totals[MYR__CUDA_CAP_HITS];
       return cuda_fail("rollout kernel");
     }
     b->clock += (uint64_t)n;
@@ -383,18 +351,18 @@ static int cuda_rollout(myr_batch* b, const myr_rollout_def* def,
       break;
     }
   }
-  b->cap_hits += totals[4];
+  b->cap_hits += totals[MYR__CUDA_CAP_HITS];
   if (stats != NULL) {
     memset(stats, 0, sizeof *stats);
-    stats->reactions = totals[3];
-    stats->cap_hits = totals[4];
+    stats->reactions = totals[MYR__CUDA_REACTIONS];
+    stats->cap_hits = totals[MYR__CUDA_CAP_HITS];
     stats->wall_seconds = myr__now() - t0;
     stats->steps = done * b->v.num_envs;
-    stats->episodes = totals[0];
-    stats->length_sum = totals[1];
+    stats->episodes = totals[MYR__CUDA_EPISODES];
+    stats->length_sum = totals[MYR__CUDA_LENGTHS];
     /* the device sums in int64: sign-extend into the 128-bit sum */
-    stats->return_sum_fixed = totals[2];
-    stats->return_sum_fixed_hi = totals[2] < 0 ? -1 : 0;
+    stats->return_sum_fixed = totals[MYR__CUDA_RETURNS];
+    stats->return_sum_fixed_hi = totals[MYR__CUDA_RETURNS] < 0 ? -1 : 0;
     stats->chunk_size = chunk;
     stats->block_size = b->block_size;
     myr_rollout_stats_finish(stats);

@@ -16,24 +16,66 @@
  *
  * The rollout keeps an env's state in registers for all the steps of one
  * launch and reduces episode statistics per block before one atomic add.
+ *
+ * myr__cuda_cartpole (end of file) is what the CUDA backend runs for the
+ * class (MYR__CUDA_ENV in cartpole.c): its ops build the kernel argument
+ * myr_cuda_cartpole from the backend's myr__cuda_view and the class's
+ * constants (myr__cartpole_data, layout.h).
  */
 #include <cuda_runtime.h>
+#include <string.h>
 
 #include "../../core/philox.h"
 #include "../../core/random_policy.h"
 #include "../../task/task.h"
 #include "myriad/myriad.h"
 #include "../../backends/cuda/kernels.h"
+#include "layout.h"
+
+/* CartPole float32 batch on the device: the kernels' argument */
+typedef struct myr_cuda_cartpole {
+  float* x;          /* m     (n), device */
+  float* x_dot;      /* m/s   (n) */
+  float* theta;      /* rad   (n) */
+  float* theta_dot;  /* rad/s (n) */
+  int32_t* t;        /* steps since reset (n) */
+  uint8_t* pending;  /* episode ended, reset due (n) */
+  myr_cartpole_params_f p;
+  double reset_lo;    /* reset draws reset_lo + reset_width * U[0,1) */
+  double reset_width;
+  int64_t n;
+  int64_t env_offset; /* global index of env 0 */
+  uint64_t seed;
+  uint32_t epoch;
+  int32_t autoreset;  /* myr_autoreset */
+  unsigned long long* totals; /* device: episodes and length sum of the
+                                 current launch (the return is the length) */
+} myr_cuda_cartpole;
+
+/* nvcc's host compiler builds it, the device pass reads it (MYR__LAYOUT,
+ * src/core/common.h) */
+MYR__SIZE(myr_cuda_cartpole, 152);
+MYR__AT(myr_cuda_cartpole, x, 0);
+MYR__AT(myr_cuda_cartpole, x_dot, 8);
+MYR__AT(myr_cuda_cartpole, theta, 16);
+MYR__AT(myr_cuda_cartpole, theta_dot, 24);
+MYR__AT(myr_cuda_cartpole, t, 32);
+MYR__AT(myr_cuda_cartpole, pending, 40);
+MYR__AT(myr_cuda_cartpole, p, 48);
+MYR__AT(myr_cuda_cartpole, reset_lo, 96);
+MYR__AT(myr_cuda_cartpole, reset_width, 104);
+MYR__AT(myr_cuda_cartpole, n, 112);
+MYR__AT(myr_cuda_cartpole, env_offset, 120);
+MYR__AT(myr_cuda_cartpole, seed, 128);
+MYR__AT(myr_cuda_cartpole, epoch, 136);
+MYR__AT(myr_cuda_cartpole, autoreset, 140);
+MYR__AT(myr_cuda_cartpole, totals, 144);
 
 namespace {
 
 const int kBlock = 256;
-cudaError_t g_last = cudaSuccess;
 
-int check(cudaError_t e) {
-  if (e != cudaSuccess) g_last = e;
-  return (int)e;
-}
+int note(cudaError_t e) { return myr__cuda_note((int)e); }
 
 unsigned grid_for(int64_t n) { return (unsigned)((n + kBlock - 1) / kBlock); }
 
@@ -222,86 +264,78 @@ __global__ void __launch_bounds__(kBlock)
   block_add(lengths, &v.totals[1]);
 }
 
-}  // namespace
-
-extern "C" {
-
-int myr__cuda_device_count(void) {
-  int n = 0;
-  if (cudaGetDeviceCount(&n) != cudaSuccess) {
-    cudaGetLastError(); /* clear the sticky "no device" error */
-    return 0;
-  }
-  return n;
+/* the kernel argument of the batch as it is now (seed and epoch change) */
+myr_cuda_cartpole view_of(const myr__cuda_view* g) {
+  const myr__cartpole_data* E = (const myr__cartpole_data*)g->data;
+  myr_cuda_cartpole v;
+  memset(&v, 0, sizeof v);
+  v.x = (float*)g->col[CP_X];
+  v.x_dot = (float*)g->col[CP_X_DOT];
+  v.theta = (float*)g->col[CP_THETA];
+  v.theta_dot = (float*)g->col[CP_THETA_DOT];
+  v.t = (int32_t*)g->col[CP_T];
+  v.pending = g->pending;
+  v.p = E->pf;
+  v.reset_lo = -E->p.reset_bound;
+  v.reset_width = 2.0 * E->p.reset_bound;
+  v.n = g->num_envs;
+  v.env_offset = g->env_offset;
+  v.seed = g->seed;
+  v.epoch = g->epoch;
+  v.autoreset = g->autoreset;
+  v.totals = g->totals;
+  return v;
 }
 
-const char* myr__cuda_device_name(void) {
-  static cudaDeviceProp prop;
-  int dev = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess ||
-      cudaGetDeviceProperties(&prop, dev) != cudaSuccess)
-    return "unknown";
-  return prop.name;
+int cp_reset(const myr__cuda_view* g, uint64_t clock, uint32_t stream,
+             const uint8_t* mask, float* obs) {
+  myr_cuda_cartpole v = view_of(g);
+  int rc;
+  reset_kernel<<<grid_for(v.n), kBlock>>>(v, clock, stream, mask, obs);
+  if ((rc = note(cudaGetLastError())) != 0) return rc;
+  return note(cudaDeviceSynchronize());
 }
 
-const char* myr__cuda_error(void) { return cudaGetErrorString(g_last); }
-
-int myr__cuda_out_of_memory(void) {
-  return g_last == cudaErrorMemoryAllocation;
+/* CartPole has no reactions: sums stay as they are */
+int cp_step(const myr__cuda_view* g, uint64_t clock,
+            const myr_cuda_step_io* io, int64_t sums[2]) {
+  myr_cuda_cartpole v = view_of(g);
+  int rc;
+  (void)sums;
+  step_kernel<<<grid_for(v.n), kBlock>>>(v, clock, *io);
+  if ((rc = note(cudaGetLastError())) != 0) return rc;
+  return note(cudaDeviceSynchronize());
 }
 
-/* record an error of another kernel file for myr__cuda_error() */
-int myr__cuda_note(int error) { return check((cudaError_t)error); }
-
-void* myr__cuda_malloc(size_t bytes) {
-  void* p = NULL;
-  if (check(cudaMalloc(&p, bytes)) != 0) return NULL;
-  return p;
-}
-
-void myr__cuda_free(void* ptr) {
-  if (ptr != NULL) cudaFree(ptr);
-}
-
-int myr__cuda_copy(void* dst, const void* src, size_t bytes, int to_device) {
-  return check(cudaMemcpy(dst, src, bytes,
-                          to_device ? cudaMemcpyHostToDevice
-                                    : cudaMemcpyDeviceToHost));
-}
-
-int myr__cuda_mem_info(size_t* free_bytes, size_t* total_bytes) {
-  return check(cudaMemGetInfo(free_bytes, total_bytes));
-}
-
-int myr__cuda_cartpole_reset(const myr_cuda_cartpole* v, uint64_t clock,
-                             uint32_t stream, const uint8_t* mask, float* obs) {
-  reset_kernel<<<grid_for(v->n), kBlock>>>(*v, clock, stream, mask, obs);
-  if (check(cudaGetLastError()) != 0) return (int)g_last;
-  return check(cudaDeviceSynchronize());
-}
-
-int myr__cuda_cartpole_step(const myr_cuda_cartpole* v, uint64_t clock,
-                            const myr_cuda_step_io* io) {
-  step_kernel<<<grid_for(v->n), kBlock>>>(*v, clock, *io);
-  if (check(cudaGetLastError()) != 0) return (int)g_last;
-  return check(cudaDeviceSynchronize());
-}
-
-int myr__cuda_cartpole_rollout(const myr_cuda_cartpole* v, uint64_t clock0,
-                               int64_t steps, int32_t policy, int32_t action,
-                               int64_t totals[3]) {
+/* adds episodes, length sum and return sum to totals[0..2] */
+int cp_rollout(const myr__cuda_view* g, uint64_t clock0, int64_t steps,
+               int32_t policy, int32_t action,
+               int64_t totals[MYR__CUDA_TOTALS]) {
+  myr_cuda_cartpole v = view_of(g);
   unsigned long long sums[3] = {0ull, 0ull, 0ull};
-  if (check(cudaMemset(v->totals, 0, sizeof sums)) != 0) return (int)g_last;
-  rollout_kernel<<<grid_for(v->n), kBlock>>>(*v, clock0, steps, policy, action);
-  if (check(cudaGetLastError()) != 0) return (int)g_last;
-  if (check(cudaMemcpy(sums, v->totals, sizeof sums, cudaMemcpyDeviceToHost)) != 0)
-    return (int)g_last;
-  totals[0] += (int64_t)sums[0];
-  totals[1] += (int64_t)sums[1];
+  int rc;
+  if ((rc = note(cudaMemset(v.totals, 0, sizeof sums))) != 0) return rc;
+  rollout_kernel<<<grid_for(v.n), kBlock>>>(v, clock0, steps, policy, action);
+  if ((rc = note(cudaGetLastError())) != 0) return rc;
+  if ((rc = note(cudaMemcpy(sums, v.totals, sizeof sums,
+                            cudaMemcpyDeviceToHost))) != 0)
+    return rc;
+  totals[MYR__CUDA_EPISODES] += (int64_t)sums[0];
+  totals[MYR__CUDA_LENGTHS] += (int64_t)sums[1];
   /* CartPole's return is its length; returns are summed in units of
    * 1/MYR_RETURN_SCALE like every CPU rollout (myr__stats_add_episode) */
-  totals[2] += (int64_t)sums[1] * (int64_t)MYR_RETURN_SCALE;
+  totals[MYR__CUDA_RETURNS] += (int64_t)sums[1] * (int64_t)MYR_RETURN_SCALE;
   return 0;
 }
 
-}  // extern "C"
+}  // namespace
+
+/* what the CUDA backend runs for cartpole-v1 (MYR__CUDA_ENV(cartpole)) */
+extern "C" const struct myr__cuda_env myr__cuda_cartpole;
+const struct myr__cuda_env myr__cuda_cartpole = {
+    NULL,       /* aux_bytes: no device memory beside the columns */
+    NULL,       /* upload_aux */
+    cp_reset,   /* reset */
+    cp_step,    /* step */
+    cp_rollout, /* rollout */
+};

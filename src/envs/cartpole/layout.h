@@ -4,6 +4,9 @@
  * constants (cartpole.c), the float32 kernel with per-env constants
  * (step_random.c) and the float64 kernel in Gymnasium's order (step64.c,
  * built without FMA contraction).
+ *
+ * The lists, the column indices and the constants struct are read by
+ * cartpole.cu's host code too (nvcc); the rest is C for the CPU kernels.
  */
 #ifndef MYR_ENVS_CARTPOLE_LAYOUT_H
 #define MYR_ENVS_CARTPOLE_LAYOUT_H
@@ -11,7 +14,9 @@
 #include "../../task/task.h"
 #include "physics.h"
 
-#include <math.h>
+#if !defined(__CUDACC__)
+#  include <math.h>
+#endif
 
 #define CP_PARAMS(P)                                                        \
   P(CP_GRAVITY, "gravity", 9.8, 0.0, 1000.0, 0, "m/s^2",                    \
@@ -48,6 +53,37 @@ typedef struct myr__cartpole_data {
   myr_cartpole_params_f pf;
   int random;
 } myr__cartpole_data;
+
+#if defined(MYR_HAVE_CUDA) || defined(__CUDACC__)
+/* cartpole.c fills the constants, cartpole.cu's host code reads them and
+ * copies pf into a kernel argument (64-bit hosts: CUDA builds for no
+ * other); see MYR__LAYOUT in src/core/common.h */
+MYR__SIZE(myr_cartpole_params, 96);
+MYR__AT(myr_cartpole_params, reset_bound, 64);
+MYR__AT(myr_cartpole_params, max_steps, 72);
+MYR__AT(myr_cartpole_params, total_mass, 80);
+MYR__AT(myr_cartpole_params, polemass_length, 88);
+
+MYR__SIZE(myr_cartpole_params_f, 44);
+MYR__AT(myr_cartpole_params_f, gravity, 0);
+MYR__AT(myr_cartpole_params_f, masspole, 4);
+MYR__AT(myr_cartpole_params_f, length, 8);
+MYR__AT(myr_cartpole_params_f, force_mag, 12);
+MYR__AT(myr_cartpole_params_f, tau, 16);
+MYR__AT(myr_cartpole_params_f, theta_threshold, 20);
+MYR__AT(myr_cartpole_params_f, x_threshold, 24);
+MYR__AT(myr_cartpole_params_f, total_mass, 28);
+MYR__AT(myr_cartpole_params_f, inv_total_mass, 32);
+MYR__AT(myr_cartpole_params_f, polemass_length, 36);
+MYR__AT(myr_cartpole_params_f, max_steps, 40);
+
+MYR__SIZE(myr__cartpole_data, 144);
+MYR__AT(myr__cartpole_data, p, 0);
+MYR__AT(myr__cartpole_data, pf, 96);
+MYR__AT(myr__cartpole_data, random, 140);
+#endif
+
+#if !defined(__CUDACC__)
 
 /* constants of env i (the shared values unless randomised), derived as
  * Gymnasium derives them */
@@ -143,4 +179,5 @@ void myr__cartpole_step64(const myr__env* e, int64_t begin, int64_t end,
 void myr__cartpole_step_random(const myr__env* e, int64_t begin, int64_t end,
                                const myr__io* io, myr__stats* st);
 
+#endif /* !__CUDACC__ */
 #endif /* MYR_ENVS_CARTPOLE_LAYOUT_H */

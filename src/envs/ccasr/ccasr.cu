@@ -20,14 +20,75 @@
  * The rollout keeps an env's state in registers for all the steps of one
  * launch, reads the propensity table from shared memory, and reduces its
  * integer statistics per block before one atomic add each.
+ *
+ * myr__cuda_ccasr (end of file) is what the CUDA backend runs for
+ * ccasr-gfp-control (MYR__CUDA_ENV in ccasr.c): its aux memory holds the
+ * device copies of the R3/R4 table and the target curve, and its ops build
+ * the kernel argument myr_cuda_ccasr from the backend's myr__cuda_view and
+ * the class's constants (myr__ccasr_env, layout.h).
  */
 #include <cuda_runtime.h>
+#include <string.h>
 
 #include "../../core/philox.h"
 #include "../../core/random_policy.h"
 #include "../../task/task.h"
 #include "myriad/myriad.h"
 #include "../../backends/cuda/kernels.h"
+#include "layout.h"
+
+/* ccasr-gfp-control batch on the device: the kernels' argument */
+typedef struct myr_cuda_ccasr {
+  int32_t* H;        /* molecules (n), device */
+  int32_t* F;        /* molecules (n) */
+  int32_t* t;        /* steps since reset (n) */
+  double* ret;       /* return of the running episode (n) */
+  int32_t* H_end;    /* H, F when the last episode ended (n each) */
+  int32_t* F_end;
+  uint8_t* pending;  /* episode ended, reset due (n) */
+  const myr_ccasr_tables* tab; /* device copy of the host's R3/R4 table */
+  const float* target;         /* device copy of the target curve */
+  int64_t target_len;          /* entries of target; beyond: the formula */
+  myr_ccasr_params p;
+  int32_t max_steps;
+  int32_t n_horizon;  /* obs_dim = 2 + n_horizon */
+  int32_t target_mode; /* 0 constant, 1 sine */
+  double target_const, sine_mean, sine_amp, sine_period;
+  int64_t n;
+  int64_t env_offset; /* global index of env 0 */
+  uint64_t seed;
+  int32_t autoreset;  /* myr_autoreset */
+  unsigned long long* totals; /* device: episodes, length sum, return sum
+                                 (units of 1/MYR_RETURN_SCALE), reactions,
+                                 cap hits of the current launch */
+} myr_cuda_ccasr;
+
+/* nvcc's host compiler builds it, the device pass reads it (MYR__LAYOUT,
+ * src/core/common.h) */
+MYR__SIZE(myr_cuda_ccasr, 240);
+MYR__AT(myr_cuda_ccasr, H, 0);
+MYR__AT(myr_cuda_ccasr, F, 8);
+MYR__AT(myr_cuda_ccasr, t, 16);
+MYR__AT(myr_cuda_ccasr, ret, 24);
+MYR__AT(myr_cuda_ccasr, H_end, 32);
+MYR__AT(myr_cuda_ccasr, F_end, 40);
+MYR__AT(myr_cuda_ccasr, pending, 48);
+MYR__AT(myr_cuda_ccasr, tab, 56);
+MYR__AT(myr_cuda_ccasr, target, 64);
+MYR__AT(myr_cuda_ccasr, target_len, 72);
+MYR__AT(myr_cuda_ccasr, p, 80);
+MYR__AT(myr_cuda_ccasr, max_steps, 152);
+MYR__AT(myr_cuda_ccasr, n_horizon, 156);
+MYR__AT(myr_cuda_ccasr, target_mode, 160);
+MYR__AT(myr_cuda_ccasr, target_const, 168);
+MYR__AT(myr_cuda_ccasr, sine_mean, 176);
+MYR__AT(myr_cuda_ccasr, sine_amp, 184);
+MYR__AT(myr_cuda_ccasr, sine_period, 192);
+MYR__AT(myr_cuda_ccasr, n, 200);
+MYR__AT(myr_cuda_ccasr, env_offset, 208);
+MYR__AT(myr_cuda_ccasr, seed, 216);
+MYR__AT(myr_cuda_ccasr, autoreset, 224);
+MYR__AT(myr_cuda_ccasr, totals, 232);
 
 namespace {
 
@@ -284,33 +345,96 @@ int fetch_totals(const myr_cuda_ccasr* v, int64_t* out, int first,
   return 0;
 }
 
-}  // namespace
+/* the kernel argument of the batch as it is now (seed changes with a
+ * re-keyed reset); aux holds the R3/R4 table, then the target curve */
+myr_cuda_ccasr view_of(const myr__cuda_view* g) {
+  const myr__ccasr_env* E = (const myr__ccasr_env*)g->data;
+  myr_cuda_ccasr v;
+  memset(&v, 0, sizeof v);
+  v.H = (int32_t*)g->col[CC_H];
+  v.F = (int32_t*)g->col[CC_F];
+  v.t = (int32_t*)g->col[CC_T];
+  v.ret = (double*)g->col[CC_RET];
+  v.H_end = (int32_t*)g->col[CC_H_END];
+  v.F_end = (int32_t*)g->col[CC_F_END];
+  v.pending = g->pending;
+  v.tab = (const myr_ccasr_tables*)g->aux;
+  v.target = (const float*)(g->aux + sizeof(myr_ccasr_tables));
+  v.target_len = E->target_len;
+  v.p = E->p;
+  v.max_steps = E->max_steps;
+  v.n_horizon = E->n_horizon;
+  v.target_mode = E->target_mode;
+  v.target_const = E->target_const;
+  v.sine_mean = E->sine_mean;
+  v.sine_amp = E->sine_amp;
+  v.sine_period = E->sine_period;
+  v.n = g->num_envs;
+  v.env_offset = g->env_offset;
+  v.seed = g->seed;
+  v.autoreset = g->autoreset;
+  v.totals = g->totals;
+  return v;
+}
 
-extern "C" {
+/* device copies of the read-only tables: R3/R4, then the target curve */
+size_t cc_aux_bytes(const myr__cuda_view* g) {
+  const myr__ccasr_env* E = (const myr__ccasr_env*)g->data;
+  return sizeof(myr_ccasr_tables) + sizeof(float) * (size_t)E->target_len;
+}
 
-int myr__cuda_ccasr_reset(const myr_cuda_ccasr* v, const uint8_t* mask,
-                          float* obs) {
-  reset_kernel<<<grid_for(v->n), kBlock>>>(*v, mask, obs);
+int cc_upload_aux(const myr__cuda_view* g) {
+  const myr__ccasr_env* E = (const myr__ccasr_env*)g->data;
+  size_t tb = sizeof(myr_ccasr_tables);
+  if (myr__cuda_copy(g->aux, &E->tab, tb, 1) != 0 ||
+      myr__cuda_copy(g->aux + tb, E->target,
+                     sizeof(float) * (size_t)E->target_len, 1) != 0)
+    return 1;
+  return 0;
+}
+
+/* reset (H = F = t = 0): deterministic, so clock and stream are unused */
+int cc_reset(const myr__cuda_view* g, uint64_t clock, uint32_t stream,
+             const uint8_t* mask, float* obs) {
+  myr_cuda_ccasr v = view_of(g);
+  (void)clock;
+  (void)stream;
+  reset_kernel<<<grid_for(v.n), kBlock>>>(v, mask, obs);
   if (note(cudaGetLastError()) != 0) return 1;
   return note(cudaDeviceSynchronize());
 }
 
-int myr__cuda_ccasr_step(const myr_cuda_ccasr* v, uint64_t clock,
-                         const myr_cuda_step_io* io, int64_t sums[2]) {
-  if (note(cudaMemset(v->totals, 0, 5 * sizeof(unsigned long long))) != 0)
+/* adds the reactions and cap hits of the step to sums[0..1] */
+int cc_step(const myr__cuda_view* g, uint64_t clock,
+            const myr_cuda_step_io* io, int64_t sums[2]) {
+  myr_cuda_ccasr v = view_of(g);
+  if (note(cudaMemset(v.totals, 0, 5 * sizeof(unsigned long long))) != 0)
     return 1;
-  step_kernel<<<grid_for(v->n), kBlock>>>(*v, clock, *io);
-  return fetch_totals(v, sums, 3, 2);
+  step_kernel<<<grid_for(v.n), kBlock>>>(v, clock, *io);
+  return fetch_totals(&v, sums, 3, 2);
 }
 
-int myr__cuda_ccasr_rollout(const myr_cuda_ccasr* v, uint64_t clock0,
-                            int64_t steps, int32_t policy, int32_t action,
-                            int64_t totals[5]) {
-  if (note(cudaMemset(v->totals, 0, 5 * sizeof(unsigned long long))) != 0)
+/* adds episodes, length sum, return sum (units of 1/MYR_RETURN_SCALE),
+ * reactions and cap hits to totals[0..4] */
+int cc_rollout(const myr__cuda_view* g, uint64_t clock0, int64_t steps,
+               int32_t policy, int32_t action,
+               int64_t totals[MYR__CUDA_TOTALS]) {
+  myr_cuda_ccasr v = view_of(g);
+  if (note(cudaMemset(v.totals, 0, 5 * sizeof(unsigned long long))) != 0)
     return 1;
-  rollout_kernel<<<grid_for(v->n), kBlock>>>(*v, clock0, steps, policy,
-                                             action);
-  return fetch_totals(v, totals, 0, 5);
+  rollout_kernel<<<grid_for(v.n), kBlock>>>(v, clock0, steps, policy,
+                                            action);
+  return fetch_totals(&v, totals, 0, 5);
 }
 
-}  // extern "C"
+}  // namespace
+
+/* what the CUDA backend runs for ccasr-gfp-control (MYR__CUDA_ENV(ccasr)) */
+extern "C" const struct myr__cuda_env myr__cuda_ccasr;
+const struct myr__cuda_env myr__cuda_ccasr = {
+    cc_aux_bytes,  /* aux_bytes */
+    cc_upload_aux, /* upload_aux */
+    cc_reset,      /* reset */
+    cc_step,       /* step */
+    cc_rollout,    /* rollout */
+};

@@ -1,7 +1,7 @@
 /*
  * layout.h -- the state of a ccasr-gfp-control / ccasr-gfp-sysid batch
- * (ccasr.c), shared with the CUDA backend (src/backends/cuda/), which
- * mirrors the per-env arrays on the device.
+ * (ccasr.c), shared with the host code of its CUDA kernels (ccasr.cu,
+ * nvcc), which reads the column indices and the class's constants.
  *
  * Invariants: the per-env arrays live in the batch arena (bind); the R3/R4
  * table and the target curve are built at creation and read-only after.
@@ -47,5 +47,43 @@ typedef struct myr__ccasr_env {
   int32_t target_mode;
   double target_const, sine_mean, sine_amp, sine_period;
 } myr__ccasr_env;
+
+#if defined(MYR_HAVE_CUDA) || defined(__CUDACC__)
+/* ccasr.c fills the constants, ccasr.cu's host code reads them, copies
+ * the table and the target curve to the device and p into a kernel
+ * argument (64-bit hosts: CUDA builds for no other); see MYR__LAYOUT in
+ * src/core/common.h */
+MYR__SIZE(myr_ccasr_params, 72);
+MYR__AT(myr_ccasr_params, eta, 0);
+MYR__AT(myr_ccasr_params, nu, 8);
+MYR__AT(myr_ccasr_params, a, 16);
+MYR__AT(myr_ccasr_params, Kh, 24);
+MYR__AT(myr_ccasr_params, nh, 32);
+MYR__AT(myr_ccasr_params, Kf, 40);
+MYR__AT(myr_ccasr_params, nf, 48);
+MYR__AT(myr_ccasr_params, dt, 56);
+MYR__AT(myr_ccasr_params, cap, 64);
+
+MYR__SIZE(myr_ccasr_tables, 8 * MYR_CCASR_TABLE);
+MYR__AT(myr_ccasr_tables, r3, 0);
+MYR__AT(myr_ccasr_tables, r4, 4 * MYR_CCASR_TABLE);
+
+MYR__SIZE(myr__ccasr_env, 8368);
+MYR__AT(myr__ccasr_env, task, 0);
+MYR__AT(myr__ccasr_env, p, 8);
+MYR__AT(myr__ccasr_env, tab, 80);
+MYR__AT(myr__ccasr_env, max_steps, 8272);
+MYR__AT(myr__ccasr_env, obs_dim, 8276);
+MYR__AT(myr__ccasr_env, n_horizon, 8280);
+MYR__AT(myr__ccasr_env, per_env, 8284);
+MYR__AT(myr__ccasr_env, varies, 8288);
+MYR__AT(myr__ccasr_env, target, 8312);
+MYR__AT(myr__ccasr_env, target_len, 8320);
+MYR__AT(myr__ccasr_env, target_mode, 8328);
+MYR__AT(myr__ccasr_env, target_const, 8336);
+MYR__AT(myr__ccasr_env, sine_mean, 8344);
+MYR__AT(myr__ccasr_env, sine_amp, 8352);
+MYR__AT(myr__ccasr_env, sine_period, 8360);
+#endif
 
 #endif /* MYR_ENVS_CCASR_ENV_H */
