@@ -102,24 +102,21 @@ struct myr__cuda_env {
 MYR__SIZE(void*, 8);
 
 MYR__SIZE(myr_cuda_step_io, 48);
-MYR__AT(myr_cuda_step_io, act, 0);
-MYR__AT(myr_cuda_step_io, obs, 8);
-MYR__AT(myr_cuda_step_io, reward, 16);
-MYR__AT(myr_cuda_step_io, terminated, 24);
-MYR__AT(myr_cuda_step_io, truncated, 32);
-MYR__AT(myr_cuda_step_io, final_obs, 40);
+#define MYR__AT_(m, o) MYR__AT(myr_cuda_step_io, m, o);
+MYR__AT_(act, 0) MYR__AT_(obs, 8) MYR__AT_(reward, 16)
+MYR__AT_(terminated, 24) MYR__AT_(truncated, 32) MYR__AT_(final_obs, 40)
+#undef MYR__AT_
 
 MYR__SIZE(myr__cuda_view, 8 * MYR__COLS_MAX + 64);
-MYR__AT(myr__cuda_view, col, 0);
-MYR__AT(myr__cuda_view, pending, 8 * MYR__COLS_MAX);
-MYR__AT(myr__cuda_view, aux, 8 * MYR__COLS_MAX + 8);
-MYR__AT(myr__cuda_view, data, 8 * MYR__COLS_MAX + 16);
-MYR__AT(myr__cuda_view, num_envs, 8 * MYR__COLS_MAX + 24);
-MYR__AT(myr__cuda_view, env_offset, 8 * MYR__COLS_MAX + 32);
-MYR__AT(myr__cuda_view, seed, 8 * MYR__COLS_MAX + 40);
-MYR__AT(myr__cuda_view, epoch, 8 * MYR__COLS_MAX + 48);
-MYR__AT(myr__cuda_view, autoreset, 8 * MYR__COLS_MAX + 52);
-MYR__AT(myr__cuda_view, totals, 8 * MYR__COLS_MAX + 56);
+#define MYR__AT_(m, o) MYR__AT(myr__cuda_view, m, o);
+MYR__AT_(col, 0) MYR__AT_(pending, 8 * MYR__COLS_MAX)
+MYR__AT_(aux, 8 * MYR__COLS_MAX + 8) MYR__AT_(data, 8 * MYR__COLS_MAX + 16)
+MYR__AT_(num_envs, 8 * MYR__COLS_MAX + 24)
+MYR__AT_(env_offset, 8 * MYR__COLS_MAX + 32)
+MYR__AT_(seed, 8 * MYR__COLS_MAX + 40) MYR__AT_(epoch, 8 * MYR__COLS_MAX + 48)
+MYR__AT_(autoreset, 8 * MYR__COLS_MAX + 52)
+MYR__AT_(totals, 8 * MYR__COLS_MAX + 56)
+#undef MYR__AT_
 
 MYR__SIZE(struct myr__cuda_env, 40);
 MYR__AT(struct myr__cuda_env, aux_bytes, 0);

@@ -55,21 +55,13 @@ typedef struct myr_cuda_cartpole {
 /* nvcc's host compiler builds it, the device pass reads it (MYR__LAYOUT,
  * src/core/common.h) */
 MYR__SIZE(myr_cuda_cartpole, 152);
-MYR__AT(myr_cuda_cartpole, x, 0);
-MYR__AT(myr_cuda_cartpole, x_dot, 8);
-MYR__AT(myr_cuda_cartpole, theta, 16);
-MYR__AT(myr_cuda_cartpole, theta_dot, 24);
-MYR__AT(myr_cuda_cartpole, t, 32);
-MYR__AT(myr_cuda_cartpole, pending, 40);
-MYR__AT(myr_cuda_cartpole, p, 48);
-MYR__AT(myr_cuda_cartpole, reset_lo, 96);
-MYR__AT(myr_cuda_cartpole, reset_width, 104);
-MYR__AT(myr_cuda_cartpole, n, 112);
-MYR__AT(myr_cuda_cartpole, env_offset, 120);
-MYR__AT(myr_cuda_cartpole, seed, 128);
-MYR__AT(myr_cuda_cartpole, epoch, 136);
-MYR__AT(myr_cuda_cartpole, autoreset, 140);
-MYR__AT(myr_cuda_cartpole, totals, 144);
+#define MYR__AT_(m, o) MYR__AT(myr_cuda_cartpole, m, o);
+MYR__AT_(x, 0) MYR__AT_(x_dot, 8) MYR__AT_(theta, 16) MYR__AT_(theta_dot, 24)
+MYR__AT_(t, 32) MYR__AT_(pending, 40) MYR__AT_(p, 48) MYR__AT_(reset_lo, 96)
+MYR__AT_(reset_width, 104) MYR__AT_(n, 112) MYR__AT_(env_offset, 120)
+MYR__AT_(seed, 128) MYR__AT_(epoch, 136) MYR__AT_(autoreset, 140)
+MYR__AT_(totals, 144)
+#undef MYR__AT_
 
 namespace {
 

@@ -59,28 +59,24 @@ typedef struct myr__cartpole_data {
  * copies pf into a kernel argument (64-bit hosts: CUDA builds for no
  * other); see MYR__LAYOUT in src/core/common.h */
 MYR__SIZE(myr_cartpole_params, 96);
-MYR__AT(myr_cartpole_params, reset_bound, 64);
-MYR__AT(myr_cartpole_params, max_steps, 72);
-MYR__AT(myr_cartpole_params, total_mass, 80);
-MYR__AT(myr_cartpole_params, polemass_length, 88);
+#define MYR__AT_(m, o) MYR__AT(myr_cartpole_params, m, o);
+MYR__AT_(reset_bound, 64) MYR__AT_(max_steps, 72) MYR__AT_(total_mass, 80)
+MYR__AT_(polemass_length, 88)
+#undef MYR__AT_
 
 MYR__SIZE(myr_cartpole_params_f, 44);
-MYR__AT(myr_cartpole_params_f, gravity, 0);
-MYR__AT(myr_cartpole_params_f, masspole, 4);
-MYR__AT(myr_cartpole_params_f, length, 8);
-MYR__AT(myr_cartpole_params_f, force_mag, 12);
-MYR__AT(myr_cartpole_params_f, tau, 16);
-MYR__AT(myr_cartpole_params_f, theta_threshold, 20);
-MYR__AT(myr_cartpole_params_f, x_threshold, 24);
-MYR__AT(myr_cartpole_params_f, total_mass, 28);
-MYR__AT(myr_cartpole_params_f, inv_total_mass, 32);
-MYR__AT(myr_cartpole_params_f, polemass_length, 36);
-MYR__AT(myr_cartpole_params_f, max_steps, 40);
+#define MYR__AT_(m, o) MYR__AT(myr_cartpole_params_f, m, o);
+MYR__AT_(gravity, 0) MYR__AT_(masspole, 4) MYR__AT_(length, 8)
+MYR__AT_(force_mag, 12) MYR__AT_(tau, 16) MYR__AT_(theta_threshold, 20)
+MYR__AT_(x_threshold, 24) MYR__AT_(total_mass, 28)
+MYR__AT_(inv_total_mass, 32) MYR__AT_(polemass_length, 36)
+MYR__AT_(max_steps, 40)
+#undef MYR__AT_
 
 MYR__SIZE(myr__cartpole_data, 144);
-MYR__AT(myr__cartpole_data, p, 0);
-MYR__AT(myr__cartpole_data, pf, 96);
-MYR__AT(myr__cartpole_data, random, 140);
+#define MYR__AT_(m, o) MYR__AT(myr__cartpole_data, m, o);
+MYR__AT_(p, 0) MYR__AT_(pf, 96) MYR__AT_(random, 140)
+#undef MYR__AT_
 #endif
 
 #if !defined(__CUDACC__)

@@ -66,29 +66,16 @@ typedef struct myr_cuda_ccasr {
 /* nvcc's host compiler builds it, the device pass reads it (MYR__LAYOUT,
  * src/core/common.h) */
 MYR__SIZE(myr_cuda_ccasr, 240);
-MYR__AT(myr_cuda_ccasr, H, 0);
-MYR__AT(myr_cuda_ccasr, F, 8);
-MYR__AT(myr_cuda_ccasr, t, 16);
-MYR__AT(myr_cuda_ccasr, ret, 24);
-MYR__AT(myr_cuda_ccasr, H_end, 32);
-MYR__AT(myr_cuda_ccasr, F_end, 40);
-MYR__AT(myr_cuda_ccasr, pending, 48);
-MYR__AT(myr_cuda_ccasr, tab, 56);
-MYR__AT(myr_cuda_ccasr, target, 64);
-MYR__AT(myr_cuda_ccasr, target_len, 72);
-MYR__AT(myr_cuda_ccasr, p, 80);
-MYR__AT(myr_cuda_ccasr, max_steps, 152);
-MYR__AT(myr_cuda_ccasr, n_horizon, 156);
-MYR__AT(myr_cuda_ccasr, target_mode, 160);
-MYR__AT(myr_cuda_ccasr, target_const, 168);
-MYR__AT(myr_cuda_ccasr, sine_mean, 176);
-MYR__AT(myr_cuda_ccasr, sine_amp, 184);
-MYR__AT(myr_cuda_ccasr, sine_period, 192);
-MYR__AT(myr_cuda_ccasr, n, 200);
-MYR__AT(myr_cuda_ccasr, env_offset, 208);
-MYR__AT(myr_cuda_ccasr, seed, 216);
-MYR__AT(myr_cuda_ccasr, autoreset, 224);
-MYR__AT(myr_cuda_ccasr, totals, 232);
+#define MYR__AT_(m, o) MYR__AT(myr_cuda_ccasr, m, o);
+MYR__AT_(H, 0) MYR__AT_(F, 8) MYR__AT_(t, 16) MYR__AT_(ret, 24)
+MYR__AT_(H_end, 32) MYR__AT_(F_end, 40) MYR__AT_(pending, 48)
+MYR__AT_(tab, 56) MYR__AT_(target, 64) MYR__AT_(target_len, 72)
+MYR__AT_(p, 80) MYR__AT_(max_steps, 152) MYR__AT_(n_horizon, 156)
+MYR__AT_(target_mode, 160) MYR__AT_(target_const, 168)
+MYR__AT_(sine_mean, 176) MYR__AT_(sine_amp, 184) MYR__AT_(sine_period, 192)
+MYR__AT_(n, 200) MYR__AT_(env_offset, 208) MYR__AT_(seed, 216)
+MYR__AT_(autoreset, 224) MYR__AT_(totals, 232)
+#undef MYR__AT_
 
 namespace {
 

@@ -54,36 +54,25 @@ typedef struct myr__ccasr_env {
  * argument (64-bit hosts: CUDA builds for no other); see MYR__LAYOUT in
  * src/core/common.h */
 MYR__SIZE(myr_ccasr_params, 72);
-MYR__AT(myr_ccasr_params, eta, 0);
-MYR__AT(myr_ccasr_params, nu, 8);
-MYR__AT(myr_ccasr_params, a, 16);
-MYR__AT(myr_ccasr_params, Kh, 24);
-MYR__AT(myr_ccasr_params, nh, 32);
-MYR__AT(myr_ccasr_params, Kf, 40);
-MYR__AT(myr_ccasr_params, nf, 48);
-MYR__AT(myr_ccasr_params, dt, 56);
-MYR__AT(myr_ccasr_params, cap, 64);
+#define MYR__AT_(m, o) MYR__AT(myr_ccasr_params, m, o);
+MYR__AT_(eta, 0) MYR__AT_(nu, 8) MYR__AT_(a, 16) MYR__AT_(Kh, 24)
+MYR__AT_(nh, 32) MYR__AT_(Kf, 40) MYR__AT_(nf, 48) MYR__AT_(dt, 56)
+MYR__AT_(cap, 64)
+#undef MYR__AT_
 
 MYR__SIZE(myr_ccasr_tables, 8 * MYR_CCASR_TABLE);
-MYR__AT(myr_ccasr_tables, r3, 0);
-MYR__AT(myr_ccasr_tables, r4, 4 * MYR_CCASR_TABLE);
+#define MYR__AT_(m, o) MYR__AT(myr_ccasr_tables, m, o);
+MYR__AT_(r3, 0) MYR__AT_(r4, 4 * MYR_CCASR_TABLE)
+#undef MYR__AT_
 
 MYR__SIZE(myr__ccasr_env, 8368);
-MYR__AT(myr__ccasr_env, task, 0);
-MYR__AT(myr__ccasr_env, p, 8);
-MYR__AT(myr__ccasr_env, tab, 80);
-MYR__AT(myr__ccasr_env, max_steps, 8272);
-MYR__AT(myr__ccasr_env, obs_dim, 8276);
-MYR__AT(myr__ccasr_env, n_horizon, 8280);
-MYR__AT(myr__ccasr_env, per_env, 8284);
-MYR__AT(myr__ccasr_env, varies, 8288);
-MYR__AT(myr__ccasr_env, target, 8312);
-MYR__AT(myr__ccasr_env, target_len, 8320);
-MYR__AT(myr__ccasr_env, target_mode, 8328);
-MYR__AT(myr__ccasr_env, target_const, 8336);
-MYR__AT(myr__ccasr_env, sine_mean, 8344);
-MYR__AT(myr__ccasr_env, sine_amp, 8352);
-MYR__AT(myr__ccasr_env, sine_period, 8360);
+#define MYR__AT_(m, o) MYR__AT(myr__ccasr_env, m, o);
+MYR__AT_(task, 0) MYR__AT_(p, 8) MYR__AT_(tab, 80) MYR__AT_(max_steps, 8272)
+MYR__AT_(obs_dim, 8276) MYR__AT_(n_horizon, 8280) MYR__AT_(per_env, 8284)
+MYR__AT_(varies, 8288) MYR__AT_(target, 8312) MYR__AT_(target_len, 8320)
+MYR__AT_(target_mode, 8328) MYR__AT_(target_const, 8336)
+MYR__AT_(sine_mean, 8344) MYR__AT_(sine_amp, 8352) MYR__AT_(sine_period, 8360)
+#undef MYR__AT_
 #endif
 
 #endif /* MYR_ENVS_CCASR_ENV_H */
