@@ -29,6 +29,7 @@
 #include "../../core/random_policy.h"
 #include "../../task/task.h"
 #include "myriad/myriad.h"
+#include "../../backends/cuda/device.cuh"
 #include "../../backends/cuda/kernels.h"
 #include "layout.h"
 
@@ -65,11 +66,6 @@ MYR__AT_(totals, 144)
 
 namespace {
 
-const int kBlock = 256;
-
-int note(cudaError_t e) { return myr__cuda_note((int)e); }
-
-unsigned grid_for(int64_t n) { return (unsigned)((n + kBlock - 1) / kBlock); }
 
 struct state {
   myr_cartpole_qf q;
@@ -83,11 +79,14 @@ __device__ __forceinline__ void draw_reset(const myr_cuda_cartpole& v,
                                            myr_cartpole_qf* q) {
   myr_philox_out r = myr_draw(v.seed, (uint32_t)(v.env_offset + i), clock,
                               stream, v.epoch);
-  q->x = (float)(v.reset_lo + v.reset_width * (double)myr_u01f(r.v[0]));
-  q->x_dot = (float)(v.reset_lo + v.reset_width * (double)myr_u01f(r.v[1]));
-  q->theta = (float)(v.reset_lo + v.reset_width * (double)myr_u01f(r.v[2]));
+  /* one fused multiply-add, as myr__cartpole_affine() on a CPU with FMA
+   * (every -march=native x86-64 build since Haswell/Zen), so both draw the
+   * same states */
+  q->x = (float)fma(v.reset_width, (double)myr_u01f(r.v[0]), v.reset_lo);
+  q->x_dot = (float)fma(v.reset_width, (double)myr_u01f(r.v[1]), v.reset_lo);
+  q->theta = (float)fma(v.reset_width, (double)myr_u01f(r.v[2]), v.reset_lo);
   q->theta_dot =
-      (float)(v.reset_lo + v.reset_width * (double)myr_u01f(r.v[3]));
+      (float)fma(v.reset_width, (double)myr_u01f(r.v[3]), v.reset_lo);
 }
 
 __device__ __forceinline__ state load(const myr_cuda_cartpole& v, int64_t i) {
@@ -204,23 +203,6 @@ __global__ void step_kernel(myr_cuda_cartpole v, uint64_t clock,
   }
 }
 
-/* sum a value over the block into one atomic add */
-__device__ __forceinline__ void block_add(unsigned long long value,
-                                          unsigned long long* total) {
-  __shared__ unsigned long long warp_sums[kBlock / 32];
-  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, k;
-  for (k = 16; k > 0; k >>= 1) value += __shfl_down_sync(0xffffffffu, value, k);
-  if (lane == 0) warp_sums[warp] = value;
-  __syncthreads();
-  if (warp == 0) {
-    value = lane < kBlock / 32 ? warp_sums[lane] : 0ull;
-    for (k = 16; k > 0; k >>= 1)
-      value += __shfl_down_sync(0xffffffffu, value, k);
-    if (lane == 0 && value != 0ull) atomicAdd(total, value);
-  }
-  __syncthreads();
-}
-
 __global__ void __launch_bounds__(kBlock)
     rollout_kernel(myr_cuda_cartpole v, uint64_t clock0, int64_t steps,
                    int32_t policy, int32_t constant) {
@@ -228,21 +210,11 @@ __global__ void __launch_bounds__(kBlock)
   unsigned long long episodes = 0, lengths = 0;
   if (i < v.n) {
     state s = load(v, i);
-    uint32_t g = (uint32_t)(v.env_offset + i);
-    myr_philox_out words;
-    uint64_t cached = ~0ull;
+    policy_cursor pc = policy_start(policy, constant, v.seed, v.env_offset + i);
     int64_t k;
     for (k = 0; k < steps; ++k) {
       uint64_t clock = clock0 + (uint64_t)k;
-      int32_t a = constant;
-      if (policy == 0) {
-        /* myr__random_discrete(seed, g, clock, 2), one draw per 128 steps */
-        if ((clock >> 7) != cached) {
-          cached = clock >> 7;
-          words = myr__random_bit_words(v.seed, g, clock);
-        }
-        a = myr__random_bit(&words, clock);
-      }
+      int32_t a = policy_action(&pc, clock);
       outcome o = step_one(v, i, clock, a, &s);
       if (o.ended_length > 0) {
         episodes += 1;
@@ -282,21 +254,17 @@ myr_cuda_cartpole view_of(const myr__cuda_view* g) {
 int cp_reset(const myr__cuda_view* g, uint64_t clock, uint32_t stream,
              const uint8_t* mask, float* obs) {
   myr_cuda_cartpole v = view_of(g);
-  int rc;
   reset_kernel<<<grid_for(v.n), kBlock>>>(v, clock, stream, mask, obs);
-  if ((rc = note(cudaGetLastError())) != 0) return rc;
-  return note(cudaDeviceSynchronize());
+  return finish_launch();
 }
 
 /* CartPole has no reactions: sums stay as they are */
 int cp_step(const myr__cuda_view* g, uint64_t clock,
             const myr_cuda_step_io* io, int64_t sums[2]) {
   myr_cuda_cartpole v = view_of(g);
-  int rc;
   (void)sums;
   step_kernel<<<grid_for(v.n), kBlock>>>(v, clock, *io);
-  if ((rc = note(cudaGetLastError())) != 0) return rc;
-  return note(cudaDeviceSynchronize());
+  return finish_launch();
 }
 
 /* adds episodes, length sum and return sum to totals[0..2] */

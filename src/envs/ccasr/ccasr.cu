@@ -34,6 +34,7 @@
 #include "../../core/random_policy.h"
 #include "../../task/task.h"
 #include "myriad/myriad.h"
+#include "../../backends/cuda/device.cuh"
 #include "../../backends/cuda/kernels.h"
 #include "layout.h"
 
@@ -79,11 +80,6 @@ MYR__AT_(autoreset, 224) MYR__AT_(totals, 232)
 
 namespace {
 
-const int kBlock = 256;
-
-int note(cudaError_t e) { return myr__cuda_note((int)e); }
-
-unsigned grid_for(int64_t n) { return (unsigned)((n + kBlock - 1) / kBlock); }
 
 struct state {
   int32_t h, f, t;
@@ -222,24 +218,6 @@ __global__ void reset_kernel(myr_cuda_ccasr v, const uint8_t* mask,
   if (obs != NULL) observe(v, s, obs + (2 + v.n_horizon) * i);
 }
 
-/* sum a value over the block into one atomic add (wrapping, so signed
- * sums in two's complement add up exactly) */
-__device__ __forceinline__ void block_add(unsigned long long value,
-                                          unsigned long long* total) {
-  __shared__ unsigned long long warp_sums[kBlock / 32];
-  int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, k;
-  for (k = 16; k > 0; k >>= 1) value += __shfl_down_sync(0xffffffffu, value, k);
-  if (lane == 0) warp_sums[warp] = value;
-  __syncthreads();
-  if (warp == 0) {
-    value = lane < kBlock / 32 ? warp_sums[lane] : 0ull;
-    for (k = 16; k > 0; k >>= 1)
-      value += __shfl_down_sync(0xffffffffu, value, k);
-    if (lane == 0 && value != 0ull) atomicAdd(total, value);
-  }
-  __syncthreads();
-}
-
 /* the R3/R4 table into shared memory (every thread of the block helps) */
 __device__ __forceinline__ void load_table(const myr_ccasr_tables* src,
                                            myr_ccasr_tables* dst) {
@@ -285,21 +263,11 @@ __global__ void __launch_bounds__(kBlock)
   load_table(v.tab, &tab);
   if (i < v.n) {
     state s = load(v, i);
-    uint32_t g = (uint32_t)(v.env_offset + i);
-    myr_philox_out words;
-    uint64_t cached = ~0ull;
+    policy_cursor pc = policy_start(policy, constant, v.seed, v.env_offset + i);
     int64_t k;
     for (k = 0; k < steps; ++k) {
       uint64_t clock = clock0 + (uint64_t)k;
-      int32_t a = constant;
-      if (policy == 0) {
-        /* myr__random_discrete(seed, g, clock, 2), one draw per 128 steps */
-        if ((clock >> 7) != cached) {
-          cached = clock >> 7;
-          words = myr__random_bit_words(v.seed, g, clock);
-        }
-        a = myr__random_bit(&words, clock);
-      }
+      int32_t a = policy_action(&pc, clock);
       outcome o = step_one(v, &tab, i, clock, a, &s);
       reactions += (unsigned long long)o.reactions;
       hits += (unsigned long long)o.cap_hit;
@@ -387,8 +355,7 @@ int cc_reset(const myr__cuda_view* g, uint64_t clock, uint32_t stream,
   (void)clock;
   (void)stream;
   reset_kernel<<<grid_for(v.n), kBlock>>>(v, mask, obs);
-  if (note(cudaGetLastError()) != 0) return 1;
-  return note(cudaDeviceSynchronize());
+  return finish_launch();
 }
 
 /* adds the reactions and cap hits of the step to sums[0..1] */
