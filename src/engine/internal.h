@@ -154,14 +154,8 @@ struct myr_batch {
   const struct myr__backend* be;
   void* dev;
   /* MYR__BUSY while a call runs on the batch, | MYR__DESTROY once
-   * myr_batch_destroy() was asked for during one (that call frees it).
-   * The CUDA kernels (C++) include this header but never touch a batch;
-   * C++17 has no atomic_int, and an int has its size and alignment. */
-#if defined(__cplusplus)
-  int state;
-#else
+   * myr_batch_destroy() was asked for during one (that call frees it). */
   atomic_int state;
-#endif
   /* a rollout was stopped inside a chunk: the envs are at different steps
    * until the next full reset, and stepping is refused */
   int torn;
