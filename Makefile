@@ -4,7 +4,7 @@ PYTHON ?= /usr/bin/python3
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build install demo peers test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
+.PHONY: all build install demo peers gym-venv pip-check test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
 
 all: build
 
@@ -23,8 +23,20 @@ demo: build
 # every test: the suite, then the sanitizer builds and short fuzz runs
 test: test-unit test-sanitize test-fuzz
 
+# the suite; tests/python also runs with gymnasium from tests/.venv-gym,
+# made here when pip can reach PyPI (else that test is skipped)
 test-unit: build
+	@scripts/gym-venv.sh || echo "gym-venv: not made (offline?): python_gymnasium will be skipped"
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# the test venv with a pinned gymnasium (tests/.venv-gym)
+gym-venv:
+	scripts/gym-venv.sh
+
+# pip install ./python into a fresh venv of python3 (PIP_CHECK_PYTHON),
+# then import, step and the `myriad` command (needs PyPI)
+pip-check:
+	tests/pip_install_check.sh
 
 # AddressSanitizer + UndefinedBehaviorSanitizer over the whole C suite;
 # ThreadSanitizer over the same C suite (real thread pool, 2+ threads)

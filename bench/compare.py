@@ -178,7 +178,9 @@ def wl_myriad_fused(a, env_id="cartpole"):
 def wl_myriad_step(a):
     if myriad is None:
         raise ImportError(MYRIAD_ERROR)
-    env = myriad.make("cartpole", a.num_envs, seed=a.seed, threads=a.threads)
+    # copy=False: the zero-copy step API (copies would time NumPy's memcpy)
+    env = myriad.make("cartpole", a.num_envs, seed=a.seed, threads=a.threads,
+                      copy=False)
     env.reset(seed=a.seed)
     rng = np.random.default_rng(a.seed)
     n, T = a.num_envs, a.steps
@@ -795,7 +797,8 @@ def c_step_rate(cli, n, steps, a):
 def py_step_rate(n, steps, a):
     """VectorEnv.step() with pre-made int32 actions, as the C bench does:
     16 pre-generated action sets cycled through."""
-    env = myriad.make("cartpole", n, seed=a.seed, threads=a.threads)
+    env = myriad.make("cartpole", n, seed=a.seed, threads=a.threads,
+                      copy=False)
     rng = np.random.default_rng(1)
     sets = [rng.integers(0, 2, n, dtype=np.int32) for _ in range(16)]
     step = env.step

@@ -16,6 +16,7 @@ happens in C and fails with ``ValueError`` without changing the batch.
 """
 
 import ctypes
+import math
 import threading
 
 import numpy as np
@@ -24,6 +25,10 @@ from . import _lib as L
 from . import spaces
 
 try:  # pragma: no cover - depends on the machine
+    from gymnasium.vector import VectorEnv as _VectorBase
+except Exception:
+    _VectorBase = object
+try:  # gymnasium >= 1.1
     from gymnasium.vector import AutoresetMode as _GymAutoresetMode
 except Exception:
     _GymAutoresetMode = None
@@ -32,6 +37,9 @@ _INT32 = np.dtype(np.int32)
 _FLOAT32 = np.dtype(np.float32)
 _I32_MIN, _I32_MAX = -(2 ** 31), 2 ** 31 - 1
 _U64_MAX = 2 ** 64 - 1
+# the unsigned view of the wide signed integers (range check of actions)
+_UNSIGNED = {4: np.dtype(np.uint32), 8: np.dtype(np.uint64)}
+_max = np.maximum.reduce
 
 
 def _env_id_bytes(env_id):
@@ -131,21 +139,128 @@ def _as_seed(seed):
     return seed
 
 
-class VectorEnv:
+def _seed_key(seed, num_envs):
+    """The batch key of a reset seed: None, an int, or one seed per env.
+
+    A list ``[s, s + 1, ..., s + N - 1]`` (what Gymnasium's vector envs make
+    of the int ``s``) is the key ``s``; a list of ``None`` is ``None``; any
+    other list of ints is hashed into one 64-bit key (NumPy's SeedSequence),
+    so the same list gives the same episodes.  The batch has one key: env i's
+    episodes do not depend on ``seed[i]`` alone."""
+    if seed is None:
+        return None
+    if isinstance(seed, (list, tuple, np.ndarray)):
+        seeds = list(seed)
+        if len(seeds) != num_envs:
+            raise ValueError("reset: a list of seeds needs one per env (%d), "
+                             "got %d" % (num_envs, len(seeds)))
+        if all(s is None for s in seeds):
+            return None
+        if any(s is None for s in seeds):
+            raise ValueError("reset: a list of seeds must be all ints or all "
+                             "None (the batch has one key)")
+        vals = [_as_seed(s) for s in seeds]
+        s0 = vals[0]
+        if s0 + num_envs - 1 <= _U64_MAX and \
+                all(v == s0 + i for i, v in enumerate(vals)):
+            return s0
+        key = np.random.SeedSequence(vals).generate_state(1, np.uint64)[0]
+        return int(key)
+    return _as_seed(seed)
+
+
+def _same(a, b):
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except Exception:  # e.g. arrays of several values
+        return False
+
+
+def _autoreset_name(autoreset):
+    """"same_step", "next_step" or "disabled" from a name or an AutoresetMode."""
+    if _GymAutoresetMode is not None and \
+            isinstance(autoreset, _GymAutoresetMode):
+        return {_GymAutoresetMode.SAME_STEP: "same_step",
+                _GymAutoresetMode.NEXT_STEP: "next_step",
+                _GymAutoresetMode.DISABLED: "disabled"}[autoreset]
+    if autoreset not in L.AUTORESET:
+        raise ValueError("autoreset must be one of %s (got %r)" %
+                         (", ".join(L.AUTORESET), autoreset))
+    return autoreset
+
+
+def _obs_bounds(env_id, od, low, high, params):
+    """Per-dimension observation bounds: Gymnasium's for the envs it has
+    (derived, as Gymnasium derives them, from the env's parameters; the
+    widest over the envs when a parameter varies per env), else the
+    library's bounds (one low and one high for every dimension)."""
+    def top(name):
+        return float(np.max(params[name]))
+
+    def bottom(name):
+        return float(np.min(params[name]))
+
+    if env_id == "cartpole-v1":
+        # gymnasium/envs/classic_control/cartpole.py: 2 x the termination
+        # thresholds, so a terminal observation is still inside
+        theta = top("theta_threshold_deg") * 2 * math.pi / 360
+        hi = np.array([top("x_threshold") * 2, np.inf, theta * 2, np.inf],
+                      dtype=np.float32)
+        return -hi, hi
+    if env_id == "pendulum-v1":
+        hi = np.array([1.0, 1.0, top("max_speed")], dtype=np.float32)
+        return -hi, hi
+    if env_id == "mountaincar-v0":
+        lo = np.array([bottom("min_position"), -top("max_speed")],
+                      dtype=np.float32)
+        hi = np.array([top("max_position"), top("max_speed")],
+                      dtype=np.float32)
+        return lo, hi
+    if env_id == "acrobot-v1":
+        hi = np.array([1.0, 1.0, 1.0, 1.0, top("max_vel_1"),
+                       top("max_vel_2")], dtype=np.float32)
+        return -hi, hi
+    return (np.full(od, low, dtype=np.float32),
+            np.full(od, high, dtype=np.float32))
+
+
+class _LazyParams:
+    """params[name] without reading every parameter of every env: a fixed
+    value (set at make() or the default) as a float, a per-env draw as the
+    array of its values."""
+
+    def __init__(self, env, fixed):
+        self._env, self._fixed = env, fixed
+
+    def __getitem__(self, name):
+        if name in self._env._randomised:
+            return self._env.get_param(name)
+        if name in self._fixed:
+            return float(self._fixed[name])
+        return float(self._env._info["params"][name]["default"])
+
+
+class VectorEnv(_VectorBase):
     """``num_envs`` environments of one kind, stepped together in C.
 
-    Follows the Gymnasium 1.x ``VectorEnv`` interface: ``reset()``,
-    ``step()``, ``num_envs``, ``single_observation_space``,
+    Follows the Gymnasium 1.x ``VectorEnv`` interface (and is a
+    ``gymnasium.vector.VectorEnv`` when gymnasium is importable):
+    ``reset()``, ``step()``, ``num_envs``, ``single_observation_space``,
     ``single_action_space``, ``observation_space``, ``action_space``,
-    ``metadata["autoreset_mode"]``, ``close()`` and the context manager.
-    Create it with :func:`myriad.make`.
+    ``metadata["autoreset_mode"]``, ``np_random``, ``render()``,
+    ``call``/``get_attr``/``set_attr``, ``close()`` and the context manager.
+    Create it with :func:`myriad.make` or ``gymnasium.make_vec``.
     """
 
     render_mode = None
     spec = None
+    _np_random = None
+    _np_random_seed = None
 
     def __init__(self, env_id, num_envs, seed=0, threads=0,
-                 autoreset="same_step", precision="float32", copy=False,
+                 autoreset="same_step", precision="float32", copy=True,
                  **params):
         self._h = None
         # calls in flight, so that close() from another thread (or from a
@@ -157,9 +272,7 @@ class VectorEnv:
         if isinstance(num_envs, (bool, np.bool_)) or \
                 not isinstance(num_envs, (int, np.integer)):
             raise TypeError("num_envs must be an int")
-        if autoreset not in L.AUTORESET:
-            raise ValueError("autoreset must be one of %s (got %r)" %
-                             (", ".join(L.AUTORESET), autoreset))
+        autoreset = _autoreset_name(autoreset)
         if precision not in L.PRECISION:
             raise ValueError("precision must be one of %s (got %r)" %
                              (", ".join(L.PRECISION), precision))
@@ -209,6 +322,9 @@ class VectorEnv:
         self._act_dim = a.n if self._box else 1
         self._act_shape = (n, a.n) if self._box else (n,)
         self._act_dtype = _FLOAT32 if self._box else _INT32
+        self._act_n = 0 if self._box else int(a.n)
+        # n as unsigned NumPy scalars: max(actions) >= n without converting
+        self._act_lim = {4: np.uint32(self._act_n), 8: np.uint64(self._act_n)}
         self._step_fn = L.myr_batch_step_box if self._box else L.myr_batch_step
 
         # buffers C writes into, allocated once (zero-filled: pages touched)
@@ -234,9 +350,12 @@ class VectorEnv:
         self._act_obj = None
         self._act_ptr = None
 
-        # spaces
-        self.single_observation_space = spaces.box(
-            info.obs_low, info.obs_high, (od,), np.float32)
+        # spaces (Gymnasium's per-dimension bounds where it has the env)
+        fixed = {s.name.decode(): s.a for s in settings
+                 if s.dist == L.DIST_FIXED}
+        lo, hi = _obs_bounds(self.env_id, od, info.obs_low, info.obs_high,
+                             _LazyParams(self, fixed))
+        self.single_observation_space = spaces.box(lo, hi, (od,), np.float32)
         if self._box:
             self.single_action_space = spaces.box(a.low, a.high, (a.n,),
                                                   np.float32)
@@ -268,9 +387,103 @@ class VectorEnv:
                                            self.num_envs)
         return self._act_space
 
+    # ------------------------------------------------------------ Gymnasium
+
+    @property
+    def np_random(self):
+        """A NumPy Generator for the caller's own use (Gymnasium's
+        ``np_random``), seeded by ``reset(seed=...)``.  The environments do
+        not use it: their randomness comes from the batch's own key."""
+        if self._np_random is None:
+            self._seed_np_random(None)
+        return self._np_random
+
+    @np_random.setter
+    def np_random(self, value):
+        self._np_random = value
+        self._np_random_seed = -1
+
+    @property
+    def np_random_seed(self):
+        """The seed of :attr:`np_random` (-1 when it was set directly)."""
+        if self._np_random_seed is None:
+            self._seed_np_random(None)
+        return self._np_random_seed
+
+    def _seed_np_random(self, seed):
+        # as gymnasium.utils.seeding.np_random: PCG64 over a SeedSequence
+        ss = np.random.SeedSequence(seed)
+        self._np_random = np.random.Generator(np.random.PCG64(ss))
+        self._np_random_seed = ss.entropy
+
+    def render(self):
+        """Rendering is not implemented: ``render_mode`` is None and this
+        returns None."""
+        return None
+
+    def _per_env(self, name):
+        """Each env's value of a state field or parameter, else None."""
+        if not isinstance(name, str):
+            raise TypeError("attribute name must be a string")
+        if name in self._info["fields"]:
+            return tuple(self.get_state(name).tolist())
+        if name in self._info["params"]:
+            v = self.get_param(name)
+            if self._info["params"][name]["integer"]:
+                return tuple(int(x) for x in v)
+            return tuple(v.tolist())
+        return None
+
+    def get_attr(self, name):
+        """One value per env, as ``SyncVectorEnv.get_attr``: a state field
+        or parameter gives each env's own value; any other attribute is the
+        batch's own, repeated in every entry (there are no sub-env objects).
+        """
+        v = self._per_env(name)
+        if v is not None:
+            return v
+        return (getattr(self, name),) * self.num_envs
+
+    def call(self, name, *args, **kwargs):
+        """``SyncVectorEnv.call``: one result per env.  A method of the
+        batch runs once, on the whole batch, and its result fills every
+        entry; a state field or parameter gives each env's value; another
+        attribute, its value."""
+        v = self._per_env(name)
+        if v is not None:
+            return v
+        attr = getattr(self, name)
+        if callable(attr):
+            attr = attr(*args, **kwargs)
+        return (attr,) * self.num_envs
+
+    def set_attr(self, name, values):
+        """``SyncVectorEnv.set_attr``: a list/tuple gives one value per env,
+        anything else one value for all.  A state field is written per env
+        (``set_state``); parameters are fixed when the batch is made
+        (``ValueError``); any other attribute belongs to the whole batch, so
+        per-env values must all be the same."""
+        if isinstance(values, (list, tuple)):
+            if len(values) != self.num_envs:
+                raise ValueError("set_attr: %d values for %d envs" %
+                                 (len(values), self.num_envs))
+        if name in self._info["fields"]:
+            self.set_state(name, np.asarray(values, dtype=np.float64))
+            return
+        if name in self._info["params"]:
+            raise ValueError("set_attr: parameter %r is fixed when the batch "
+                             "is made; pass it to make()" % name)
+        if isinstance(values, (list, tuple)):
+            first = values[0]
+            if not all(_same(v, first) for v in values):
+                raise ValueError("set_attr: %r belongs to the whole batch and "
+                                 "cannot take per-env values" % name)
+            values = first
+        setattr(self, name, values)
+
     # ------------------------------------------------------------ lifetime
 
-    def close(self):
+    def close(self, **kwargs):
         """Release the C batch; further calls raise RuntimeError.
 
         Safe from any thread and from a rollout's ``on_chunk``: while calls
@@ -327,7 +540,13 @@ class VectorEnv:
 
     @property
     def closed(self):
-        return self._h is None
+        return getattr(self, "_h", None) is None
+
+    @closed.setter
+    def closed(self, value):
+        # gymnasium's VectorWrapper forwards `closed = True` here
+        if value:
+            self.close()
 
     def __enter__(self):
         return self
@@ -390,20 +609,15 @@ class VectorEnv:
 
     # ------------------------------------------------------------ reset, step
 
-    def _out_tuple(self, info):
-        if self.copy:
-            return (self._obs.copy(), self._reward.copy(),
-                    self._terminated.copy(), self._truncated.copy(),
-                    {k: v.copy() for k, v in info.items()})
-        return self._obs, self._reward, self._terminated, self._truncated, info
-
     def reset(self, seed=None, options=None):
         """Reset every environment, or those in ``options["reset_mask"]``.
 
-        ``seed`` (an int) re-keys the batch and restarts its clock, so the
+        ``seed`` (an int, or a list of one int per env, see
+        :func:`_seed_key`) re-keys the batch and restarts its clock, so the
         same seed gives the same episodes; ``None`` draws fresh initial
-        states.  Returns ``(obs, info)``; with a mask, only the masked rows
-        of ``obs`` change.
+        states.  It also seeds :attr:`np_random`.  Returns ``(obs, info)``;
+        with a mask, only the masked rows of ``obs`` change (and ``seed``
+        must be None: the batch has one key for every env).
         """
         mask = None
         if options:
@@ -412,10 +626,11 @@ class VectorEnv:
                 raise ValueError("reset: unknown option(s) %s" %
                                  ", ".join(sorted(unknown)))
             mask = options.get("reset_mask")
+        key = _seed_key(seed, self.num_envs)
         if mask is not None:
-            if seed is not None:
+            if key is not None:
                 raise ValueError("reset: seed cannot be combined with "
-                                 "reset_mask")
+                                 "reset_mask (the batch has one key)")
             m = np.asarray(mask)
             if m.dtype != np.bool_:
                 raise TypeError("reset_mask must be a bool array")
@@ -425,15 +640,21 @@ class VectorEnv:
             m = np.ascontiguousarray(m).view(np.uint8)
             L.check(self._call(L.myr_batch_reset_mask, m.ctypes.data,
                                self._obs.ctypes.data))
+        elif key is None:
+            L.check(self._call(L.myr_batch_reset, None,
+                               self._obs.ctypes.data))
         else:
-            if seed is None:
-                L.check(self._call(L.myr_batch_reset, None,
-                                   self._obs.ctypes.data))
-            else:
-                s = L.c_uint64(_as_seed(seed))
-                L.check(self._call(L.myr_batch_reset, ctypes.byref(s),
-                                   self._obs.ctypes.data))
+            s = L.c_uint64(key)
+            L.check(self._call(L.myr_batch_reset, ctypes.byref(s),
+                               self._obs.ctypes.data))
+            self._seed_np_random(key)
         return (self._obs.copy() if self.copy else self._obs), {}
+
+    def _bad_action(self, a, u, n):
+        bad = int(a[u >= n].flat[0])
+        return L.MyriadValueError(
+            "action %d is outside the action space {0..%d}" % (bad, n - 1),
+            L.MYR_EINVAL)
 
     def _actions_address(self, actions):
         """Address of an action buffer C can read (converting if needed)."""
@@ -443,22 +664,24 @@ class VectorEnv:
         if a.shape != self._act_shape:
             raise ValueError("actions must have shape %s, got %s" %
                              (self._act_shape, a.shape))
+        dt = a.dtype
         if self._box:
-            if a.dtype.kind not in "fiu":
-                raise TypeError("actions must be numbers, not %s" % a.dtype)
-            if a.dtype != _FLOAT32 or not a.flags.c_contiguous:
+            if dt.kind not in "fiu":
+                raise TypeError("actions must be numbers, not %s" % dt)
+            if dt != _FLOAT32 or not a.flags.c_contiguous:
                 a = np.ascontiguousarray(a, dtype=np.float32)
-        else:
-            if a.dtype.kind not in "iu":
-                raise TypeError("actions must be integers, not %s" % a.dtype)
-            if a.dtype != _INT32 or not a.flags.c_contiguous:
-                if a.dtype.itemsize >= 4 and a.size and \
-                        (a.min() < _I32_MIN or a.max() > _I32_MAX):
-                    bad = a.max() if a.max() > _I32_MAX else a.min()
-                    raise L.MyriadValueError(
-                        "action %d is outside the action space {0..%d}" %
-                        (bad, self.single_action_space.n - 1), L.MYR_EINVAL)
-                a = np.ascontiguousarray(a, dtype=np.int32)
+        elif dt != _INT32 or not a.flags.c_contiguous:
+            kind = dt.kind
+            if kind not in "iu":
+                raise TypeError("actions must be integers, not %s" % dt)
+            if dt.itemsize >= 4 and dt != _INT32:
+                # one pass: seen as unsigned, a negative value is huge, so
+                # max < n holds exactly when every action is in {0..n-1}
+                # (and then the cast to int32 is exact)
+                u = a.view(_UNSIGNED[dt.itemsize]) if kind == "i" else a
+                if _max(u) >= self._act_lim[dt.itemsize]:
+                    raise self._bad_action(a, u, self._act_n)
+            a = a.astype(_INT32, order="C", copy=False)
         if a is actions:
             # pass-through: remember it, keeping it alive
             self._act_obj = a
@@ -470,12 +693,13 @@ class VectorEnv:
     def step(self, actions):
         """Advance every environment one step.
 
-        Returns ``(obs, reward, terminated, truncated, info)``; the arrays
-        are the environment's own buffers, overwritten by the next call
-        (unless the environment was made with ``copy=True``).  In
-        same_step mode ``info["final_obs"]`` holds the terminal
-        observations of the envs whose episode ended in this step, marked
-        by ``info["_final_obs"]`` (rows outside the mask are stale).
+        Returns ``(obs, reward, terminated, truncated, info)``: copies the
+        caller may keep (``copy=True``, the default), or with ``copy=False``
+        the environment's own buffers, the same arrays every call,
+        overwritten by the next call.  In same_step mode
+        ``info["final_obs"]`` holds the terminal observations of the envs
+        whose episode ended in this step, marked by ``info["_final_obs"]``
+        (rows outside the mask are stale).
         """
         if actions is self._act_obj and actions is not None:
             ptr = self._act_ptr
@@ -491,13 +715,20 @@ class VectorEnv:
         if self._same_step:
             np.logical_or(self._terminated, self._truncated,
                           out=self._final_mask)
-            info = {"final_obs": self._final_obs,
-                    "_final_obs": self._final_mask,
-                    "final_info": {}, "_final_info": self._final_mask}
+            if self.copy:
+                mask = self._final_mask.copy()
+                info = {"final_obs": self._final_obs.copy(),
+                        "_final_obs": mask,
+                        "final_info": {}, "_final_info": mask.copy()}
+            else:
+                info = {"final_obs": self._final_obs,
+                        "_final_obs": self._final_mask,
+                        "final_info": {}, "_final_info": self._final_mask}
         else:
             info = {}
         if self.copy:
-            return self._out_tuple(info)
+            return (self._obs.copy(), self._reward.copy(),
+                    self._terminated.copy(), self._truncated.copy(), info)
         return self._obs, self._reward, self._terminated, self._truncated, info
 
     def observe(self):
@@ -717,14 +948,17 @@ def _run_interruptible(call, stop):
 
 
 def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
-         precision="float32", copy=False, **params):
+         precision="float32", copy=True, **params):
     """Make a :class:`VectorEnv` of ``num_envs`` environments.
 
     ``env_id``: "cartpole-v1" (alias "cartpole"), see :func:`myriad.envs`.
-    ``autoreset``: "same_step" (default), "next_step" or "disabled".
+    ``autoreset``: "same_step" (default), "next_step" or "disabled" (or a
+    ``gymnasium.vector.AutoresetMode``).
     ``precision``: "float32" (fast) or "float64" (Gymnasium-exact physics).
     ``threads``: worker threads, 0 = every online CPU.
-    ``copy``: return copies instead of the reused buffers.
+    ``copy``: True (default, as Gymnasium): step/reset return copies the
+    caller may keep; False: they return the env's own buffers, the same
+    arrays every call, overwritten by the next call (zero copy).
     ``params``: parameter overrides, numbers or strings such as
     "uniform(0.5,1.5)" or "lognormal(0,0.1)" (per-env draws).
     Errors: ValueError (unknown env or parameter, out-of-range or NaN value,

@@ -54,7 +54,7 @@ def test_dtypes_shapes_and_spaces():
 
 
 def test_zero_copy_buffers():
-    env = myriad.make("cartpole", 1000, seed=3)
+    env = myriad.make("cartpole", 1000, seed=3, copy=False)
     actions = np.ones(1000, dtype=np.int32)
     obs1, rew1, term1, trunc1, info1 = env.step(actions)
     addr = obs1.__array_interface__["data"][0]
@@ -70,7 +70,7 @@ def test_zero_copy_buffers():
     assert env._act_obj is actions
     # other integer arrays and lists are converted (values identical)
     h = env.state_hash()
-    env2 = myriad.make("cartpole", 1000, seed=3)
+    env2 = myriad.make("cartpole", 1000, seed=3, copy=False)
     env2.step(actions.astype(np.int64))
     env2.step(actions.tolist())
     assert env2.state_hash() == h
@@ -78,7 +78,7 @@ def test_zero_copy_buffers():
 
 def test_copy_option_returns_fresh_arrays():
     env = myriad.make("cartpole", 64, seed=4, copy=True)
-    ref = myriad.make("cartpole", 64, seed=4)
+    ref = myriad.make("cartpole", 64, seed=4, copy=False)
     a = np.zeros(64, dtype=np.int32)
     o1 = env.step(a)
     o2 = env.step(a)
@@ -90,6 +90,28 @@ def test_copy_option_returns_fresh_arrays():
         assert np.array_equal(x, y)
     for x, y in zip(o2[:4], r2[:4]):
         assert np.array_equal(x, y)
+    # the infos are fresh too, with the buffers' values
+    assert o1[4]["final_obs"] is not o2[4]["final_obs"]
+    assert not np.shares_memory(o2[4]["final_obs"], ref._final_obs)
+    assert np.array_equal(o2[4]["_final_obs"], r2[4]["_final_obs"])
+
+
+def test_copy_is_the_default():
+    """As Gymnasium's vector envs: results the caller may keep and write."""
+    env = myriad.make("cartpole", 32, seed=4)
+    assert env.copy
+    obs0, _ = env.reset(seed=1)
+    kept = obs0.copy()
+    a = np.ones(32, dtype=np.int32)
+    for _ in range(30):
+        out = env.step(a)
+    assert np.array_equal(obs0, kept)          # not overwritten by steps
+    for x in out[:4] + (out[4]["final_obs"], out[4]["_final_obs"]):
+        assert x.flags.writeable and x.flags.owndata
+        assert not np.shares_memory(x, env._obs) and \
+            not np.shares_memory(x, env._final_obs)
+    out[0][:] = 7.0                             # writing changes nothing
+    assert not np.any(env.observe() == 7.0)
 
 
 # ------------------------------------------------------------------ autoreset
