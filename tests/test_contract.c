@@ -86,6 +86,20 @@ static void add_episode(sums* s, int64_t length, double ret) {
   s->ret_fixed += (int64_t)llrint(ret * MYR_RETURN_SCALE);
 }
 
+/* one counted step of a running episode (length, return); an episode that
+ * ended goes into s and starts over.  Returns `ended`. */
+static int count_step(sums* s, int64_t* len, double* ret, float reward,
+                      int ended) {
+  *len += 1;
+  *ret += (double)reward;
+  if (ended) {
+    add_episode(s, *len, *ret);
+    *len = 0;
+    *ret = 0.0;
+  }
+  return ended;
+}
+
 /* the step API's statistics of the batch's last step (CPU backend) */
 static myr__stats step_stats(myr_batch* b) {
   myr__stats s;
@@ -431,18 +445,11 @@ static void check_fused(const cfg* c) {
         ret[i] = 0.0;
         pend[i] = 0;
         fresh[i] = 1;
-      } else {
-        len[i] += 1;
-        ret[i] += (double)oa.rew[i];
-        if (ended) {
-          add_episode(&step_sums, len[i], ret[i]);
-          len[i] = 0;
-          ret[i] = 0.0;
-          if (same)
-            fresh[i] = 1;
-          else
-            pend[i] = 1;
-        }
+      } else if (count_step(&step_sums, &len[i], &ret[i], oa.rew[i], ended)) {
+        if (same)
+          fresh[i] = 1;
+        else
+          pend[i] = 1;
       }
       if (!(same && ended) && !untouched(fn, od))
         note(&t_fin, "step %d env %d: final_obs row written (ended %d, %s)", s,
@@ -623,15 +630,8 @@ static void check_cuda(const cfg* c) {
         len[i] = 0;
         ret[i] = 0.0;
         pend[i] = 0;
-      } else {
-        len[i] += 1;
-        ret[i] += (double)og.rew[i];
-        if (ended) {
-          add_episode(&mine, len[i], ret[i]);
-          len[i] = 0;
-          ret[i] = 0.0;
-          pend[i] = (uint8_t)!same;
-        }
+      } else if (count_step(&mine, &len[i], &ret[i], og.rew[i], ended)) {
+        pend[i] = (uint8_t)!same;
       }
       if (diverged[i]) continue;
       if (!tolerant) {
@@ -816,12 +816,8 @@ static void check_disabled(const cfg* c) {
         if (bits(o.rew[i]) != bits(ou.rew[i]))
           note(&t_rew, "step %d env %d: reward %a, an ordinary step gives %a", s,
                i, (double)o.rew[i], (double)ou.rew[i]);
-        len[i] += 1;
-        ret[i] += (double)o.rew[i];
-        if (o.te[i] | o.tr[i]) {
-          add_episode(&step_sums, len[i], ret[i]);
+        if (count_step(&step_sums, &len[i], &ret[i], o.rew[i], o.te[i] | o.tr[i]))
           ended[i] = 1;
-        }
       }
     }
     if (!same_sums(&step_sums, &eng))
