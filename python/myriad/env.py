@@ -22,6 +22,7 @@ import threading
 import numpy as np
 
 from . import _lib as L
+from . import render as _render
 from . import spaces
 
 try:  # pragma: no cover - depends on the machine
@@ -255,14 +256,16 @@ class VectorEnv(_VectorBase):
     """
 
     render_mode = None
+    render_envs = 0  # frames render() returns (set with render_mode)
     spec = None
     _np_random = None
     _np_random_seed = None
 
     def __init__(self, env_id, num_envs, seed=0, threads=0,
                  autoreset="same_step", precision="float32", copy=True,
-                 **params):
+                 render_mode=None, render_envs=1, **params):
         self._h = None
+        self._hist = None
         # calls in flight, so that close() from another thread (or from a
         # rollout's chunk callback) never frees the batch under a call
         self._lock = threading.Lock()
@@ -301,6 +304,7 @@ class VectorEnv(_VectorBase):
         self._h = h.value
         try:
             self._setup(n, autoreset, copy, settings)
+            self._setup_render(render_mode, render_envs)
         except BaseException:
             self.close()
             raise
@@ -353,8 +357,9 @@ class VectorEnv(_VectorBase):
         # spaces (Gymnasium's per-dimension bounds where it has the env)
         fixed = {s.name.decode(): s.a for s in settings
                  if s.dist == L.DIST_FIXED}
+        self._lazy_params = _LazyParams(self, fixed)
         lo, hi = _obs_bounds(self.env_id, od, info.obs_low, info.obs_high,
-                             _LazyParams(self, fixed))
+                             self._lazy_params)
         self.single_observation_space = spaces.box(lo, hi, (od,), np.float32)
         if self._box:
             self.single_action_space = spaces.box(a.low, a.high, (a.n,),
@@ -370,6 +375,26 @@ class VectorEnv(_VectorBase):
                     "disabled": _GymAutoresetMode.DISABLED}[autoreset]
         self.metadata = {"autoreset_mode": mode, "render_modes": []}
         L.check(L.myr_batch_observe(self._h, self._obs.ctypes.data))
+
+    def _setup_render(self, render_mode, render_envs):
+        r = _render.RENDERERS.get(self.env_id)
+        if r is not None:
+            self.metadata["render_modes"] = ["rgb_array"]
+            self.metadata["render_fps"] = r[2]
+        if render_mode is None:
+            return
+        if render_mode != "rgb_array":
+            raise ValueError("render_mode must be None or 'rgb_array' (got %r)"
+                             % (render_mode,))
+        if r is None:
+            raise ValueError("%s has no renderer (render_mode must be None)"
+                             % self.env_id)
+        k = _as_int("render_envs", render_envs, 1, self.num_envs)
+        self.render_mode = render_mode
+        self.render_envs = k
+        if r[0] is _render.genecircuit:
+            self._hist = _render.History(k)
+            self._hist.record(self)
 
     # ------------------------------------------------------------ spaces
 
@@ -417,9 +442,29 @@ class VectorEnv(_VectorBase):
         self._np_random_seed = ss.entropy
 
     def render(self):
-        """Rendering is not implemented: ``render_mode`` is None and this
-        returns None."""
-        return None
+        """With ``render_mode="rgb_array"``: a tuple of ``render_envs``
+        frames, ``(H, W, 3)`` uint8 arrays, of envs 0 .. render_envs-1 (as
+        ``SyncVectorEnv.render``); drawn from the state with NumPy (see
+        :mod:`myriad.render`).  With ``render_mode=None``: None."""
+        if self.render_mode is None:
+            return None
+        fn, fields, _ = _render.RENDERERS[self.env_id]
+        k = self.render_envs
+        state = {f: self.get_state(f)[:k] for f in fields}
+        params = {}
+        for name in self._info["params"]:
+            v = self._lazy_params[name]
+            params[name] = v[:k] if isinstance(v, np.ndarray) else \
+                np.full(k, float(v))
+        frames = []
+        for i in range(k):
+            s = {f: float(v[i]) for f, v in state.items()}
+            p = {name: float(v[i]) for name, v in params.items()}
+            extra = None
+            if self._hist is not None:
+                extra = self._hist.of(i, int(s["t"]), s["F"])
+            frames.append(fn(s, p, extra))
+        return tuple(frames)
 
     def _per_env(self, name):
         """Each env's value of a state field or parameter, else None."""
@@ -648,6 +693,8 @@ class VectorEnv(_VectorBase):
             L.check(self._call(L.myr_batch_reset, ctypes.byref(s),
                                self._obs.ctypes.data))
             self._seed_np_random(key)
+        if self._hist is not None:
+            self._hist.record(self)
         return (self._obs.copy() if self.copy else self._obs), {}
 
     def _bad_action(self, a, u, n):
@@ -712,6 +759,8 @@ class VectorEnv(_VectorBase):
             self._exit()
         if rc != 0:
             raise L.error(rc)
+        if self._hist is not None:
+            self._hist.record(self, actions)
         if self._same_step:
             np.logical_or(self._terminated, self._truncated,
                           out=self._final_mask)
@@ -948,7 +997,8 @@ def _run_interruptible(call, stop):
 
 
 def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
-         precision="float32", copy=True, **params):
+         precision="float32", copy=True, render_mode=None, render_envs=1,
+         **params):
     """Make a :class:`VectorEnv` of ``num_envs`` environments.
 
     ``env_id``: "cartpole-v1" (alias "cartpole"), see :func:`myriad.envs`.
@@ -961,9 +1011,13 @@ def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
     arrays every call, overwritten by the next call (zero copy).
     ``params``: parameter overrides, numbers or strings such as
     "uniform(0.5,1.5)" or "lognormal(0,0.1)" (per-env draws).
+    ``render_mode``: None (default) or "rgb_array": ``render()`` then
+    returns frames of the first ``render_envs`` envs (default 1), drawn
+    with NumPy (docs/python.md, Rendering).
     Errors: ValueError (unknown env or parameter, out-of-range or NaN value,
     bad num_envs), MemoryError (the batch does not fit), TypeError.
     """
     return VectorEnv(env_id, num_envs, seed=seed, threads=threads,
                      autoreset=autoreset, precision=precision, copy=copy,
+                     render_mode=render_mode, render_envs=render_envs,
                      **params)

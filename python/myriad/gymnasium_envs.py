@@ -80,16 +80,10 @@ def _horizon(params, max_episode_steps):
     return params
 
 
-def _no_render(render_mode):
-    if render_mode is not None:
-        raise ValueError("myriad: rendering is not implemented (render_mode "
-                         "must be None, got %r)" % (render_mode,))
-
-
 def make_vector(num_envs=1, env_id="cartpole-v1",
                 autoreset_mode=AutoresetMode.NEXT_STEP, seed=None, threads=0,
                 precision="float32", copy=True, max_episode_steps=None,
-                render_mode=None, **params):
+                render_mode=None, render_envs=1, **params):
     """The vector entry point: a :class:`myriad.VectorEnv` of ``num_envs``.
 
     ``autoreset_mode`` defaults to Gymnasium's default, NEXT_STEP (which
@@ -97,12 +91,14 @@ def make_vector(num_envs=1, env_id="cartpole-v1",
     too, as an ``AutoresetMode`` or its myriad name.  ``seed=None`` keys the
     batch from the OS (as an unseeded Gymnasium env); ``reset(seed=...)``
     re-keys it.  ``max_episode_steps`` sets the env's ``max_steps``.
+    ``render_mode="rgb_array"``: ``render()`` returns a tuple of the first
+    ``render_envs`` envs' frames.
     """
-    _no_render(render_mode)
     params = _horizon(params, max_episode_steps)
     seed = _random_seed() if seed is None else _as_seed(seed)
     return VectorEnv(env_id, num_envs, seed=seed, threads=threads,
                      autoreset=autoreset_mode, precision=precision, copy=copy,
+                     render_mode=render_mode, render_envs=render_envs,
                      **params)
 
 
@@ -113,17 +109,23 @@ class MyriadEnv(gym.Env):
     return fresh arrays (an ``(obs_dim,)`` float32 observation), a Python
     float reward and Python bools.  Stepping past the end of an episode
     keeps integrating, as the vector env in disabled mode does.  The
-    underlying batch is :attr:`vector_env` (state fields, parameters)."""
+    underlying batch is :attr:`vector_env` (state fields, parameters).
+    ``render_mode="rgb_array"``: ``render()`` returns one frame (an
+    ``(H, W, 3)`` uint8 array); an env without a renderer refuses it.
+    ``metadata`` is the class's until the env is made, then that env's
+    (``render_fps``)."""
 
-    metadata = {"render_modes": []}
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 30}
 
     def __init__(self, env_id="cartpole-v1", render_mode=None, threads=1,
                  precision="float32", **params):
-        _no_render(render_mode)
-        self.render_mode = None
         self.vector_env = VectorEnv(env_id, 1, seed=_random_seed(),
                                     threads=threads, autoreset="disabled",
-                                    precision=precision, copy=False, **params)
+                                    precision=precision, copy=False,
+                                    render_mode=render_mode, **params)
+        self.render_mode = render_mode
+        self.metadata = {k: v for k, v in self.vector_env.metadata.items()
+                         if k.startswith("render")}
         self.env_id = self.vector_env.env_id
         self.observation_space = self.vector_env.single_observation_space
         self.action_space = self.vector_env.single_action_space
@@ -170,8 +172,9 @@ class MyriadEnv(gym.Env):
         return obs[0].copy(), float(rew[0]), bool(term[0]), bool(trunc[0]), {}
 
     def render(self):
-        """Rendering is not implemented: returns None."""
-        return None
+        """The env's frame with ``render_mode="rgb_array"``, else None."""
+        frames = self.vector_env.render()
+        return None if frames is None else frames[0]
 
     def close(self):
         self.vector_env.close()

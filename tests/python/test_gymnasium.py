@@ -173,9 +173,8 @@ def test_kwargs_reach_the_env():
     assert trunc.all() and info["_final_obs"].all()
     env = gym.make("Myriad/Pendulum-v1", g=9.81, max_steps=5)
     assert env.unwrapped.vector_env.params()["g"] == 9.81
-    with pytest.raises(ValueError, match="render"), \
-            pytest.warns(UserWarning, match="render_mode"):
-        gym.make("Myriad/CartPole-v1", render_mode="rgb_array")
+    with pytest.raises(ValueError, match="renderer"):
+        gym.make("Myriad/OptoHill1D-v0", render_mode="rgb_array")
 
 
 # ------------------------------------------------------------------ contract
