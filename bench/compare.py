@@ -153,11 +153,118 @@ def measure(run, runs, warmup):
     return first, times
 
 
+# ------------------------------------------------------------------ episodes
+# Mean episode length comes from a separate, untimed counting pass of the
+# same workload (same library, N, random actions) from a fresh reset, so the
+# timed loops carry no bookkeeping.  Unbiased rule: every episode that starts
+# before step C of the pass is followed to its end (CartPole truncates at
+# 500), none other is counted; C is chosen so that about EPISODES_TARGET
+# episodes are counted (at least 20 steps).
+EPISODES_TARGET = 15000
+
+
+def count_cutoff(n):
+    return int(max(20, np.ceil(EPISODES_TARGET * 22.2 / max(n, 1))))
+
+
+class EpisodeCounter:
+    """Per-env episode lengths from done flags, numpy; next_step: the
+    library resets a finished env on the following step() call (Gymnasium's
+    vector envs, EnvPool), which is then no transition of an episode."""
+
+    def __init__(self, n, next_step=False):
+        self.C = count_cutoff(n)
+        self.t = 0
+        self.next_step = next_step
+        self.length = np.zeros(n, np.int64)
+        self.open = np.ones(n, bool)   # the current episode is counted
+        self.skip = np.zeros(n, bool)  # this call is a reset, no transition
+        self.episodes = 0
+        self.length_sum = 0
+
+    def update(self, done):
+        done = np.asarray(done, bool)
+        if self.next_step:
+            real = ~self.skip
+            self.length += real
+            done = done & real
+            self.skip = done.copy()
+        else:
+            self.length += 1
+        fin = done & self.open
+        if fin.any():
+            self.episodes += int(np.count_nonzero(fin))
+            self.length_sum += int(self.length[fin].sum())
+        if done.any():
+            self.length[done] = 0
+            self.open[done] = self.t + 1 < self.C
+        self.t += 1
+
+    def busy(self):
+        return (self.t < self.C or self.open.any()) and self.t < self.C + 2000
+
+    def result(self):
+        e = self.episodes
+        return e, (self.length_sum / e if e else None)
+
+
+def jax_episode_pass(n, step_done, carry0):
+    """The same counting rule inside jax.lax.while_loop (untimed, compiled
+    apart): step_done(carry) -> (carry, done[n])."""
+    import jax
+    import jax.numpy as jnp
+    C = count_cutoff(n)
+
+    def cond(c):
+        t, _, _, op, _, _ = c
+        return ((t < C) | jnp.any(op)) & (t < C + 2000)
+
+    def body(c):
+        t, inner, L, op, tot, cnt = c
+        inner, done = step_done(inner)
+        done = done.astype(bool)
+        L = L + 1
+        fin = done & op
+        tot = tot + jnp.sum(jnp.where(fin, L, 0))
+        cnt = cnt + jnp.sum(fin.astype(jnp.int32))
+        L = jnp.where(done, 0, L)
+        op = jnp.where(done, t + 1 < C, op)
+        return (t + 1, inner, L, op, tot, cnt)
+
+    @jax.jit
+    def go(inner):
+        c = (jnp.int32(0), inner, jnp.zeros(n, jnp.int32), jnp.ones(n, bool),
+             jnp.int32(0), jnp.int32(0))
+        c = jax.lax.while_loop(cond, body, c)
+        return c[4], c[5]
+
+    tot, cnt = go(carry0)
+    cnt = int(cnt)
+    return cnt, (int(tot) / cnt if cnt else None)
+
+
+def numpy_episode_pass(n, make_env_step, next_step=False):
+    """make_env_step() -> step(actions) -> done[n], on a fresh env."""
+    step = make_env_step()
+    rng = np.random.default_rng(12345)
+    ec = EpisodeCounter(n, next_step)
+    while ec.busy():
+        ec.update(step(rng.integers(0, 2, n, dtype=np.int32)))
+    return ec.result()
+
+
+def action_pool(n, seed, k=8):
+    """k random action sets drawn before timing, cycled through."""
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, 2, n, dtype=np.int32) for _ in range(k)]
+
+
 # ------------------------------------------------------------------ workloads
 # Each returns (run, num_envs, steps, version, extra) or raises ImportError;
 # extra() gives episode statistics where the library reports them.
 
 def wl_myriad_fused(a, env_id="cartpole"):
+    """Python rollout(): the fused rollout inside the C library."""
     if myriad is None:
         raise ImportError(MYRIAD_ERROR)
     env = myriad.make(env_id, a.num_envs, seed=a.seed, threads=a.threads)
@@ -169,35 +276,104 @@ def wl_myriad_fused(a, env_id="cartpole"):
         acc["length_sum"] += st["length_sum"]
 
     def extra():
-        e = acc["episodes"]
-        return e, (acc["length_sum"] / e if e else 0.0)
+        if env_id != "cartpole":
+            e = acc["episodes"]
+            return e, (acc["length_sum"] / e if e else 0.0)
+        # untimed: a fresh batch, one long rollout from reset; its completed
+        # episodes (at >= 2000 steps an env the bias is under 0.4%)
+        probe = myriad.make(env_id, a.num_envs, seed=a.seed + 7,
+                            threads=a.threads)
+        st = probe.rollout(max(2000, count_cutoff(a.num_envs)), policy="random")
+        probe.close()
+        e = st["episodes"]
+        return e, (st["length_sum"] / e if e else None)
 
     return run, a.num_envs, a.steps, myriad.__version__, extra
 
 
 def wl_myriad_step(a):
+    """Python VectorEnv.step(), NumPy actions drawn before timing."""
     if myriad is None:
         raise ImportError(MYRIAD_ERROR)
     # copy=False: the zero-copy step API (copies would time NumPy's memcpy)
     env = myriad.make("cartpole", a.num_envs, seed=a.seed, threads=a.threads,
                       copy=False)
     env.reset(seed=a.seed)
-    rng = np.random.default_rng(a.seed)
     n, T = a.num_envs, a.steps
-    acc = {"episodes": 0}
+    pool = action_pool(n, a.seed)
+    step = env.step
 
     def run():
-        eps = 0
-        for _ in range(T):
-            obs, rew, term, trunc, info = env.step(
-                rng.integers(0, 2, n, dtype=np.int32))
-            eps += int(np.count_nonzero(info["_final_obs"]))
-        acc["episodes"] += eps
+        for s in range(T):
+            step(pool[s & 7])
 
     def extra():
-        return acc["episodes"], None
+        def make():
+            e = myriad.make("cartpole", n, seed=a.seed + 7, threads=a.threads,
+                            copy=False)
+            e.reset(seed=a.seed + 7)
+
+            def st(act):
+                _, _, term, trunc, _ = e.step(act)
+                return term | trunc
+            return st
+        return numpy_episode_pass(n, make)
 
     return run, n, T, myriad.__version__, extra
+
+
+def wl_myriad_cli(a, mode):
+    """The C API through `myriad bench throughput --mode MODE` (no Python in
+    the loop): each timed run is one CLI call of --runs 1 --warmup 1 that
+    reports its own timed run; setup and its warm-up run are not timed."""
+    if myriad is None:
+        raise ImportError(MYRIAD_ERROR)
+    cli = find_cli(a)
+    if cli is None:
+        raise ImportError("myriad CLI not found")
+    box = {"steps": a.steps, "ep": None}
+
+    def call(steps, keep):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "c.csv")
+            cmd = [cli, "bench", "throughput", "--env", "cartpole", "--mode",
+                   mode, "--num-envs", str(a.num_envs), "--steps", str(steps),
+                   "--runs", "1", "--warmup", "1", "--csv", out]
+            if a.threads:
+                cmd += ["--threads", str(a.threads)]
+            subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+            with open(out) as f:
+                r = next(csv.DictReader(l for l in f if not l.startswith("#")))
+        return float(r["time_median_s"]), r
+
+    def run():
+        return call(box["steps"], False)[0]
+
+    def set_steps(t):
+        box["steps"] = t
+
+    run.set_steps = set_steps
+
+    def extra():
+        if mode != "fused":
+            # the same myr_batch_step() through the binding's step()
+            return wl_myriad_step(a)[4]()
+        # untimed, as for Python rollout(): a long fused rollout
+        _, r = call(max(2000, count_cutoff(a.num_envs)), True)
+        try:
+            return int(r["episodes"]), float(r["mean_episode_length"])
+        except (KeyError, ValueError):
+            return None, None
+
+    return run, a.num_envs, a.steps, myriad.__version__, extra
+
+
+def wl_myriad_c_step(a):
+    return wl_myriad_cli(a, "step")
+
+
+def wl_myriad_c_fused(a):
+    return wl_myriad_cli(a, "fused")
 
 
 def wl_gym_single(a):
@@ -217,7 +393,21 @@ def wl_gym_single(a):
                 env.reset()
         acc["episodes"] += eps
 
-    return run, 1, steps, gym.__version__, lambda: (acc["episodes"], None)
+    def extra():
+        def make():
+            e = gym.make("CartPole-v1")
+            e.reset(seed=a.seed + 7)
+            e.action_space.seed(a.seed + 7)
+
+            def st(_):
+                _, _, term, trunc, _ = e.step(e.action_space.sample())
+                if term or trunc:
+                    e.reset()
+                return np.array([term or trunc])
+            return st
+        return numpy_episode_pass(1, make)
+
+    return run, 1, steps, gym.__version__, extra
 
 
 def wl_gym_vector(a):
@@ -225,14 +415,26 @@ def wl_gym_vector(a):
     from gymnasium.envs.classic_control.cartpole import CartPoleVectorEnv
     env = CartPoleVectorEnv(num_envs=a.num_envs)
     env.reset(seed=a.seed)
-    rng = np.random.default_rng(a.seed)
     n, T = a.num_envs, a.steps
+    pool = action_pool(n, a.seed)
 
     def run():
-        for _ in range(T):
-            env.step(rng.integers(0, 2, n))
+        for s in range(T):
+            env.step(pool[s & 7])
 
-    return run, n, T, gym.__version__, lambda: (None, None)
+    def extra():
+        def make():
+            e = CartPoleVectorEnv(num_envs=n)
+            e.reset(seed=a.seed + 7)
+
+            def st(act):
+                _, _, term, trunc, _ = e.step(act)
+                return term | trunc
+            return st
+        # NEXT_STEP autoreset: the call after a done is the reset
+        return numpy_episode_pass(n, make, next_step=True)
+
+    return run, n, T, gym.__version__, extra
 
 
 def wl_gymnax(a):
@@ -246,7 +448,7 @@ def wl_gymnax(a):
         jax.random.split(k0, n), params)
     vstep = jax.vmap(env.step, in_axes=(0, 0, 0, None))
 
-    def body(carry, _):
+    def step_done(carry):
         k, s = carry
         k, ka, ks = jax.random.split(k, 3)
         act = jax.random.randint(ka, (n,), 0, 2)
@@ -254,7 +456,11 @@ def wl_gymnax(a):
         # gymnax 1.x: obs, state, reward, terminated, truncated, info;
         # earlier: obs, state, reward, done, info
         done = out[3] | out[4] if len(out) == 6 else out[3]
-        return (k, out[1]), done.sum()
+        return (k, out[1]), done
+
+    def body(carry, _):
+        carry, done = step_done(carry)
+        return carry, done.sum()
 
     @jax.jit
     def rollout(k, s):
@@ -269,24 +475,47 @@ def wl_gymnax(a):
         box["k"], box["s"] = k, s
         box["episodes"] += int(d)
 
+    def extra():
+        k1 = jax.random.PRNGKey(a.seed + 7)
+        k1, k2 = jax.random.split(k1)
+        _, s1 = jax.vmap(env.reset, in_axes=(0, None))(
+            jax.random.split(k2, n), params)
+        return jax_episode_pass(n, step_done, (k1, s1))
+
     return run, n, T, gymnax.__version__ if hasattr(gymnax, "__version__") \
-        else "unknown", lambda: (box["episodes"], None)
+        else "unknown", extra
 
 
 def wl_envpool(a):
     import envpool
-    env = envpool.make("CartPole-v1", env_type="gymnasium",
-                       num_envs=a.num_envs, seed=a.seed,
-                       num_threads=a.threads if a.threads else os.cpu_count())
+    threads = a.threads if a.threads else os.cpu_count()
+
+    def make():
+        return envpool.make("CartPole-v1", env_type="gymnasium",
+                            num_envs=a.num_envs, seed=a.seed,
+                            num_threads=threads)
+    env = make()
     env.reset()
-    rng = np.random.default_rng(a.seed)
     n, T = a.num_envs, a.steps
+    pool = action_pool(n, a.seed)
 
     def run():
-        for _ in range(T):
-            env.step(rng.integers(0, 2, n, dtype=np.int32))
+        for s in range(T):
+            env.step(pool[s & 7])
 
-    return run, n, T, envpool.__version__, lambda: (None, None)
+    def extra():
+        def mk():
+            e = make()
+            e.reset()
+
+            def st(act):
+                _, _, term, trunc, _ = e.step(act)
+                return term | trunc
+            return st
+        # EnvPool resets a finished env on the next step() call
+        return numpy_episode_pass(n, mk, next_step=True)
+
+    return run, n, T, envpool.__version__, extra
 
 
 def wl_myriad_jax(a, env_id="cartpole-control"):
@@ -296,19 +525,24 @@ def wl_myriad_jax(a, env_id="cartpole-control"):
     import jax
     from myriad.agents.classical.random import make_agent
     from myriad.envs import make_env
-    from myriad.platform.steps import make_train_step_fn
+    from myriad.platform.steps import (make_collection_step_fn,
+                                       make_train_step_fn)
     from myriad.platform.types import TrainingEnvState
     from myriad.utils.observations import to_array
     import importlib.metadata as md
     env = make_env(env_id)
     agent = make_agent(action_space=env.get_action_space(env.config))
     n, T = a.num_envs, a.steps
-    key = jax.random.PRNGKey(a.seed)
-    obs, states = jax.vmap(env.reset, in_axes=(0, None, None))(
-        jax.random.split(key, n), env.params, env.config)
-    obs = jax.vmap(to_array)(obs)
-    training = TrainingEnvState(env_state=states, obs=obs)
-    agent_state = agent.init(key, obs[0], agent.params)
+
+    def start(seed):
+        key = jax.random.PRNGKey(seed)
+        obs, states = jax.vmap(env.reset, in_axes=(0, None, None))(
+            jax.random.split(key, n), env.params, env.config)
+        obs = jax.vmap(to_array)(obs)
+        training = TrainingEnvState(env_state=states, obs=obs)
+        return key, agent.init(key, obs[0], agent.params), training
+
+    key, agent_state, training = start(a.seed)
     step_fn = make_train_step_fn(agent=agent, env=env, replay_buffer=None,
                                  num_envs=n)
 
@@ -328,7 +562,19 @@ def wl_myriad_jax(a, env_id="cartpole-control"):
         jax.block_until_ready(c)
         box["c"] = c
 
-    return run, n, T, md.version("myriad-jax"), lambda: (None, None)
+    def extra():
+        if env_id != "cartpole-control":
+            return None, None
+        # untimed: the same random agent and auto-reset through its
+        # collection step, which returns the transitions' done flags
+        collect = make_collection_step_fn(agent=agent, env=env, num_envs=n)
+
+        def step_done(c):
+            c, tr = collect(*c)
+            return c, tr.done
+        return jax_episode_pass(n, step_done, start(a.seed + 7))
+
+    return run, n, T, md.version("myriad-jax"), extra
 
 
 def wl_myriad_gene(a):
@@ -405,9 +651,226 @@ def wl_gillespy2_ssa(a):
     return run, a.num_envs, 288, gillespy2.__version__, extra
 
 
+# ------------------------------------------------------------------ F moments
+# The gene circuit against the chemical master equation solved numerically
+# (bench/data/ccasr_cme_reference.csv: step,U,mean_H,var_H,mean_F,var_F,
+# start H = F = 0, 5-minute steps, light 10 steps on, 10 off).  Every
+# simulator runs K independent cells under that same light schedule; the
+# sample mean and variance of F after FSTAT_STEP steps, with standard
+# errors, go beside the reference row of that step.
+CME_REFERENCE = os.path.join(ROOT, "bench", "data", "ccasr_cme_reference.csv")
+FSTAT_STEP = 100
+FSTAT_COLUMNS = ["library", "trajectories", "step", "minutes", "mean_F",
+                 "se_mean_F", "var_F", "se_var_F", "ref_mean_F", "ref_var_F",
+                 "mean_miss_se", "var_miss_se", "seconds", "version", "note",
+                 "git_rev", "timestamp"]
+
+
+def light(k):
+    """U during step k (1-based): 10 steps on, 10 off, ..."""
+    return 1 if ((k - 1) // 10) % 2 == 0 else 0
+
+
+def cme_reference(step=FSTAT_STEP):
+    with open(CME_REFERENCE) as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:  # the file's light column is the schedule used here
+        if int(float(r["U"])) != light(int(r["step"])):
+            raise SystemExit("compare.py: %s: U at step %s is not the 10 on / "
+                             "10 off schedule" % (CME_REFERENCE, r["step"]))
+    for r in rows:
+        if int(r["step"]) == step:
+            return float(r["mean_F"]), float(r["var_F"])
+    raise SystemExit("compare.py: no step %d in %s" % (step, CME_REFERENCE))
+
+
+def f_summary(f):
+    """JSON of the sample mean, variance and their standard errors."""
+    f = np.asarray(f, dtype=np.float64)
+    k = f.size
+    m = f.mean()
+    v = f.var(ddof=1)
+    m4 = np.mean((f - m) ** 4)
+    return json.dumps({"k": int(k), "mean": float(m),
+                       "se_mean": float(np.sqrt(v / k)), "var": float(v),
+                       "se_var": float(np.sqrt(max(m4 - v * v, 0.0) / k))})
+
+
+def wl_myriad_fstat(a):
+    if myriad is None:
+        raise ImportError(MYRIAD_ERROR)
+    env = myriad.make("gene-circuit", a.num_envs, seed=a.seed,
+                      threads=a.threads, copy=False)
+    box = {}
+
+    def run():
+        env.reset(seed=a.seed)
+        for k in range(1, FSTAT_STEP + 1):
+            env.step(np.full(a.num_envs, light(k), np.int32))
+        box["F"] = env.get_state("F").copy()
+
+    return run, a.num_envs, FSTAT_STEP, myriad.__version__, \
+        lambda: (None, None, f_summary(box["F"]))
+
+
+def wl_myriad_jax_fstat(a):
+    import jax
+    import jax.numpy as jnp
+    import importlib.metadata as md
+    from myriad.envs import make_env
+    env = make_env("ccasr-gfp-control")
+    n = a.num_envs
+    key = jax.random.PRNGKey(a.seed)
+    _, st = jax.vmap(env.reset, in_axes=(0, None, None))(
+        jax.random.split(key, n), env.params, env.config)
+    vstep = jax.vmap(env.step, in_axes=(0, 0, 0, None, None))
+    U = jnp.array([light(k) for k in range(1, FSTAT_STEP + 1)], jnp.int32)
+
+    @jax.jit
+    def go(key, st):
+        def body(c, u):
+            k, s = c
+            k, ks = jax.random.split(k)
+            out = vstep(jax.random.split(ks, n), s, jnp.full((n,), u, jnp.int32),
+                        env.params, env.config)
+            return (k, out[1]), None
+        (k, s), _ = jax.lax.scan(body, (key, st), U)
+        return s.physics.F
+
+    box = {}
+
+    def run():
+        box["F"] = np.asarray(go(key, st))
+
+    return run, n, FSTAT_STEP, md.version("myriad-jax"), \
+        lambda: (None, None, f_summary(box["F"]))
+
+
+def wl_gillespy2_fstat(a):
+    """GillesPy2's compiled exact SSA has no time-dependent rates, so each
+    10-step stretch of constant light is one run (U a parameter, set at run
+    time with variable=True), cells grouped by their (H, F) at its start
+    (exact by the Markov property)."""
+    import collections
+    import gillespy2
+    m = gillespy2.Model(name="ccasr")
+    par = dict(eta=1.0, nu=0.01, a=1.0, Kh=90.0, nh=3.6, Kf=30.0, nf=3.6, U=1.0)
+    m.add_parameter([gillespy2.Parameter(name=k, expression=v) for k, v in par.items()])
+    H = gillespy2.Species(name="H", initial_value=0, mode="discrete")
+    F = gillespy2.Species(name="F", initial_value=0, mode="discrete")
+    m.add_species([H, F])
+    m.add_reaction([
+        gillespy2.Reaction(name="r1", reactants={}, products={H: 1},
+                           propensity_function="eta*U"),
+        gillespy2.Reaction(name="r2", reactants={H: 1}, products={},
+                           propensity_function="nu*H"),
+        gillespy2.Reaction(name="r3", reactants={}, products={F: 1},
+                           propensity_function="0.5*a*pow(H,nh)/(pow(Kh,nh)+pow(H,nh))"),
+        gillespy2.Reaction(name="r4", reactants={}, products={F: 1},
+                           propensity_function="0.5*a*pow(F,nf)/(pow(Kf,nf)+pow(F,nf))"),
+        gillespy2.Reaction(name="r5", reactants={F: 1}, products={},
+                           propensity_function="nu*F"),
+    ])
+    m.timespan(np.array([0.0, 50.0]))  # one stretch: 10 steps of 5 min
+    box = {}
+
+    def run():
+        solver = gillespy2.SSACSolver(model=m, variable=True)
+        K = a.num_envs
+        state = np.zeros((K, 2), np.int64)
+        seed = a.seed
+        for stretch in range(FSTAT_STEP // 10):
+            groups = collections.defaultdict(list)
+            for i, (h, f) in enumerate(state):
+                groups[(int(h), int(f))].append(i)
+            for (h, f), idx in groups.items():
+                seed += 1
+                res = solver.run(number_of_trajectories=len(idx), seed=seed,
+                                 variables={"H": h, "F": f,
+                                            "U": float(light(10 * stretch + 1))})
+                for j, tr in zip(idx, res):
+                    state[j] = (tr["H"][-1], tr["F"][-1])
+        box["F"] = state[:, 1]
+
+    return run, a.num_envs, FSTAT_STEP, gillespy2.__version__, \
+        lambda: (None, None, f_summary(box["F"]))
+
+
+FSTAT_WORKLOADS = [
+    ("myriad", "fstat", wl_myriad_fstat),
+    ("myriad-jax", "fstat", wl_myriad_jax_fstat),
+    ("gillespy2", "fstat", wl_gillespy2_fstat),
+]
+
+
+def fstats_path(csv_path):
+    d, base = os.path.split(csv_path)
+    if base.startswith("compare-"):
+        return os.path.join(d, "fstats-" + base[len("compare-"):])
+    return os.path.splitext(csv_path)[0] + "-fstats.csv"
+
+
+def run_fstats(a, common, csv_path):
+    """F after FSTAT_STEP steps from each simulator beside the master
+    equation; a table on stdout and a CSV next to the comparison CSV."""
+    ref_m, ref_v = cme_reference()
+    rows = []
+    save = (a.num_envs, a.steps, a.min_time)
+    a.steps, a.min_time = FSTAT_STEP, 0.0
+    print("F after %d steps (%d min), light 10 steps on / 10 off, against the "
+          "chemical master equation (mean %.4f, var %.4f)" %
+          (FSTAT_STEP, 5 * FSTAT_STEP, ref_m, ref_v))
+    for lib, mode, fn in FSTAT_WORKLOADS:
+        a.num_envs = a.fstat_k[lib]
+        w = Worker(lib, mode, a)
+        st = w.ready
+        row = {"library": lib, "trajectories": a.num_envs, "step": FSTAT_STEP,
+               "minutes": 5 * FSTAT_STEP, "ref_mean_F": ref_m,
+               "ref_var_F": ref_v, "git_rev": common["git_rev"],
+               "timestamp": common["timestamp"]}
+        if st["status"] != "ok":
+            row["note"] = "skipped: %s%s" % (st.get("note", ""),
+                                             " (%s)" % w.why if w.why else "")
+            w.close()
+            rows.append(row)
+            print("  %-12s %s" % (lib, row["note"]))
+            continue
+        s = json.loads(w.ask("stats")["note"])
+        w.close()
+        row.update(trajectories=s["k"], mean_F=s["mean"], se_mean_F=s["se_mean"],
+                   var_F=s["var"], se_var_F=s["se_var"],
+                   mean_miss_se=(s["mean"] - ref_m) / s["se_mean"],
+                   var_miss_se=(s["var"] - ref_v) / s["se_var"],
+                   seconds=st["first_call_s"], version=st["version"])
+        rows.append(row)
+    a.num_envs, a.steps, a.min_time = save
+    print("  %-12s %8s %16s %18s %10s %10s %8s" % (
+        "library", "K", "mean F +- se", "var F +- se", "mean miss", "var miss",
+        "seconds"))
+    print("  %-12s %8s %16s %18s" % ("CME", "", "%.4f" % ref_m, "%.4f" % ref_v))
+    for r in rows:
+        if "mean_F" in r:
+            print("  %-12s %8d %8.4f +- %.4f %9.4f +- %.4f %+9.2f se %+7.2f se "
+                  "%8.2f" % (r["library"], r["trajectories"], r["mean_F"],
+                             r["se_mean_F"], r["var_F"], r["se_var_F"],
+                             r["mean_miss_se"], r["var_miss_se"], r["seconds"]))
+    path = fstats_path(csv_path)
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=FSTAT_COLUMNS, extrasaction="ignore",
+                       lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (("%.6g" % v) if isinstance(v, float) else v)
+                    for k, v in r.items()})
+    write_atomic(path, buf.getvalue())
+    print("F statistics csv: %s" % path)
+    return rows
+
 WORKLOADS = [
     ("myriad", "fused", wl_myriad_fused),
     ("myriad", "step", wl_myriad_step),
+    ("myriad", "c-fused", wl_myriad_c_fused),
+    ("myriad", "c-step", wl_myriad_c_step),
     ("gymnasium", "single", wl_gym_single),
     ("gymnasium", "vector", wl_gym_vector),
     ("gymnax", "jit", wl_gymnax),
@@ -426,7 +889,7 @@ SSA_WORKLOADS = [
     ("myriad", "ssa", wl_myriad_ssa),
     ("gillespy2", "ssa", wl_gillespy2_ssa),
 ]
-ALL_WORKLOADS = WORKLOADS + GENE_WORKLOADS + SSA_WORKLOADS
+ALL_WORKLOADS = WORKLOADS + GENE_WORKLOADS + SSA_WORKLOADS + FSTAT_WORKLOADS
 
 # --full: the sizes of each workload, and the steps of one timed run
 FULL_SIZES = {"cartpole": [1, 16, 256, 4096, 65536, 1000000],
@@ -468,7 +931,8 @@ class Worker:
         cmd = [py, "-u", os.path.abspath(__file__), "--worker", "%s/%s" % (lib, mode),
                "--num-envs", str(a.num_envs), "--steps", str(a.steps),
                "--seed", str(a.seed), "--threads", str(a.threads),
-               "--single-steps", str(a.single_steps), "--runs", str(a.runs)]
+               "--single-steps", str(a.single_steps), "--runs", str(a.runs),
+               "--min-time", str(a.min_time)]
         self.p = subprocess.Popen(cmd, stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True, env=env)
         self.ready = self.read()
@@ -505,16 +969,37 @@ def worker_main(a):
     except ImportError as e:
         print(json.dumps({"status": "skipped", "note": "ImportError: %s" % e}))
         return 0
-    t0 = time.perf_counter()
-    run()
-    first = time.perf_counter() - t0
-    print(json.dumps({"status": "ok", "num_envs": n, "steps": T,
-                      "version": version, "first_call_s": first}))
+    def timed(f):
+        t0 = time.perf_counter()
+        got = f()
+        t = time.perf_counter() - t0
+        # a run that times itself (the CLI rows) returns its own time
+        return got if isinstance(got, float) else t
+
+    first = timed(run)
+    reps = 1
+    if a.min_time > 0:
+        # probe: one warm run; enough steps that a timed run lasts
+        # >= --min-time (the probe counts as one more warm-up run)
+        probe = timed(run)
+        reps = max(1, int(np.ceil(1.1 * a.min_time / max(probe, 1e-9))))
+        if reps > 1:
+            if hasattr(run, "set_steps"):
+                run.set_steps(T * reps)
+                one = run
+            else:
+                chunk = run
+
+                def one():
+                    for _ in range(reps):
+                        chunk()
+            run = one
+    print(json.dumps({"status": "ok", "num_envs": n, "steps": T * reps,
+                      "version": version, "first_call_s": first,
+                      "chunk_steps": T, "chunks": reps}))
     for line in sys.stdin:
         if line.strip() == "run":
-            t0 = time.perf_counter()
-            run()
-            print(json.dumps({"t": time.perf_counter() - t0}))
+            print(json.dumps({"t": timed(run)}))
         elif line.strip() == "stats":
             got = extra()
             print(json.dumps({"episodes": got[0], "mean_length": got[1],
@@ -564,7 +1049,8 @@ def measure_size(a, workload, entries, common):
             w.close()
             continue
         row.update(status="ok", num_envs=st["num_envs"], steps=st["steps"],
-                   version=st["version"], first_call_s=st["first_call_s"])
+                   version=st["version"], first_call_s=st["first_call_s"],
+                   chunks=st.get("chunks", 1), chunk_steps=st.get("chunk_steps"))
         workers.append((w, row, []))
     # warm-up, then the timed runs: A B C ... A B C ... so drift hits all
     for r in range(a.warmup + a.runs):
@@ -578,17 +1064,21 @@ def measure_size(a, workload, entries, common):
         w.close()
         row.update(st, steps_per_s=row["num_envs"] * row["steps"] /
                    st["time_median_s"],
-                   note=ex.get("note", ""),
+                   note=("%s%d chunks of %d steps a timed run" % (
+                       ex["note"] + "; " if ex.get("note") else "",
+                       row["chunks"], row["chunk_steps"]))
+                   if row.get("chunks", 1) > 1 else ex.get("note", ""),
                    episodes=ex["episodes"] if ex["episodes"] is not None else "",
                    mean_episode_length=("%.4f" % ex["mean_length"])
                    if ex["mean_length"] else "")
         rows.append(row)
         print("  %-20s %9d envs x %5d steps  first call %8.4f s  median "
-              "%8.4f s (min %.4f max %.4f sd %.4f)  %12.4g steps/s" %
+              "%8.4f s (min %.4f max %.4f sd %.4f)  %12.4g steps/s  mean "
+              "episode %s" %
               ("%s/%s" % (row["library"], row["mode"]), row["num_envs"],
                row["steps"], row["first_call_s"], st["time_median_s"],
                st["time_min_s"], st["time_max_s"], st["time_std_s"],
-               row["steps_per_s"]))
+               row["steps_per_s"], row["mean_episode_length"] or "-"))
     for r in rows:
         if workload == "ssa" and r["status"] == "ok":
             r["note"] = "%.4g trajectories/s; %s" % (
@@ -636,10 +1126,17 @@ def run_compare(a):
                 rows += measure_size(a, workload, entries, common)
                 write_rows(a, rows, stamp)  # what was measured survives
         rows += measure_size(a, "ssa", SSA_WORKLOADS, common)
-    else:
+    elif a.workload != "fstats":
         entries = {"cartpole": WORKLOADS, "gene": GENE_WORKLOADS,
                    "ssa": SSA_WORKLOADS}[a.workload]
         rows = measure_size(a, a.workload, entries, common)
+    if a.full or a.workload == "fstats":
+        csv_path = a.csv or os.path.join(
+            ROOT, "bench", "out",
+            "compare-%s.csv" % stamp.strftime("%Y%m%dT%H%M%SZ"))
+        run_fstats(a, common, csv_path)
+        if not a.full:
+            return 0
     # peers tried by `make peers` that have no workload here: say why
     for lib in ("pufferlib",):
         _, why = peer_python(lib)
@@ -656,12 +1153,14 @@ def run_compare(a):
         slowest = min(r["steps_per_s"] for r in rs)
         for r in rs:
             r["speedup_vs_slowest"] = r["steps_per_s"] / slowest
-        print("%s, %s: steps/s, and the ratio to Myriad's best mode" %
+        print("%s, %s: steps/s, the ratio to Myriad's best mode, the mean "
+              "episode length" %
               (workload, "%d envs" % n if n else "K trajectories each"))
         for r in sorted(rs, key=lambda r: -r["steps_per_s"]):
-            print("  %-20s %12.4g  %10.4gx" % (
+            print("  %-20s %12.4g  %10.4gx  %s" % (
                 "%s/%s" % (r["library"], r["mode"]), r["steps_per_s"],
-                r.get("ratio_to_myriad_best", float("nan"))))
+                r.get("ratio_to_myriad_best", float("nan")),
+                r.get("mean_episode_length") or "-"))
     skipped = [r for r in rows if r["status"] == "skipped"]
     if skipped:
         print("skipped: %s" % "; ".join(sorted(
@@ -900,11 +1399,21 @@ def main(argv=None):
     p.add_argument("--ssa-k", default="100000,2000",
                    help="ssa workload: trajectories of Myriad and of GillesPy2 "
                         "(default 100000,2000)")
-    p.add_argument("--workload", choices=("cartpole", "gene", "ssa"),
+    p.add_argument("--fstat-k", default="100000,50000,2000",
+                   help="F statistics against the master equation: cells of "
+                        "Myriad, the JAX original and GillesPy2 (default "
+                        "100000,50000,2000)")
+    p.add_argument("--workload", choices=("cartpole", "gene", "ssa", "fstats"),
                    default="cartpole",
                    help="without --full: CartPole (default), the gene "
-                        "circuit against the JAX original, or exact SSA "
-                        "trajectories against GillesPy2")
+                        "circuit against the JAX original, exact SSA "
+                        "trajectories against GillesPy2, or (fstats) F "
+                        "moments against the master equation")
+    p.add_argument("--min-time", type=float, default=None,
+                   help="each timed run lasts at least this many seconds: "
+                        "a probe run after the first call sets how many "
+                        "chunks of --steps a run takes (default: 1 with "
+                        "--full, else 0: one chunk)")
     p.add_argument("--overhead", action="store_true",
                    help="Python step API vs C step API, ratio per size")
     p.add_argument("--sizes", default="10000,1000000",
@@ -928,8 +1437,15 @@ def main(argv=None):
     if km <= 1 or kg <= 1:
         p.error("--ssa-k: at least 2 trajectories each")
     a.ssa_k = {"myriad": km, "gillespy2": kg}
+    try:
+        fm, fj, fg = (int(x) for x in a.fstat_k.split(","))
+    except ValueError:
+        p.error("--fstat-k wants three integers: MYRIAD,MYRIAD_JAX,GILLESPY2")
+    a.fstat_k = {"myriad": fm, "myriad-jax": fj, "gillespy2": fg}
     if a.budget is None:
         a.budget = 20.0 if a.full else 0.0
+    if a.min_time is None:
+        a.min_time = 1.0 if a.full else 0.0
     a.steps_given = a.steps is not None
     if a.steps is None:
         a.steps = 200
