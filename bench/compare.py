@@ -979,21 +979,28 @@ def worker_main(a):
     first = timed(run)
     reps = 1
     if a.min_time > 0:
-        # probe: one warm run; enough steps that a timed run lasts
-        # >= --min-time (the probe counts as one more warm-up run)
-        probe = timed(run)
-        reps = max(1, int(np.ceil(1.1 * a.min_time / max(probe, 1e-9))))
-        if reps > 1:
-            if hasattr(run, "set_steps"):
-                run.set_steps(T * reps)
-                one = run
-            else:
-                chunk = run
+        # probe (untimed, like warm-up): grow the chunks of T steps a run
+        # takes until one run lasts >= --min-time, with a 20% margin
+        chunk = run
+        box = {"reps": 1}
 
-                def one():
-                    for _ in range(reps):
-                        chunk()
-            run = one
+        def one():
+            if hasattr(chunk, "set_steps"):
+                chunk.set_steps(T * box["reps"])
+                return chunk()
+            for _ in range(box["reps"]):
+                chunk()
+
+        best = float("inf")  # fastest time per chunk seen: a slow probe
+        for _ in range(10):  # (a busy machine) must not make runs short
+            t = timed(one)
+            best = min(best, max(t, 1e-9) / box["reps"])
+            need = int(np.ceil(1.3 * a.min_time / best))
+            if box["reps"] >= need and t >= a.min_time:
+                break
+            box["reps"] = max(need, box["reps"])
+        reps = box["reps"]
+        run = one
     print(json.dumps({"status": "ok", "num_envs": n, "steps": T * reps,
                       "version": version, "first_call_s": first,
                       "chunk_steps": T, "chunks": reps}))
@@ -1071,6 +1078,9 @@ def measure_size(a, workload, entries, common):
                    episodes=ex["episodes"] if ex["episodes"] is not None else "",
                    mean_episode_length=("%.4f" % ex["mean_length"])
                    if ex["mean_length"] else "")
+        if a.min_time > 0 and st["time_median_s"] < a.min_time:
+            row["note"] = (row["note"] + "; " if row["note"] else "") + \
+                "median run under --min-time %g s" % a.min_time
         rows.append(row)
         print("  %-20s %9d envs x %5d steps  first call %8.4f s  median "
               "%8.4f s (min %.4f max %.4f sd %.4f)  %12.4g steps/s  mean "
