@@ -28,7 +28,7 @@ disturb another; the thread count is the same for all (OMP/OpenBLAS/MKL
 threads, EnvPool num_threads, Myriad threads; JAX on the CPU uses the
 machine's cores).  A peer that is not installed, or would not install
 (bench/.venv-<peer>.failed), is a row saying so, never a gap.  Timing
-(DESIGN §8): the first call (JIT compile, first touch) is timed and
+(docs/benchmarks.md): the first call (JIT compile, first touch) is timed and
 reported on its own, then --warmup untimed rounds, then --runs timed
 rounds, interleaved A B C ... A B C ... so that drift hits all alike, each
 run continuing from the previous state; steps/s = env-steps / median.  The
@@ -612,10 +612,10 @@ def wl_myriad_ssa(a):
     return run, a.num_envs, 288, myriad.__version__, extra
 
 
-def wl_gillespy2_ssa(a):
-    """The same network in GillesPy2, its compiled exact SSA (SSACSolver),
-    propensities as written in DESIGN: R1 eta*U, R2 nu*H, R3/R4 0.5*a*hill,
-    R5 nu*F; the first call includes compiling the C++ solver."""
+def gillespy2_ccasr_model():
+    """The CcaS-CcaR network as a GillesPy2 model (light U a parameter),
+    propensities as in src/envs/ccasr/physics.h: R1 eta*U, R2 nu*H, R3/R4 0.5*a*hill,
+    R5 nu*F; the caller sets the timespan."""
     import gillespy2
     m = gillespy2.Model(name="ccasr")
     par = dict(eta=1.0, nu=0.01, a=1.0, Kh=90.0, nh=3.6, Kf=30.0, nf=3.6, U=1.0)
@@ -635,6 +635,15 @@ def wl_gillespy2_ssa(a):
         gillespy2.Reaction(name="r5", reactants={F: 1}, products={},
                            propensity_function="nu*F"),
     ])
+    return m
+
+
+def wl_gillespy2_ssa(a):
+    """The same network in GillesPy2 (gillespy2_ccasr_model), its compiled
+    exact SSA (SSACSolver); the first call includes compiling the C++
+    solver."""
+    import gillespy2
+    m = gillespy2_ccasr_model()
     m.timespan(np.linspace(0, 1440, 289))
     box = {"solver": None, "seed": a.seed, "last": None}
 
@@ -753,24 +762,7 @@ def wl_gillespy2_fstat(a):
     (exact by the Markov property)."""
     import collections
     import gillespy2
-    m = gillespy2.Model(name="ccasr")
-    par = dict(eta=1.0, nu=0.01, a=1.0, Kh=90.0, nh=3.6, Kf=30.0, nf=3.6, U=1.0)
-    m.add_parameter([gillespy2.Parameter(name=k, expression=v) for k, v in par.items()])
-    H = gillespy2.Species(name="H", initial_value=0, mode="discrete")
-    F = gillespy2.Species(name="F", initial_value=0, mode="discrete")
-    m.add_species([H, F])
-    m.add_reaction([
-        gillespy2.Reaction(name="r1", reactants={}, products={H: 1},
-                           propensity_function="eta*U"),
-        gillespy2.Reaction(name="r2", reactants={H: 1}, products={},
-                           propensity_function="nu*H"),
-        gillespy2.Reaction(name="r3", reactants={}, products={F: 1},
-                           propensity_function="0.5*a*pow(H,nh)/(pow(Kh,nh)+pow(H,nh))"),
-        gillespy2.Reaction(name="r4", reactants={}, products={F: 1},
-                           propensity_function="0.5*a*pow(F,nf)/(pow(Kf,nf)+pow(F,nf))"),
-        gillespy2.Reaction(name="r5", reactants={F: 1}, products={},
-                           propensity_function="nu*F"),
-    ])
+    m = gillespy2_ccasr_model()
     m.timespan(np.array([0.0, 50.0]))  # one stretch: 10 steps of 5 min
     box = {}
 
@@ -1437,7 +1429,7 @@ def main(argv=None):
                         "orchestrator, answering 'run' and 'stats' lines")
     a = p.parse_args(argv)
     if a.runs < 5:
-        p.error("--runs must be at least 5 (DESIGN §8)")
+        p.error("--runs must be at least 5 (medians of at least 5 timed runs)")
     if a.num_envs <= 0 or a.warmup < 0:
         p.error("--num-envs must be positive and --warmup >= 0")
     try:

@@ -1,7 +1,7 @@
 /*
  * bench.h -- measurement and CSV pieces of `myriad bench` and `myriad tune`.
  *
- * Timing rules (DESIGN §8): warm-up runs are excluded, then `runs` timed
+ * Timing rules (docs/benchmarks.md): warm-up runs are excluded, then `runs` timed
  * runs on a monotonic clock, each continuing from the previous state; the
  * statistics are over the per-run wall times and throughput is taken from
  * the median run.  When the steps per run are not given, a short probe

@@ -2,7 +2,7 @@
  * ccasr.h -- the CcaS-CcaR light-inducible gene circuit: propensities and
  * one exact Gillespie (direct method) iteration of one environment.
  *
- * Model (DESIGN.md section 5): light U in {0, 1} drives CcaS-CcaR (H),
+ * Model: light U in {0, 1} drives CcaS-CcaR (H),
  * which drives GFP (F), with GFP self-activation.  Integer counts, time in
  * minutes, five reactions with propensities
  *   R1  H -> H + 1   eta * U
