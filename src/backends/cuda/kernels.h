@@ -129,8 +129,6 @@ MYR__AT(struct myr__cuda_env, rollout, 32);
 
 /* number of CUDA devices (0 when none or no driver) */
 int myr__cuda_device_count(void);
-/* name of the current device */
-const char* myr__cuda_device_name(void);
 /* CUDA's string of the last error recorded */
 const char* myr__cuda_error(void);
 /* 1 if the last error recorded is cudaErrorMemoryAllocation, else 0 */
@@ -142,7 +140,6 @@ void* myr__cuda_malloc(size_t bytes);
 void myr__cuda_free(void* ptr);
 /* host <-> device copies: to_device 1 (host src) or 0 (device src) */
 int myr__cuda_copy(void* dst, const void* src, size_t bytes, int to_device);
-int myr__cuda_mem_info(size_t* free_bytes, size_t* total_bytes);
 
 #ifdef __cplusplus
 }

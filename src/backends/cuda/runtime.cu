@@ -30,15 +30,6 @@ int myr__cuda_device_count(void) {
   return n;
 }
 
-const char* myr__cuda_device_name(void) {
-  static cudaDeviceProp prop;
-  int dev = 0;
-  if (cudaGetDevice(&dev) != cudaSuccess ||
-      cudaGetDeviceProperties(&prop, dev) != cudaSuccess)
-    return "unknown";
-  return prop.name;
-}
-
 const char* myr__cuda_error(void) { return cudaGetErrorString(g_last); }
 
 int myr__cuda_out_of_memory(void) {
@@ -62,10 +53,6 @@ int myr__cuda_copy(void* dst, const void* src, size_t bytes, int to_device) {
   return check(cudaMemcpy(dst, src, bytes,
                           to_device ? cudaMemcpyHostToDevice
                                     : cudaMemcpyDeviceToHost));
-}
-
-int myr__cuda_mem_info(size_t* free_bytes, size_t* total_bytes) {
-  return check(cudaMemGetInfo(free_bytes, total_bytes));
 }
 
 }  // extern "C"
