@@ -31,8 +31,8 @@ if(MYR_CUDA_ENABLED)
   # no contraction into FMA and IEEE division/sqrt: the kernels round every
   # operation.  The gene circuit's C code is built without contraction too
   # (-ffp-contract=off, the default in CMakeLists.txt), so its counts match
-  # bit for bit.  CartPole's float32 C kernels (cartpole.c, step_random.c)
-  # are built with -ffp-contract=fast, which fuses a*b+c wherever the target
+  # bit for bit.  CartPole's float32 C kernel (cartpole.c)
+  # is built with -ffp-contract=fast, which fuses a*b+c wherever the target
   # has FMA (-march=native on an FMA CPU, aarch64; not baseline x86-64), and
   # its reset draws use fma() where __FP_FAST_FMA is defined; there the
   # backends agree in distribution (tests/cuda compare episode counts,

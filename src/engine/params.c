@@ -91,13 +91,18 @@ int myr__resolve_params(const myr__env_class* cls, const myr_batch_def* def,
 
 /* ------------------------------------------------------------ per-env params */
 
-/* lay out one (n) double array per randomised parameter */
+/* lay out one (n) double array per randomised parameter and, if there is
+ * one, the class's per-env constants (num_pcols arrays of n 4-byte values) */
 void myr__bind_params(myr_batch* b, myr__arena* a) {
-  int32_t k;
-  for (k = 0; k < b->cls->info.num_params; ++k)
+  int32_t k, any = 0;
+  for (k = 0; k < b->cls->info.num_params; ++k) {
     b->param_env[k] = b->param_randomised[k]
                           ? (double*)myr__arena_take(a, b->v.num_envs, sizeof(double))
                           : NULL;
+    any |= b->param_randomised[k];
+  }
+  for (k = 0; k < b->cls->num_pcols; ++k)
+    b->v.pcol[k].p = any ? myr__arena_take(a, b->v.num_envs, 4) : NULL;
 }
 
 /* Parameter k of env i: one Philox block at (global env index, clock 0,
@@ -136,7 +141,14 @@ static void params_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
       for (i = begin; i < end; ++i) b->param_env[k][i] = draw_param(b, k, i);
 }
 
-/* draw every randomised parameter; fail if a draw leaves the range */
+static void pcols_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
+  myr_batch* b = (myr_batch*)ctx;
+  (void)w;
+  b->cls->derive_pcols(&b->v, begin, end);
+}
+
+/* draw every randomised parameter; fail if a draw leaves the range; then
+ * derive the class's per-env constants from the draws */
 int myr__draw_params(myr_batch* b) {
   const myr_env_info* info = &b->cls->info;
   int32_t k;
@@ -172,6 +184,8 @@ int myr__draw_params(myr_batch* b) {
       }
     }
   }
+  if (b->v.pcol[0].p != NULL && b->cls->derive_pcols != NULL)
+    myr__pool_for(b->pool, b->v.num_envs, MYR__RANGE_ALIGN, pcols_range, b);
   return MYR_OK;
 }
 

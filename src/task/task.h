@@ -129,6 +129,8 @@ typedef union myr__col {
 
 /* most columns (state fields plus hidden arrays) of an env */
 #define MYR__COLS_MAX 16
+/* most per-env constant arrays of an env (myr__env_class.num_pcols) */
+#define MYR__PCOLS_MAX 16
 #define MYR_PARAMS_MAX 32
 
 /* X-macro expanders.  An env lists its state as
@@ -206,6 +208,10 @@ typedef struct myr__env {
   myr_autoreset autoreset;
   const double* param_values;  /* shared parameter values */
   double* const* param_env;    /* per param: per-env values (n) or NULL */
+  /* per-env constants (num_pcols 4-byte arrays of n: float or int32),
+   * derived once from each env's parameters by the class's
+   * derive_pcols(); all NULL unless some parameter is randomised */
+  myr__col pcol[MYR__PCOLS_MAX];
 } myr__env;
 
 /* value of parameter k for env i (per-env if randomised, else shared) */
@@ -278,6 +284,15 @@ typedef struct myr__env_class {
                  int64_t end, double* out);
   /* the env's CUDA kernels, or NULL (CPU only) */
   const struct myr__cuda_env* cuda;
+  /* optional: per-env constants.  When some parameter of a batch has a
+   * per-env distribution, the engine lays out num_pcols arrays of n 4-byte
+   * values (e->pcol) and, once the draws are made at create, calls
+   * derive_pcols() on [begin, end) ranges (from several threads) to fill
+   * them: whatever the step would otherwise re-derive from myr__param()
+   * on every step.  Parameters never change after create, so neither do
+   * these; every later view of the batch sees them read-only. */
+  int32_t num_pcols;
+  void (*derive_pcols)(const myr__env* e, int64_t begin, int64_t end);
 } myr__env_class;
 
 /* ------------------------------------------------------------ one at a time */

@@ -1,6 +1,6 @@
 /*
  * cartpole.c -- the CartPole-v1 environment class: parameters, reset,
- * the float32 step kernel and state access (float64 kernel: cartpole64.c).
+ * the float32 step kernel and state access (float64 kernel: step64.c).
  *
  * The float32 step runs in three passes over the range so that the first,
  * which carries all the arithmetic, is a branch-free loop the compiler
@@ -10,9 +10,10 @@
  *      pending reset in next_step/disabled modes): statistics, final_obs,
  *      autoreset;
  *   3. observations, if requested (skipped in unrecorded fused rollouts).
- * That kernel reads the shared constants.  Any parameter may also be given
- * a per-env distribution; the batch then steps with a kernel that reads
- * each env's constants (cartpole_random.c, float64: cartpole64.c).
+ * Pass 1 reads the shared constants or, when some parameter has a per-env
+ * distribution, each env's own float32 constants, derived once at create
+ * (cp_derive_pcols), so per-env parameters keep the vectorised kernel.
+ * The float64 kernel in Gymnasium's order is step64.c.
  */
 #include <math.h>
 #include <string.h>
@@ -67,24 +68,76 @@ static void cp_reset(const myr__env* e, uint64_t clock, int64_t begin,
 static void cp_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs);
 
+/* per-env constants (pcol) of a batch with a randomised parameter: env
+ * i's float32 constants, myr_cartpole_params_to_f() of its own values,
+ * derived once at create by cp_derive_pcols() */
+enum {
+  CPK_GRAVITY,
+  CPK_MASSPOLE,
+  CPK_LENGTH,
+  CPK_FORCE_MAG,
+  CPK_TAU,
+  CPK_THETA_THRESHOLD,
+  CPK_X_THRESHOLD,
+  CPK_INV_TOTAL_MASS,
+  CPK_POLEMASS_LENGTH,
+  CPK_MAX_STEPS,
+  CPK_COUNT
+};
+
+static void cp_derive_pcols(const myr__env* e, int64_t begin, int64_t end) {
+  const myr__col* c = e->pcol;
+  int64_t i;
+  for (i = begin; i < end; ++i) {
+    myr_cartpole_params p;
+    myr_cartpole_params_f f;
+    myr__cartpole_load(e, i, &p);
+    f = myr_cartpole_params_to_f(&p);
+    c[CPK_GRAVITY].f[i] = f.gravity;
+    c[CPK_MASSPOLE].f[i] = f.masspole;
+    c[CPK_LENGTH].f[i] = f.length;
+    c[CPK_FORCE_MAG].f[i] = f.force_mag;
+    c[CPK_TAU].f[i] = f.tau;
+    c[CPK_THETA_THRESHOLD].f[i] = f.theta_threshold;
+    c[CPK_X_THRESHOLD].f[i] = f.x_threshold;
+    c[CPK_INV_TOTAL_MASS].f[i] = f.inv_total_mass;
+    c[CPK_POLEMASS_LENGTH].f[i] = f.polemass_length;
+    c[CPK_MAX_STEPS].i[i] = f.max_steps;
+  }
+}
+
 /* pass 1: one Euler step of envs [0, n) of the range; branch-free so the
- * compiler vectorises it (the arguments never alias).  Inlined into
- * cp_step (a call costs the step API about 10% at 1M envs) and compiled
- * once more as myr__cartpole_physics_f32() for step_random.c, which steps
- * one env at a time with that env's constants: both are this loop in this
- * file, so they contract the same multiply-adds in every build (a copy in
- * step_random.c did not under UBSan, whose checks split it differently). */
+ * compiler vectorises it (the arguments never alias).  The constants are
+ * the shared *Pp (pc NULL) or env k's own, pc[CPK_*] offset to the range:
+ * the same loop body either way, inlined into cp_step twice, so both
+ * contract the same multiply-adds in every build and a degenerate
+ * distribution (uniform(a,a)) gives the shared-constant trajectory bit for
+ * bit (tests/test_cartpole_random.c).  Inlined because a call costs the
+ * step API about 10% at 1M envs. */
 static inline __attribute__((always_inline)) void physics_f32(
-    const myr_cartpole_params_f* Pp, float* MYR_RESTRICT x,
+    const myr_cartpole_params_f* Pp, const myr__col* pc, float* MYR_RESTRICT x,
     float* MYR_RESTRICT xd, float* MYR_RESTRICT th, float* MYR_RESTRICT thd,
     int32_t* MYR_RESTRICT t, const int32_t* MYR_RESTRICT act,
     uint8_t* MYR_RESTRICT term, uint8_t* MYR_RESTRICT trunc,
     float* MYR_RESTRICT rew, int64_t n) {
-  const myr_cartpole_params_f P = *Pp;
+  const myr_cartpole_params_f S = *Pp;
   int64_t k;
   for (k = 0; k < n; ++k) {
+    myr_cartpole_params_f P = S;
     myr_cartpole_qf q, r;
     int32_t tk = t[k] + 1;
+    if (pc != NULL) {
+      P.gravity = pc[CPK_GRAVITY].f[k];
+      P.masspole = pc[CPK_MASSPOLE].f[k];
+      P.length = pc[CPK_LENGTH].f[k];
+      P.force_mag = pc[CPK_FORCE_MAG].f[k];
+      P.tau = pc[CPK_TAU].f[k];
+      P.theta_threshold = pc[CPK_THETA_THRESHOLD].f[k];
+      P.x_threshold = pc[CPK_X_THRESHOLD].f[k];
+      P.inv_total_mass = pc[CPK_INV_TOTAL_MASS].f[k];
+      P.polemass_length = pc[CPK_POLEMASS_LENGTH].f[k];
+      P.max_steps = pc[CPK_MAX_STEPS].i[k];
+    }
     q.x = x[k];
     q.x_dot = xd[k];
     q.theta = th[k];
@@ -101,15 +154,6 @@ static inline __attribute__((always_inline)) void physics_f32(
   }
 }
 
-void myr__cartpole_physics_f32(
-    const myr_cartpole_params_f* P, float* MYR_RESTRICT x,
-    float* MYR_RESTRICT xd, float* MYR_RESTRICT th, float* MYR_RESTRICT thd,
-    int32_t* MYR_RESTRICT t, const int32_t* MYR_RESTRICT act,
-    uint8_t* MYR_RESTRICT term, uint8_t* MYR_RESTRICT trunc,
-    float* MYR_RESTRICT rew, int64_t n) {
-  physics_f32(P, x, xd, th, thd, t, act, term, trunc, rew, n);
-}
-
 /* non-zero if any of the n flags of a, b or c is set (8 at a time) */
 static uint64_t any_flag8(const uint8_t* a, const uint8_t* b, const uint8_t* c,
                           int64_t k) {
@@ -122,12 +166,14 @@ static uint64_t any_flag8(const uint8_t* a, const uint8_t* b, const uint8_t* c,
 
 /* Autoreset of the listed envs (offsets from begin): the Philox draws run
  * as one vectorised loop over the list, then the states are scattered.
- * Same formula as reset_one(): lo + width * u, in double, then float. */
+ * Same formula as myr__cartpole_draw(): lo + width * u, in double, then
+ * float, with the env's own bound if it is randomised. */
 #define RESET_BATCH 256
 
 static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
                          const int32_t* list, int32_t m) {
   const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
+  const double* bound = e->param_env[CP_RESET_BOUND]; /* per env, or NULL */
   float q[4][RESET_BATCH];
   double lo = -D->p.reset_bound, width = 2.0 * D->p.reset_bound;
   uint32_t g0 = (uint32_t)(e->env_offset + begin);
@@ -135,6 +181,10 @@ static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
   for (j = 0; j < m; ++j) {
     myr_philox_out r = myr_draw(e->seed, g0 + (uint32_t)list[j], clock,
                                 MYR_STREAM_AUTORESET, e->epoch);
+    if (bound != NULL) {
+      lo = -bound[begin + list[j]];
+      width = 2.0 * bound[begin + list[j]];
+    }
     q[0][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[0]));
     q[1][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[1]));
     q[2][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[2]));
@@ -170,19 +220,22 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
     myr__cartpole_step64(e, begin, end, io, st, D->random);
     return;
   }
-  if (D->random) {
-    /* per-env constants: a separate kernel, so this one stays as it is */
-    myr__cartpole_step_random(e, begin, end, io, st);
-    return;
-  }
   x = e->col[CP_X].f + begin;
   xd = e->col[CP_X_DOT].f + begin;
   th = e->col[CP_THETA].f + begin;
   thd = e->col[CP_THETA_DOT].f + begin;
   t = e->col[CP_T].i + begin;
 
-  /* 1. physics */
-  physics_f32(&D->pf, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
+  /* 1. physics, with the shared constants or each env's own */
+  if (D->random) {
+    myr__col pc[CPK_COUNT];
+    int32_t c;
+    for (c = 0; c < CPK_COUNT; ++c) pc[c].f = e->pcol[c].f + begin;
+    physics_f32(&D->pf, pc, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
+  } else {
+    physics_f32(&D->pf, NULL, x, xd, th, thd, t, io->act_i, term, trunc, rew,
+                n);
+  }
 
   /* 2. events: episode ends and pending resets; groups of 8 envs are
    * tested as one 64-bit word and only flagged bytes are visited */
@@ -249,4 +302,5 @@ const myr__env_class myr__cartpole_class = {
     .init = cp_init, .fini = myr__free,
     .reset = cp_reset, .step = cp_step, .observe = cp_observe,
     .cuda = MYR__CUDA_ENV(cartpole),
+    .num_pcols = CPK_COUNT, .derive_pcols = cp_derive_pcols,
 };

@@ -1,9 +1,8 @@
 /*
  * layout.h -- CartPole-v1's description (parameters, per-env state) and
- * what its three step kernels share: the float32 SIMD kernel with shared
- * constants (cartpole.c), the float32 kernel with per-env constants
- * (step_random.c) and the float64 kernel in Gymnasium's order (step64.c,
- * built without FMA contraction).
+ * what its two step kernels share: the float32 SIMD kernel, with shared or
+ * per-env constants (cartpole.c), and the float64 kernel in Gymnasium's
+ * order (step64.c, built without FMA contraction).
  *
  * The lists, the column indices and the constants struct are read by
  * cartpole.cu's host code too (nvcc); the rest is C for the CPU kernels.
@@ -125,7 +124,7 @@ static inline void myr__cartpole_draw(const myr__env* e, int64_t i,
 /* The autoreset contract for float32 env i (io index k) once its physics
  * ran: reward, flags, pending, statistics (reward 1 per step, so return =
  * length) and final_obs.  Returns 1 if the env must now be reset (from
- * MYR_STREAM_AUTORESET at io->clock).  Both float32 kernels call it. */
+ * MYR_STREAM_AUTORESET at io->clock).  The float32 kernel calls it. */
 static inline int myr__cartpole_events_f(const myr__env* e, int64_t i,
                                          int64_t k, const myr__io* io,
                                          myr__stats* st) {
@@ -158,22 +157,9 @@ static inline int myr__cartpole_events_f(const myr__env* e, int64_t i,
   return 1;
 }
 
-/* one float32 Euler step of n envs with shared constants P: state, t + 1,
- * flags, reward 1 (cartpole.c) */
-void myr__cartpole_physics_f32(const myr_cartpole_params_f* P,
-                               float* MYR_RESTRICT x, float* MYR_RESTRICT xd,
-                               float* MYR_RESTRICT th, float* MYR_RESTRICT thd,
-                               int32_t* MYR_RESTRICT t,
-                               const int32_t* MYR_RESTRICT act,
-                               uint8_t* MYR_RESTRICT term,
-                               uint8_t* MYR_RESTRICT trunc,
-                               float* MYR_RESTRICT rew, int64_t n);
 /* float64 step in Gymnasium's order (random: per-env constants) */
 void myr__cartpole_step64(const myr__env* e, int64_t begin, int64_t end,
                           const myr__io* io, myr__stats* st, int random);
-/* float32 step with per-env constants */
-void myr__cartpole_step_random(const myr__env* e, int64_t begin, int64_t end,
-                               const myr__io* io, myr__stats* st);
 
 #endif /* !__CUDACC__ */
 #endif /* MYR_ENVS_CARTPOLE_LAYOUT_H */
