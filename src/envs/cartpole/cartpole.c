@@ -18,6 +18,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../../task/events.h"
 #include "layout.h"
 
 MYR__CUDA_DECLARE(cartpole)
@@ -154,42 +155,40 @@ static inline __attribute__((always_inline)) void physics_f32(
   }
 }
 
-/* non-zero if any of the n flags of a, b or c is set (8 at a time) */
-static uint64_t any_flag8(const uint8_t* a, const uint8_t* b, const uint8_t* c,
-                          int64_t k) {
-  uint64_t wa, wb, wc;
-  memcpy(&wa, a + k, 8);
-  memcpy(&wb, b + k, 8);
-  memcpy(&wc, c + k, 8);
-  return wa | wb | wc;
-}
-
-/* Autoreset of the listed envs (offsets from begin): the Philox draws run
- * as one vectorised loop over the list, then the states are scattered.
- * Same formula as myr__cartpole_draw(): lo + width * u, in double, then
- * float, with the env's own bound if it is randomised. */
+/* Autoreset of the listed envs (offsets from begin), in three loops: the
+ * Philox draws (vectorised over the list), the states from the draws, the
+ * scatter into the columns.  Same formula as myr__cartpole_draw(): lo +
+ * width * u, in double, then float, with the env's own bound if it is
+ * randomised. */
 #define RESET_BATCH 256
 
 static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
                          const int32_t* list, int32_t m) {
   const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
   const double* bound = e->param_env[CP_RESET_BOUND]; /* per env, or NULL */
+  uint32_t w[4][RESET_BATCH];
+  double lo[RESET_BATCH], width[RESET_BATCH];
   float q[4][RESET_BATCH];
-  double lo = -D->p.reset_bound, width = 2.0 * D->p.reset_bound;
-  uint32_t g0 = (uint32_t)(e->env_offset + begin);
-  int32_t j;
+  const uint32_t g0 = (uint32_t)(e->env_offset + begin);
+  const uint64_t seed = e->seed;
+  const uint32_t epoch = e->epoch;
+  int32_t j, c;
   for (j = 0; j < m; ++j) {
-    myr_philox_out r = myr_draw(e->seed, g0 + (uint32_t)list[j], clock,
-                                MYR_STREAM_AUTORESET, e->epoch);
-    if (bound != NULL) {
-      lo = -bound[begin + list[j]];
-      width = 2.0 * bound[begin + list[j]];
-    }
-    q[0][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[0]));
-    q[1][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[1]));
-    q[2][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[2]));
-    q[3][j] = (float)myr__cartpole_affine(lo, width, myr_u01f(r.v[3]));
+    myr_philox_out r = myr_draw(seed, g0 + (uint32_t)list[j], clock,
+                                MYR_STREAM_AUTORESET, epoch);
+    w[0][j] = r.v[0];
+    w[1][j] = r.v[1];
+    w[2][j] = r.v[2];
+    w[3][j] = r.v[3];
   }
+  for (j = 0; j < m; ++j) {
+    double b = bound != NULL ? bound[begin + list[j]] : D->p.reset_bound;
+    lo[j] = -b;
+    width[j] = 2.0 * b;
+  }
+  for (c = 0; c < 4; ++c)
+    for (j = 0; j < m; ++j)
+      q[c][j] = (float)myr__cartpole_affine(lo[j], width[j], myr_u01f(w[c][j]));
   for (j = 0; j < m; ++j) {
     int64_t i = begin + list[j];
     e->col[CP_X].f[i] = q[0][j];
@@ -215,6 +214,11 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   uint8_t* pend = io->pending;
   int32_t resets[RESET_BATCH];
   int32_t m = 0;
+  /* same_step mode without final_obs: an env with a flag ended an
+   * ordinary step (pending is set in the other modes only) */
+  const int same_step =
+      e->autoreset == MYR_AUTORESET_SAME_STEP && io->final_obs == NULL;
+  int64_t ended = 0, length_sum = 0;
 
   if (e->precision == MYR_FLOAT64) {
     myr__cartpole_step64(e, begin, end, io, st, D->random);
@@ -237,27 +241,32 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
                 n);
   }
 
-  /* 2. events: episode ends and pending resets; groups of 8 envs are
-   * tested as one 64-bit word and only flagged bytes are visited */
-  for (k0 = 0; k0 < n; k0 += 8) {
-    uint64_t w;
-    if (k0 + 8 <= n) {
-      w = any_flag8(term, trunc, pend, k0);
-    } else {
-      w = 0;
-      for (k = k0; k < n; ++k)
-        w |= (uint64_t)(term[k] | trunc[k] | pend[k]) << (8 * (k - k0));
-    }
-    while (w != 0) {
-      k = k0 + (int64_t)(__builtin_ctzll(w) >> 3);
-      w &= ~((uint64_t)0xFF << (8 * (k - k0)));
-      if (myr__cartpole_events_f(e, begin + k, k, io, st)) resets[m++] = (int32_t)k;
+  /* 2. events: episode ends and pending resets, 64 envs per mask; only
+   * the envs with a flag are visited */
+  for (k0 = 0; k0 < n; k0 += 64) {
+    uint64_t w = myr__flag_mask(term + k0, trunc + k0, pend + k0,
+                                n - k0 < 64 ? n - k0 : 64);
+    for (; w != 0; w &= w - 1) {
+      k = k0 + __builtin_ctzll(w);
+      if (same_step && !pend[k]) {
+        /* what myr__cartpole_events_f() does for an ordinary step that
+         * ended, with the statistics summed below */
+        ended += 1;
+        length_sum += t[k];
+        resets[m++] = (int32_t)k;
+      } else if (myr__cartpole_events_f(e, begin + k, k, io, st)) {
+        resets[m++] = (int32_t)k;
+      }
       if (m == RESET_BATCH) {
         reset_listed(e, begin, io->clock, resets, m);
         m = 0;
       }
     }
   }
+  /* reward 1 per step: each return is its length, exact in fixed point */
+  st->episodes += ended;
+  st->length_sum += length_sum;
+  myr__stats_add_fixed(st, length_sum * (int64_t)MYR_RETURN_SCALE);
   if (m > 0) reset_listed(e, begin, io->clock, resets, m);
 
   /* 3. observations */
