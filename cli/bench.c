@@ -601,6 +601,8 @@ static const char* bench_usage =
     "  threads      strong scaling over 1..cores threads, with efficiency\n"
     "  all          every kind, one CSV each under bench/out/\n"
     "  compare      Myriad beside Gymnasium, gymnax, EnvPool (Python)\n"
+    "  bandwidth    memory bandwidth (STREAM copy, triad) and the step API's\n"
+    "               bound from it\n"
     "\n"
     "--env defaults to CartPole and the gene circuit; --env all selects every\n"
     "registered env.  'myriad bench <kind> --help' describes a kind's\n"
@@ -668,6 +670,17 @@ typedef struct bench_kind {
 
 static int bench_all(const cli_opts* o, const bench_suite_opts* s);
 
+static const char* bandwidth_usage =
+    "usage: myriad bench bandwidth [--env ID|all] [--threads K] [--runs R]\n"
+    "                              [--smoke]\n"
+    "\n"
+    "STREAM-style memory bandwidth with K threads (default: every core):\n"
+    "copy a = b and triad a = b + s c over three arrays of 256 MiB, best\n"
+    "and median of R runs (default 5).  Then, for each selected env, the\n"
+    "bytes the step API moves per float32 env-step (state in and out,\n"
+    "action, observation, reward, two flags) and the env-steps/s that the\n"
+    "triad rate allows.\n";
+
 static const bench_kind kinds[] = {
     {"throughput", bench_throughput,
      COMMON_OPTS | OPT_NUM_ENVS | OPT_STEPS | OPT_THREADS | OPT_MODE |
@@ -685,12 +698,15 @@ static const bench_kind kinds[] = {
          OPT_RUNS | OPT_WARMUP | OPT_CSV,
      &bench_threads_usage},
     {"all", bench_all, COMMON_OPTS | OPT_RUNS | OPT_WARMUP, &all_usage},
+    /* after "all": not one of the kinds it runs */
+    {"bandwidth", bench_bandwidth, OPT_ENV | OPT_ENV_ALL | OPT_THREADS | OPT_RUNS,
+     &bandwidth_usage},
 };
 
 static int bench_all(const cli_opts* o, const bench_suite_opts* s) {
   size_t i;
   int rc = 0;
-  for (i = 0; i < sizeof kinds / sizeof kinds[0] - 1 && rc == 0; ++i) {
+  for (i = 0; strcmp(kinds[i].name, "all") != 0 && rc == 0; ++i) {
     printf("== bench %s%s\n", kinds[i].name, o->full ? " --full" : "");
     fflush(stdout);
     rc = kinds[i].fn(o, s);

@@ -138,6 +138,8 @@ int bench_throughput(const cli_opts* o, const bench_suite_opts* s);
 int bench_memory(const cli_opts* o, const bench_suite_opts* s);
 int bench_chunk(const cli_opts* o, const bench_suite_opts* s);
 int bench_threads(const cli_opts* o, const bench_suite_opts* s);
+/* STREAM-style bandwidth and the step API's bound (bench_bandwidth.c) */
+int bench_bandwidth(const cli_opts* o, const bench_suite_opts* s);
 
 extern const char* const bench_memory_usage;
 extern const char* const bench_chunk_usage;

@@ -301,6 +301,30 @@ static void test_csv_targets(void) {
   CHECK(sh("%s envs >/dev/full 2>/dev/null", MYR_CLI) == 1);
 }
 
+/* bench bandwidth: two rates, and the step API's bound from the triad one
+ * (68 bytes per float32 CartPole env-step: 21 of state in and out, action
+ * 4, observation 16, reward 4, flags 2) */
+static void test_bandwidth(void) {
+  char path[512];
+  char* text;
+  double triad = 0.0, bound = 0.0;
+  const char* p;
+  CHECK(sh("%s bench bandwidth --smoke --env cartpole --threads 1 --runs 2 "
+           "> %s/bw.log 2>&1", MYR_CLI, dir) == 0);
+  snprintf(path, sizeof path, "%s/bw.log", dir);
+  text = slurp(path);
+  CHECK(text != NULL && strstr(text, "copy ") != NULL);
+  p = text != NULL ? strstr(text, "triad ") : NULL;
+  CHECK(p != NULL && sscanf(p, "triad %lf GB/s", &triad) == 1 && triad > 0.0);
+  p = text != NULL ? strstr(text, "cartpole-v1") : NULL;
+  CHECK(p != NULL && sscanf(p, "cartpole-v1 %*d B/env-step %lfM", &bound) == 1);
+  CHECK(p != NULL && strstr(p, " 68 B/env-step") != NULL);
+  CHECK_MSG(fabs(bound - triad * 1e3 / 68.0) <= 0.01 * bound + 0.01,
+            "bound %g for triad %g GB/s", bound, triad);
+  free(text);
+  CHECK(sh("%s bench bandwidth --num-envs 5 > /dev/null 2>&1", MYR_CLI) == 2);
+}
+
 int main(void) {
   if (mkdtemp(dir) == NULL) {
     perror("mkdtemp");
@@ -312,6 +336,7 @@ int main(void) {
   test_smoke();
   test_interrupt();
   test_tune();
+  test_bandwidth();
   if (check_failed_ == 0) sh("rm -rf '%s'", dir);
   else fprintf(stderr, "files kept in %s\n", dir);
   return check_summary("test_bench_cli");
