@@ -53,4 +53,37 @@ static inline uint64_t myr__flag_mask(const uint8_t* a, const uint8_t* b,
   return myr__flag_mask_portable(a, b, c, n);
 }
 
+/* The offsets base + j of the envs j < n (n <= MYR__LIST_SPAN) with a flag,
+ * in increasing order, into list (room for n + 16: the AVX-512 path stores
+ * whole vectors); returns how many.  Walking the bits of each mask branches
+ * once per set bit and mispredicts at the end of every mask; the
+ * AVX-512 path packs 16 offsets per compress instead, so the caller's loop
+ * over the list mispredicts once per list. */
+#define MYR__LIST_SPAN 256
+
+static inline int32_t myr__flag_list(const uint8_t* a, const uint8_t* b,
+                                     const uint8_t* c, int32_t n, int32_t base,
+                                     int32_t* list) {
+  int32_t m = 0, j0;
+  for (j0 = 0; j0 < n; j0 += 64) {
+    uint64_t w = myr__flag_mask(a + j0, b + j0, c + j0, n - j0 < 64 ? n - j0 : 64);
+#if defined(__AVX512F__)
+    const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+                                            11, 12, 13, 14, 15);
+    int32_t q;
+    for (q = 0; q < 4 && w != 0; ++q, w >>= 16) {
+      __mmask16 bits = (__mmask16)(w & 0xFFFFu);
+      __m512i at = _mm512_add_epi32(_mm512_set1_epi32(base + j0 + 16 * q), lanes);
+      /* the register form of compress: its memory form is microcoded on
+       * some CPUs */
+      _mm512_storeu_si512((void*)(list + m), _mm512_maskz_compress_epi32(bits, at));
+      m += __builtin_popcount((unsigned)bits);
+    }
+#else
+    for (; w != 0; w &= w - 1) list[m++] = base + j0 + __builtin_ctzll(w);
+#endif
+  }
+  return m;
+}
+
 #endif /* MYR_TASK_EVENTS_H */

@@ -213,7 +213,7 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   uint8_t* trunc = io->truncated;
   uint8_t* pend = io->pending;
   int32_t resets[RESET_BATCH];
-  int32_t m = 0;
+  int32_t flagged[RESET_BATCH + 16];
   /* same_step mode without final_obs: an env with a flag ended an
    * ordinary step (pending is set in the other modes only) */
   const int same_step =
@@ -241,13 +241,15 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
                 n);
   }
 
-  /* 2. events: episode ends and pending resets, 64 envs per mask; only
-   * the envs with a flag are visited */
-  for (k0 = 0; k0 < n; k0 += 64) {
-    uint64_t w = myr__flag_mask(term + k0, trunc + k0, pend + k0,
-                                n - k0 < 64 ? n - k0 : 64);
-    for (; w != 0; w &= w - 1) {
-      k = k0 + __builtin_ctzll(w);
+  /* 2. events: episode ends and pending resets, listed RESET_BATCH envs
+   * at a time (src/task/events.h); only the envs with a flag are visited */
+  for (k0 = 0; k0 < n; k0 += RESET_BATCH) {
+    int32_t span = n - k0 < RESET_BATCH ? (int32_t)(n - k0) : RESET_BATCH;
+    int32_t listed = myr__flag_list(term + k0, trunc + k0, pend + k0, span,
+                                    (int32_t)k0, flagged);
+    int32_t j, m = 0;
+    for (j = 0; j < listed; ++j) {
+      k = flagged[j];
       if (same_step && !pend[k]) {
         /* what myr__cartpole_events_f() does for an ordinary step that
          * ended, with the statistics summed below */
@@ -257,17 +259,13 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
       } else if (myr__cartpole_events_f(e, begin + k, k, io, st)) {
         resets[m++] = (int32_t)k;
       }
-      if (m == RESET_BATCH) {
-        reset_listed(e, begin, io->clock, resets, m);
-        m = 0;
-      }
     }
+    if (m > 0) reset_listed(e, begin, io->clock, resets, m);
   }
   /* reward 1 per step: each return is its length, exact in fixed point */
   st->episodes += ended;
   st->length_sum += length_sum;
   myr__stats_add_fixed(st, length_sum * (int64_t)MYR_RETURN_SCALE);
-  if (m > 0) reset_listed(e, begin, io->clock, resets, m);
 
   /* 3. observations */
   if (io->obs != NULL) cp_observe(e, begin, end, io->obs);
