@@ -9,13 +9,31 @@
  * sin th2, dth1, dth2].
  *
  * State per env: four float32 or float64 arrays by precision and the step
- * counter.  Any parameter may be randomised per env (myr__param()).  Built
- * with -ffp-contract=off so the float64 path keeps Gymnasium's rounding.
+ * counter.  Any parameter may be randomised per env.
+ *
+ * The float32 step runs in three passes over the range (src/task/passes.h):
+ *   1. the whole RK4 step (four derivative evaluations, myr_sincosf),
+ *      the first turn of the angle wrap, the speed bounds, step counter,
+ *      termination, truncation and reward: one branch-free loop the
+ *      compiler vectorises, reading the shared float32 constants or, when
+ *      some parameter has a per-env distribution, each env's own, derived
+ *      once at create (ac_derive_pcols).  An angle the first turn leaves
+ *      outside [-pi, pi] (rare: a huge step, or a huge or non-finite state)
+ *      flags its env with bit 1 of terminated;
+ *   2. a scalar pass over the few envs with an event (a flagged angle: the
+ *      rest of the wrap, termination again; episode end, or a pending
+ *      reset in next_step/disabled modes): statistics, final_obs,
+ *      autoreset;
+ *   3. observations, if requested.
+ * The float64 step goes one env at a time (myr__step_each), reading each
+ * env's constants through myr__param().  Built with -ffp-contract=off so
+ * the float64 path keeps Gymnasium's rounding.
  */
 #include <math.h>
 #include <string.h>
 
 #include "../../task/task.h"
+#include "../../task/passes.h"
 #include "physics.h"
 
 #define AC_PARAMS(P) \
@@ -72,44 +90,232 @@ static void reset1(const myr__env* e, int64_t i, uint64_t clock,
   e->col[AC_T].i[i] = 0;
 }
 
-static uint8_t physics(const myr__env* e, int64_t i, int32_t a,
-                       int32_t* max_steps) {
-  int32_t te;
-  int j;
-  if (e->precision == MYR_FLOAT32) {
-    float s[4];
-    myr_acrobot_params_f tmp;
-    const myr_acrobot_params_f* pf = ac_pf(e, i, &tmp);
-    *max_steps = pf->max_steps;
-    for (j = 0; j < 4; ++j) s[j] = e->col[j].f[i];
-    myr_acrobot_step_f(pf, s, (float)(a - 1) * pf->torque);
-    for (j = 0; j < 4; ++j) e->col[j].f[i] = s[j];
-    te = myr_acrobot_terminal_f(s);
-  } else {
-    double s[4];
-    myr_acrobot_params tmp;
-    const myr_acrobot_params* p = ac_p(e, i, &tmp);
-    *max_steps = p->max_steps;
-    for (j = 0; j < 4; ++j) s[j] = e->col[j].d[i];
-    myr_acrobot_step_d(p, s, (double)(a - 1) * p->torque);
-    for (j = 0; j < 4; ++j) e->col[j].d[i] = s[j];
-    te = myr_acrobot_terminal_d(s);
-  }
-  return (uint8_t)te;
-}
+/* ------------------------------------------------------------ float64 */
 
-static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
-                        const myr__io* io, myr__stats* st) {
-  int32_t max_steps;
+/* advance() of the float64 step (myr__step_each): env i in Gymnasium's order */
+static myr__one advance64(const myr__env* e, int64_t i, int64_t k, int kind,
+                          const myr__io* io, myr__stats* st) {
   int32_t* t = e->col[AC_T].i + i;
-  uint8_t te = physics(e, i, io->act_i[k], &max_steps);
+  double s[4];
+  myr_acrobot_params tmp;
+  const myr_acrobot_params* p = ac_p(e, i, &tmp);
+  uint8_t te;
+  int j;
   (void)kind;
   (void)st;
+  for (j = 0; j < 4; ++j) s[j] = e->col[j].d[i];
+  myr_acrobot_step_d(p, s, (double)(io->act_i[k] - 1) * p->torque);
+  for (j = 0; j < 4; ++j) e->col[j].d[i] = s[j];
+  te = (uint8_t)myr_acrobot_terminal_d(s);
   /* reward -1 per step, 0 on the terminal step; every step before was -1 */
-  return myr__one_counted(t, max_steps, te ? 0.0f : -1.0f, te, -(double)*t);
+  return myr__one_counted(t, p->max_steps, te ? 0.0f : -1.0f, te, -(double)*t);
 }
 
-MYR__DEFINE_EACH(ac, 6, advance, reset1, observe1)
+/* ------------------------------------------------------------ float32 */
+
+/* per-env constants (pcol) of a batch with a randomised parameter: env
+ * i's float32 constants, myr_acrobot_params_f_from() of its own values,
+ * derived once at create by ac_derive_pcols() */
+enum {
+  ACK_L1,
+  ACK_M1,
+  ACK_M2,
+  ACK_LC1,
+  ACK_LC2,
+  ACK_MOI,
+  ACK_MAX_VEL1,
+  ACK_MAX_VEL2,
+  ACK_G,
+  ACK_DT,
+  ACK_TORQUE,
+  ACK_MAX_STEPS,
+  ACK_COUNT
+};
+
+static void ac_derive_pcols(const myr__env* e, int64_t begin, int64_t end) {
+  const myr__col* c = e->pcol;
+  int64_t i;
+  for (i = begin; i < end; ++i) {
+    myr_acrobot_params p;
+    myr_acrobot_params_f f;
+    ac_load(e, i, &p);
+    f = myr_acrobot_params_f_from(&p);
+    c[ACK_L1].f[i] = f.l1;
+    c[ACK_M1].f[i] = f.m1;
+    c[ACK_M2].f[i] = f.m2;
+    c[ACK_LC1].f[i] = f.lc1;
+    c[ACK_LC2].f[i] = f.lc2;
+    c[ACK_MOI].f[i] = f.moi;
+    c[ACK_MAX_VEL1].f[i] = f.max_vel1;
+    c[ACK_MAX_VEL2].f[i] = f.max_vel2;
+    c[ACK_G].f[i] = f.g;
+    c[ACK_DT].f[i] = f.dt;
+    c[ACK_TORQUE].f[i] = f.torque;
+    c[ACK_MAX_STEPS].i[i] = f.max_steps;
+  }
+}
+
+/* bit of terminated that pass 1 sets for an env whose angles need the rest
+ * of the wrap (pass 2 clears it) */
+#define AC_WRAP_FLAG 2
+
+/* pass 1: one step of envs [0, n) of the range as an ordinary (RUN) step;
+ * branch-free, with the RK4 step and myr_sincosf inlined, so the compiler
+ * vectorises the whole integrator (the arguments never alias).  The
+ * constants are the shared *Pp (pc NULL) or env k's own, pc[ACK_*] offset
+ * to the range: the same loop body either way, inlined into ac_step twice,
+ * so a degenerate distribution (uniform(a,a)) gives the shared-constant
+ * trajectory bit for bit. */
+static inline __attribute__((always_inline)) void physics_f32(
+    const myr_acrobot_params_f* Pp, const myr__col* pc,
+    float* MYR_RESTRICT th1, float* MYR_RESTRICT th2,
+    float* MYR_RESTRICT dth1, float* MYR_RESTRICT dth2,
+    int32_t* MYR_RESTRICT t, const int32_t* MYR_RESTRICT act,
+    uint8_t* MYR_RESTRICT term, uint8_t* MYR_RESTRICT trunc,
+    float* MYR_RESTRICT rew, int64_t n) {
+  const float pi = 3.14159265358979f;
+  const myr_acrobot_params_f S = *Pp;
+  int64_t k;
+  for (k = 0; k < n; ++k) {
+    myr_acrobot_params_f P = S;
+    float s[4];
+    int32_t te, wrap, tk = t[k] + 1;
+    if (pc != NULL) {
+      P.l1 = pc[ACK_L1].f[k];
+      P.m1 = pc[ACK_M1].f[k];
+      P.m2 = pc[ACK_M2].f[k];
+      P.lc1 = pc[ACK_LC1].f[k];
+      P.lc2 = pc[ACK_LC2].f[k];
+      P.moi = pc[ACK_MOI].f[k];
+      P.max_vel1 = pc[ACK_MAX_VEL1].f[k];
+      P.max_vel2 = pc[ACK_MAX_VEL2].f[k];
+      P.g = pc[ACK_G].f[k];
+      P.dt = pc[ACK_DT].f[k];
+      P.torque = pc[ACK_TORQUE].f[k];
+      P.max_steps = pc[ACK_MAX_STEPS].i[k];
+    }
+    s[0] = th1[k];
+    s[1] = th2[k];
+    s[2] = dth1[k];
+    s[3] = dth2[k];
+    myr_acrobot_rk4_f(&P, s, (float)(act[k] - 1) * P.torque);
+    s[0] = myr_acrobot_wrap1_f(s[0]);
+    s[1] = myr_acrobot_wrap1_f(s[1]);
+    s[2] = s[2] < -P.max_vel1 ? -P.max_vel1
+                              : (s[2] > P.max_vel1 ? P.max_vel1 : s[2]);
+    s[3] = s[3] < -P.max_vel2 ? -P.max_vel2
+                              : (s[3] > P.max_vel2 ? P.max_vel2 : s[3]);
+    te = myr_acrobot_terminal_f(s);
+    wrap = !(s[0] >= -pi && s[0] <= pi) | !(s[1] >= -pi && s[1] <= pi);
+    th1[k] = s[0];
+    th2[k] = s[1];
+    dth1[k] = s[2];
+    dth2[k] = s[3];
+    t[k] = tk;
+    term[k] = (uint8_t)(te | (wrap ? AC_WRAP_FLAG : 0));
+    trunc[k] = (uint8_t)(tk >= P.max_steps);
+    rew[k] = te ? 0.0f : -1.0f;
+  }
+}
+
+/* pass 1 on envs [begin, begin + n): flatten inlines the whole integrator
+ * (rk4, four derivative evaluations, myr_sincosf) into the two loops, as
+ * vectorising them needs; a plain inline would keep the calls */
+__attribute__((flatten)) static void ac_physics(const myr__env* e,
+                                                int64_t begin, int64_t n,
+                                                const myr__io* io) {
+  const ac_data* D = (const ac_data*)e->data;
+  float* th1 = e->col[AC_TH1].f + begin;
+  float* th2 = e->col[AC_TH2].f + begin;
+  float* dth1 = e->col[AC_DTH1].f + begin;
+  float* dth2 = e->col[AC_DTH2].f + begin;
+  int32_t* t = e->col[AC_T].i + begin;
+  if (D->random) {
+    myr__col pc[ACK_COUNT];
+    int32_t c;
+    for (c = 0; c < ACK_COUNT; ++c) pc[c].f = e->pcol[c].f + begin;
+    physics_f32(&D->pf, pc, th1, th2, dth1, dth2, t, io->act_i,
+                io->terminated, io->truncated, io->reward, n);
+  } else {
+    physics_f32(&D->pf, NULL, th1, th2, dth1, dth2, t, io->act_i,
+                io->terminated, io->truncated, io->reward, n);
+  }
+}
+
+/* pass 2: the contract for env k of the range with an event */
+typedef struct ac_events {
+  const myr__env* e;
+  const myr__io* io;
+  myr__stats* st;
+  int64_t begin;
+} ac_events;
+
+static void ac_event(void* ctx, int64_t k) {
+  const ac_events* c = (const ac_events*)ctx;
+  const myr__env* e = c->e;
+  const myr__io* io = c->io;
+  int64_t i = c->begin + k;
+  int ev;
+  if (io->terminated[k] & AC_WRAP_FLAG) {
+    /* the rest of the wrap, then termination of the wrapped state */
+    float s[4];
+    int32_t te, j;
+    for (j = 0; j < 4; ++j) s[j] = e->col[j].f[i];
+    s[0] = myr_acrobot_wrap_f(s[0]);
+    s[1] = myr_acrobot_wrap_f(s[1]);
+    e->col[AC_TH1].f[i] = s[0];
+    e->col[AC_TH2].f[i] = s[1];
+    te = myr_acrobot_terminal_f(s);
+    io->terminated[k] = (uint8_t)te;
+    io->reward[k] = te ? 0.0f : -1.0f;
+  }
+  ev = myr__pass_event(e, io, k);
+  if (ev == MYR__EVENT_RECORD || ev == MYR__EVENT_RECORD_RESET) {
+    /* -1 per step, 0 on a terminal one, as myr__one_counted() sums it */
+    int32_t len = e->col[AC_T].i[i];
+    float last = io->terminated[k] ? 0.0f : -1.0f;
+    myr__stats_add_episode(c->st, -(double)(len - 1) + (double)last, len);
+  }
+  if (ev == MYR__EVENT_RECORD_RESET && io->final_obs != NULL)
+    observe1(e, i, io->final_obs + 6 * k);
+  if (ev == MYR__EVENT_RESET || ev == MYR__EVENT_RECORD_RESET)
+    reset1(e, i, io->clock, MYR_STREAM_AUTORESET);
+}
+
+static void ac_step(const myr__env* e, int64_t begin, int64_t end,
+                    const myr__io* io, myr__stats* st) {
+  ac_events ctx;
+
+  if (e->precision == MYR_FLOAT64) {
+    myr__step_each(e, begin, end, io, st, 6, advance64, reset1, observe1);
+    return;
+  }
+  /* 1. physics, with the shared constants or each env's own */
+  ac_physics(e, begin, end - begin, io);
+
+  /* 2. events: flagged angles, episode ends and pending resets */
+  ctx.e = e;
+  ctx.io = io;
+  ctx.st = st;
+  ctx.begin = begin;
+  myr__visit_flagged(io->terminated, io->truncated, io->pending, end - begin,
+                     ac_event, &ctx);
+
+  /* 3. observations (cos and sin in double, as in float64) */
+  if (io->obs != NULL) myr__observe_each(e, begin, end, io->obs, 6, observe1);
+}
+
+static void ac_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                     int64_t end, const uint8_t* mask, uint32_t stream,
+                     float* obs) {
+  myr__reset_each(e, clock, begin, end, mask, stream, obs, 6, reset1,
+                  observe1);
+}
+
+static void ac_observe(const myr__env* e, int64_t begin, int64_t end,
+                       float* obs) {
+  myr__observe_each(e, begin, end, obs, 6, observe1);
+}
 
 const myr__env_class myr__acrobot_class = {
     .info = {.id = "acrobot-v1", .aliases = "acrobot,Acrobot-v1",
@@ -123,4 +329,5 @@ const myr__env_class myr__acrobot_class = {
     MYR__CLASS_COLS, .per_env_params = 1,
     .init = ac_init, .fini = myr__free,
     .reset = ac_reset, .step = ac_step, .observe = ac_observe,
+    .num_pcols = ACK_COUNT, .derive_pcols = ac_derive_pcols,
 };

@@ -8,7 +8,8 @@
  * float64 follows Gymnasium's expression order term by term (rk4() with
  * t = [0, dt], _dsdt() with book_or_nips = "book", torque noise 0); compile
  * with -ffp-contract=off and libm sin/cos.  float32 evaluates the same
- * expressions in float32 with myr_sincosf.
+ * expressions in float32 with myr_sincosf (its wrap loop split into a
+ * branch-free first turn and the rest, for the vectorised step).
  */
 #ifndef MYR_CORE_ACROBOT_H
 #define MYR_CORE_ACROBOT_H
@@ -149,9 +150,14 @@ MYR_HD void myr_acrobot_dsdt_f(const myr_acrobot_params_f* p, const float* s,
   ds[3] = ddtheta2;
 }
 
-MYR_HD void myr_acrobot_step_f(const myr_acrobot_params_f* p, float* s,
-                               float torque) {
-  const float pi = 3.14159265358979f, two_pi = 6.28318530717959f;
+/* the float32 step of one env is myr_acrobot_rk4_f(), then each angle
+ * wrapped (myr_acrobot_wrap_f) and each speed bounded; acrobot.c runs it
+ * over a range in a vectorised loop with myr_acrobot_wrap1_f() in place
+ * of the wrap */
+
+/* rk4() over [0, dt] with the torque held; s in/out (not yet wrapped) */
+MYR_HD void myr_acrobot_rk4_f(const myr_acrobot_params_f* p, float* s,
+                              float torque) {
   float dt = p->dt, dt2 = p->dt * 0.5f;
   float k1[4], k2[4], k3[4], k4[4], y[4];
   int j;
@@ -164,16 +170,29 @@ MYR_HD void myr_acrobot_step_f(const myr_acrobot_params_f* p, float* s,
   myr_acrobot_dsdt_f(p, y, torque, k4);
   for (j = 0; j < 4; ++j)
     s[j] = s[j] + dt / 6.0f * (k1[j] + 2.0f * k2[j] + 2.0f * k3[j] + k4[j]);
-  for (j = 0; j < 2; ++j) {
-    /* bounded wrap, as in myr_acrobot_wrap_d */
-    if (!(fabsf(s[j]) < 64.0f * two_pi)) s[j] = fmodf(s[j], two_pi);
-    while (s[j] > pi) s[j] = s[j] - two_pi;
-    while (s[j] < -pi) s[j] = s[j] + two_pi;
-  }
-  s[2] = s[2] < -p->max_vel1 ? -p->max_vel1
-                             : (s[2] > p->max_vel1 ? p->max_vel1 : s[2]);
-  s[3] = s[3] < -p->max_vel2 ? -p->max_vel2
-                             : (s[3] > p->max_vel2 ? p->max_vel2 : s[3]);
+}
+
+/* an angle wrapped into [-pi, pi], bounded as in myr_acrobot_wrap_d */
+MYR_HD float myr_acrobot_wrap_f(float x) {
+  const float pi = 3.14159265358979f, two_pi = 6.28318530717959f;
+  if (!(fabsf(x) < 64.0f * two_pi)) x = fmodf(x, two_pi);
+  while (x > pi) x = x - two_pi;
+  while (x < -pi) x = x + two_pi;
+  return x;
+}
+
+/* The first turn of each loop of myr_acrobot_wrap_f, branch-free; x itself
+ * where that would first reduce it with fmodf (|x| >= 128 pi, NaN).  For
+ * every x, myr_acrobot_wrap_f(myr_acrobot_wrap1_f(x)) is
+ * myr_acrobot_wrap_f(x), and a result inside [-pi, pi] is already it:
+ * subtracting 2 pi from x > pi (2 pi is exactly twice pi in float32) never
+ * goes below -pi, so the second loop has nothing to do after the first, and
+ * each turn leaves |x| smaller, so no later turn reduces with fmodf. */
+MYR_HD float myr_acrobot_wrap1_f(float x) {
+  const float pi = 3.14159265358979f, two_pi = 6.28318530717959f;
+  float w = x > pi ? x - two_pi : x;
+  w = w < -pi ? w + two_pi : w;
+  return fabsf(x) < 64.0f * two_pi ? w : x;
 }
 
 MYR_HD int32_t myr_acrobot_terminal_f(const float* s) {

@@ -18,7 +18,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "../../task/events.h"
 #include "layout.h"
 
 MYR__CUDA_DECLARE(cartpole)
@@ -242,7 +241,7 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   }
 
   /* 2. events: episode ends and pending resets, listed RESET_BATCH envs
-   * at a time (src/task/events.h); only the envs with a flag are visited */
+   * at a time (src/task/passes.h); only the envs with a flag are visited */
   for (k0 = 0; k0 < n; k0 += RESET_BATCH) {
     int32_t span = n - k0 < RESET_BATCH ? (int32_t)(n - k0) : RESET_BATCH;
     int32_t listed = myr__flag_list(term + k0, trunc + k0, pend + k0, span,

@@ -80,6 +80,8 @@ MYR__AT_(p, 0) MYR__AT_(pf, 96) MYR__AT_(random, 140)
 
 #if !defined(__CUDACC__)
 
+#include "../../task/passes.h"
+
 /* constants of env i (the shared values unless randomised), derived as
  * Gymnasium derives them */
 static inline void myr__cartpole_load(const myr__env* e, int64_t i,
@@ -128,25 +130,15 @@ static inline void myr__cartpole_draw(const myr__env* e, int64_t i,
 static inline int myr__cartpole_events_f(const myr__env* e, int64_t i,
                                          int64_t k, const myr__io* io,
                                          myr__stats* st) {
-  int kind = myr__step_kind((int)e->autoreset, io->pending[k]);
-  int ended;
+  int ev = myr__pass_event(e, io, k);
   int32_t len;
-  io->reward[k] = myr__step_reward(kind, io->reward[k]);
-  if (kind == MYR__STEP_RESET) {
-    /* the physics ran; the reset overwrites it */
-    io->pending[k] = 0;
-    io->terminated[k] = 0;
-    io->truncated[k] = 0;
-    return 1;
-  }
-  ended = myr__step_end((int)e->autoreset, kind, &io->pending[k],
-                        io->terminated[k], io->truncated[k]);
-  if (ended == MYR__END_NONE) return 0;
+  if (ev == MYR__EVENT_RESET) return 1; /* the reset overwrites the physics */
+  if (ev == MYR__EVENT_NONE) return 0;
   len = e->col[CP_T].i[i];
   st->episodes += 1;
   st->length_sum += len;
   myr__stats_add_fixed(st, (int64_t)len * (int64_t)MYR_RETURN_SCALE);
-  if (ended != MYR__END_RESET) return 0;
+  if (ev != MYR__EVENT_RECORD_RESET) return 0;
   if (io->final_obs != NULL) {
     float* f = io->final_obs + 4 * k;
     f[0] = e->col[CP_X].f[i];

@@ -6,13 +6,26 @@
  *
  * State per env: position and velocity (float32 or float64 arrays by
  * precision) and the step counter; the episode return is -length.  Any
- * parameter may be randomised per env (read through myr__param()).  Built
- * with -ffp-contract=off so the float64 path keeps Gymnasium's rounding.
+ * parameter may be randomised per env.
+ *
+ * The float32 step runs in three passes over the range (src/task/passes.h):
+ *   1. physics, step counter, termination, truncation, reward -1: a
+ *      branch-free loop the compiler vectorises, reading the shared float32
+ *      constants or, when some parameter has a per-env distribution, each
+ *      env's own, derived once at create (mc_derive_pcols);
+ *   2. a scalar pass over the few envs with an event (episode end, or a
+ *      pending reset in next_step/disabled modes): statistics, final_obs,
+ *      autoreset;
+ *   3. observations, if requested.
+ * The float64 step goes one env at a time (myr__step_each), reading each
+ * env's constants through myr__param().  Built with -ffp-contract=off so
+ * the float64 path keeps Gymnasium's rounding.
  */
 #include <math.h>
 #include <string.h>
 
 #include "../../task/task.h"
+#include "../../task/passes.h"
 #include "physics.h"
 
 #define MC_PARAMS(P) \
@@ -66,36 +79,187 @@ static void reset1(const myr__env* e, int64_t i, uint64_t clock,
   e->col[MC_T].i[i] = 0;
 }
 
-/* physics of env i; returns terminated */
-static uint8_t physics(const myr__env* e, int64_t i, int32_t a,
-                       int32_t* max_steps) {
-  int32_t te;
-  if (e->precision == MYR_FLOAT32) {
-    myr_mountaincar_params_f tmp;
-    const myr_mountaincar_params_f* pf = mc_pf(e, i, &tmp);
-    te = myr_mountaincar_step_f(pf, e->col[MC_POS].f + i, e->col[MC_VEL].f + i, a);
-    *max_steps = pf->max_steps;
-  } else {
-    myr_mountaincar_params tmp;
-    const myr_mountaincar_params* p = mc_p(e, i, &tmp);
-    te = myr_mountaincar_step_d(p, e->col[MC_POS].d + i, e->col[MC_VEL].d + i, a);
-    *max_steps = p->max_steps;
-  }
-  return (uint8_t)te;
-}
+/* ------------------------------------------------------------ float64 */
 
-static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
-                        const myr__io* io, myr__stats* st) {
-  int32_t max_steps;
+/* advance() of the float64 step (myr__step_each): env i in Gymnasium's order */
+static myr__one advance64(const myr__env* e, int64_t i, int64_t k, int kind,
+                          const myr__io* io, myr__stats* st) {
   int32_t* t = e->col[MC_T].i + i;
-  uint8_t te = physics(e, i, io->act_i[k], &max_steps);
+  myr_mountaincar_params tmp;
+  const myr_mountaincar_params* p = mc_p(e, i, &tmp);
+  uint8_t te = (uint8_t)myr_mountaincar_step_d(p, e->col[MC_POS].d + i,
+                                               e->col[MC_VEL].d + i,
+                                               io->act_i[k]);
   (void)kind;
   (void)st;
   /* reward -1 on every step */
-  return myr__one_counted(t, max_steps, -1.0f, te, -(double)*t);
+  return myr__one_counted(t, p->max_steps, -1.0f, te, -(double)*t);
 }
 
-MYR__DEFINE_EACH(mc, 2, advance, reset1, observe1)
+/* ------------------------------------------------------------ float32 */
+
+/* per-env constants (pcol) of a batch with a randomised parameter: env
+ * i's float32 constants, myr_mountaincar_params_f_from() of its own
+ * values, derived once at create by mc_derive_pcols() */
+enum {
+  MCK_MIN_POSITION,
+  MCK_MAX_POSITION,
+  MCK_MAX_SPEED,
+  MCK_GOAL_POSITION,
+  MCK_GOAL_VELOCITY,
+  MCK_FORCE,
+  MCK_GRAVITY,
+  MCK_MAX_STEPS,
+  MCK_COUNT
+};
+
+static void mc_derive_pcols(const myr__env* e, int64_t begin, int64_t end) {
+  const myr__col* c = e->pcol;
+  int64_t i;
+  for (i = begin; i < end; ++i) {
+    myr_mountaincar_params p;
+    myr_mountaincar_params_f f;
+    mc_load(e, i, &p);
+    f = myr_mountaincar_params_f_from(&p);
+    c[MCK_MIN_POSITION].f[i] = f.min_position;
+    c[MCK_MAX_POSITION].f[i] = f.max_position;
+    c[MCK_MAX_SPEED].f[i] = f.max_speed;
+    c[MCK_GOAL_POSITION].f[i] = f.goal_position;
+    c[MCK_GOAL_VELOCITY].f[i] = f.goal_velocity;
+    c[MCK_FORCE].f[i] = f.force;
+    c[MCK_GRAVITY].f[i] = f.gravity;
+    c[MCK_MAX_STEPS].i[i] = f.max_steps;
+  }
+}
+
+/* pass 1: one step of envs [0, n) of the range as an ordinary (RUN) step;
+ * branch-free so the compiler vectorises it (the arguments never alias).
+ * The constants are the shared *Pp (pc NULL) or env k's own, pc[MCK_*]
+ * offset to the range: the same loop body either way, inlined into
+ * mc_step twice, so a degenerate distribution (uniform(a,a)) gives the
+ * shared-constant trajectory bit for bit. */
+static inline __attribute__((always_inline)) void physics_f32(
+    const myr_mountaincar_params_f* Pp, const myr__col* pc,
+    float* MYR_RESTRICT pos, float* MYR_RESTRICT vel, int32_t* MYR_RESTRICT t,
+    const int32_t* MYR_RESTRICT act, uint8_t* MYR_RESTRICT term,
+    uint8_t* MYR_RESTRICT trunc, float* MYR_RESTRICT rew, int64_t n) {
+  const myr_mountaincar_params_f S = *Pp;
+  int64_t k;
+  for (k = 0; k < n; ++k) {
+    myr_mountaincar_params_f P = S;
+    float x = pos[k], v = vel[k];
+    int32_t te, tk = t[k] + 1;
+    if (pc != NULL) {
+      P.min_position = pc[MCK_MIN_POSITION].f[k];
+      P.max_position = pc[MCK_MAX_POSITION].f[k];
+      P.max_speed = pc[MCK_MAX_SPEED].f[k];
+      P.goal_position = pc[MCK_GOAL_POSITION].f[k];
+      P.goal_velocity = pc[MCK_GOAL_VELOCITY].f[k];
+      P.force = pc[MCK_FORCE].f[k];
+      P.gravity = pc[MCK_GRAVITY].f[k];
+      P.max_steps = pc[MCK_MAX_STEPS].i[k];
+    }
+    te = myr_mountaincar_step_f(&P, &x, &v, act[k]);
+    pos[k] = x;
+    vel[k] = v;
+    t[k] = tk;
+    term[k] = (uint8_t)te;
+    trunc[k] = (uint8_t)(tk >= P.max_steps);
+    rew[k] = -1.0f;
+  }
+}
+
+/* pass 2: the contract for env k of the range with an event */
+typedef struct mc_events {
+  const myr__env* e;
+  const myr__io* io;
+  myr__stats* st;
+  int64_t begin;
+} mc_events;
+
+static void mc_event(void* ctx, int64_t k) {
+  const mc_events* c = (const mc_events*)ctx;
+  const myr__env* e = c->e;
+  int64_t i = c->begin + k;
+  int ev = myr__pass_event(e, c->io, k);
+  if (ev == MYR__EVENT_RECORD || ev == MYR__EVENT_RECORD_RESET) {
+    /* the return of -1 per step, as myr__one_counted() sums it */
+    int32_t len = e->col[MC_T].i[i];
+    myr__stats_add_episode(c->st, -(double)(len - 1) + (double)-1.0f, len);
+  }
+  if (ev == MYR__EVENT_RECORD_RESET && c->io->final_obs != NULL)
+    observe1(e, i, c->io->final_obs + 2 * k);
+  if (ev == MYR__EVENT_RESET || ev == MYR__EVENT_RECORD_RESET)
+    reset1(e, i, c->io->clock, MYR_STREAM_AUTORESET);
+}
+
+static void mc_observe(const myr__env* e, int64_t begin, int64_t end,
+                       float* obs);
+
+static void mc_step(const myr__env* e, int64_t begin, int64_t end,
+                    const myr__io* io, myr__stats* st) {
+  const mc_data* D = (const mc_data*)e->data;
+  int64_t n = end - begin;
+  float* pos;
+  float* vel;
+  int32_t* t;
+  mc_events ctx;
+
+  if (e->precision == MYR_FLOAT64) {
+    myr__step_each(e, begin, end, io, st, 2, advance64, reset1, observe1);
+    return;
+  }
+  pos = e->col[MC_POS].f + begin;
+  vel = e->col[MC_VEL].f + begin;
+  t = e->col[MC_T].i + begin;
+
+  /* 1. physics, with the shared constants or each env's own */
+  if (D->random) {
+    myr__col pc[MCK_COUNT];
+    int32_t c;
+    for (c = 0; c < MCK_COUNT; ++c) pc[c].f = e->pcol[c].f + begin;
+    physics_f32(&D->pf, pc, pos, vel, t, io->act_i, io->terminated,
+                io->truncated, io->reward, n);
+  } else {
+    physics_f32(&D->pf, NULL, pos, vel, t, io->act_i, io->terminated,
+                io->truncated, io->reward, n);
+  }
+
+  /* 2. events: episode ends and pending resets */
+  ctx.e = e;
+  ctx.io = io;
+  ctx.st = st;
+  ctx.begin = begin;
+  myr__visit_flagged(io->terminated, io->truncated, io->pending, n, mc_event,
+                     &ctx);
+
+  /* 3. observations */
+  if (io->obs != NULL) mc_observe(e, begin, end, io->obs);
+}
+
+static void mc_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                     int64_t end, const uint8_t* mask, uint32_t stream,
+                     float* obs) {
+  myr__reset_each(e, clock, begin, end, mask, stream, obs, 2, reset1,
+                  observe1);
+}
+
+/* two loads and two stores per env with the columns hoisted: the compiler
+ * vectorises the interleave */
+static void mc_observe(const myr__env* e, int64_t begin, int64_t end,
+                       float* obs) {
+  int64_t i;
+  if (e->precision == MYR_FLOAT32) {
+    const float* x = e->col[MC_POS].f;
+    const float* v = e->col[MC_VEL].f;
+    for (i = begin; i < end; ++i) {
+      float* o = obs + 2 * (i - begin);
+      o[0] = x[i], o[1] = v[i];
+    }
+  } else {
+    myr__observe_each(e, begin, end, obs, 2, observe1);
+  }
+}
 
 const myr__env_class myr__mountaincar_class = {
     .info = {.id = "mountaincar-v0", .aliases = "mountaincar,MountainCar-v0",
@@ -108,4 +272,5 @@ const myr__env_class myr__mountaincar_class = {
     MYR__CLASS_COLS, .per_env_params = 1, .validate = mc_validate,
     .init = mc_init, .fini = myr__free,
     .reset = mc_reset, .step = mc_step, .observe = mc_observe,
+    .num_pcols = MCK_COUNT, .derive_pcols = mc_derive_pcols,
 };

@@ -5,14 +5,26 @@
  *
  * State per env: theta and theta_dot (float32 arrays in float32 mode,
  * float64 arrays in float64 mode), the step counter and the episode return
- * so far (statistics).  Any parameter may be randomised per env; the step
- * then reads that env's constants through myr__param().  Built with
- * -ffp-contract=off so the float64 path keeps Gymnasium's rounding.
+ * so far (statistics).  Any parameter may be randomised per env.
+ *
+ * The float32 step runs in three passes over the range (src/task/passes.h):
+ *   1. physics, step counter, truncation, reward and return so far: a
+ *      branch-free loop the compiler vectorises, reading the shared float32
+ *      constants or, when some parameter has a per-env distribution, each
+ *      env's own, derived once at create (pd_derive_pcols);
+ *   2. a scalar pass over the few envs with an event (episode end, or a
+ *      pending reset in next_step/disabled modes): statistics, final_obs,
+ *      autoreset;
+ *   3. observations, if requested.
+ * The float64 step goes one env at a time (myr__step_each), reading each
+ * env's constants through myr__param().  Built with -ffp-contract=off so
+ * the float64 path keeps Gymnasium's rounding.
  */
 #include <math.h>
 #include <string.h>
 
 #include "../../task/task.h"
+#include "../../task/passes.h"
 #include "physics.h"
 
 #define PD_PARAMS(P)                                                        \
@@ -64,46 +76,176 @@ static void reset1(const myr__env* e, int64_t i, uint64_t clock,
   e->col[PD_RET].d[i] = 0.0;
 }
 
-/* physics of env i; returns the reward */
-static float physics(const myr__env* e, int64_t i, float u,
-                     int32_t* max_steps) {
-  if (e->precision == MYR_FLOAT32) {
-    float* th = e->col[PD_THETA].f;
-    float* thd = e->col[PD_THETA_DOT].f;
-    float nth, nthd, cost;
-    myr_pendulum_params_f tmp;
-    const myr_pendulum_params_f* pf = pd_pf(e, i, &tmp);
-    myr_pendulum_step_f(pf, th[i], thd[i], u, &nth, &nthd, &cost);
-    *max_steps = pf->max_steps;
-    th[i] = nth;
-    thd[i] = nthd;
-    return -cost;
-  } else {
-    double* th = e->col[PD_THETA].d;
-    double* thd = e->col[PD_THETA_DOT].d;
-    double nth, nthd, cost;
-    myr_pendulum_params tmp;
-    const myr_pendulum_params* p = pd_p(e, i, &tmp);
-    myr_pendulum_step_d(p, th[i], thd[i], u, &nth, &nthd, &cost);
-    th[i] = nth;
-    thd[i] = nthd;
-    *max_steps = p->max_steps;
-    return (float)-cost;
-  }
-}
+/* ------------------------------------------------------------ float64 */
 
-static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
-                        const myr__io* io, myr__stats* st) {
-  int32_t max_steps;
-  float reward = myr__step_reward(kind, physics(e, i, io->act_f[k], &max_steps));
-  myr__one r = myr__one_counted(e->col[PD_T].i + i, max_steps, reward, 0,
-                                e->col[PD_RET].d[i]);
+/* advance() of the float64 step (myr__step_each): env i in Gymnasium's order */
+static myr__one advance64(const myr__env* e, int64_t i, int64_t k, int kind,
+                          const myr__io* io, myr__stats* st) {
+  double* th = e->col[PD_THETA].d;
+  double* thd = e->col[PD_THETA_DOT].d;
+  double nth, nthd, cost;
+  myr_pendulum_params tmp;
+  const myr_pendulum_params* p = pd_p(e, i, &tmp);
+  float reward;
+  myr__one r;
   (void)st;
+  myr_pendulum_step_d(p, th[i], thd[i], io->act_f[k], &nth, &nthd, &cost);
+  th[i] = nth;
+  thd[i] = nthd;
+  reward = myr__step_reward(kind, (float)-cost);
+  r = myr__one_counted(e->col[PD_T].i + i, p->max_steps, reward, 0,
+                       e->col[PD_RET].d[i]);
   e->col[PD_RET].d[i] = r.ret;
   return r;
 }
 
-MYR__DEFINE_EACH(pd, 3, advance, reset1, observe1)
+/* ------------------------------------------------------------ float32 */
+
+/* per-env constants (pcol) of a batch with a randomised parameter: env
+ * i's float32 constants, myr_pendulum_params_to_f() of its own values,
+ * derived once at create by pd_derive_pcols() */
+enum {
+  PDK_GRAV_COEF,
+  PDK_TORQUE_COEF,
+  PDK_MAX_SPEED,
+  PDK_MAX_TORQUE,
+  PDK_DT,
+  PDK_MAX_STEPS,
+  PDK_COUNT
+};
+
+static void pd_derive_pcols(const myr__env* e, int64_t begin, int64_t end) {
+  const myr__col* c = e->pcol;
+  int64_t i;
+  for (i = begin; i < end; ++i) {
+    myr_pendulum_params p;
+    myr_pendulum_params_f f;
+    pd_load(e, i, &p);
+    f = myr_pendulum_params_to_f(&p);
+    c[PDK_GRAV_COEF].f[i] = f.grav_coef;
+    c[PDK_TORQUE_COEF].f[i] = f.torque_coef;
+    c[PDK_MAX_SPEED].f[i] = f.max_speed;
+    c[PDK_MAX_TORQUE].f[i] = f.max_torque;
+    c[PDK_DT].f[i] = f.dt;
+    c[PDK_MAX_STEPS].i[i] = f.max_steps;
+  }
+}
+
+/* pass 1: one step of envs [0, n) of the range as an ordinary (RUN) step;
+ * branch-free so the compiler vectorises it (the arguments never alias).
+ * The return so far adds the reward unless the env is pending (a PAST_END
+ * step reports 0; a RESET step's return is overwritten by the reset).
+ * The constants are the shared *Pp (pc NULL) or env k's own, pc[PDK_*]
+ * offset to the range: the same loop body either way, inlined into
+ * pd_step twice, so a degenerate distribution (uniform(a,a)) gives the
+ * shared-constant trajectory bit for bit. */
+static inline __attribute__((always_inline)) void physics_f32(
+    const myr_pendulum_params_f* Pp, const myr__col* pc,
+    float* MYR_RESTRICT th, float* MYR_RESTRICT thd, int32_t* MYR_RESTRICT t,
+    double* MYR_RESTRICT ret, const float* MYR_RESTRICT act,
+    const uint8_t* MYR_RESTRICT pend, uint8_t* MYR_RESTRICT term,
+    uint8_t* MYR_RESTRICT trunc, float* MYR_RESTRICT rew, int64_t n) {
+  const myr_pendulum_params_f S = *Pp;
+  int64_t k;
+  for (k = 0; k < n; ++k) {
+    myr_pendulum_params_f P = S;
+    float nth, nthd, cost, reward;
+    int32_t tk = t[k] + 1;
+    if (pc != NULL) {
+      P.grav_coef = pc[PDK_GRAV_COEF].f[k];
+      P.torque_coef = pc[PDK_TORQUE_COEF].f[k];
+      P.max_speed = pc[PDK_MAX_SPEED].f[k];
+      P.max_torque = pc[PDK_MAX_TORQUE].f[k];
+      P.dt = pc[PDK_DT].f[k];
+      P.max_steps = pc[PDK_MAX_STEPS].i[k];
+    }
+    myr_pendulum_step_f(&P, th[k], thd[k], act[k], &nth, &nthd, &cost);
+    reward = -cost;
+    th[k] = nth;
+    thd[k] = nthd;
+    t[k] = tk;
+    ret[k] = ret[k] + (double)(pend[k] ? 0.0f : reward);
+    term[k] = 0;
+    trunc[k] = (uint8_t)(tk >= P.max_steps);
+    rew[k] = reward;
+  }
+}
+
+/* pass 2: the contract for env k of the range with an event */
+typedef struct pd_events {
+  const myr__env* e;
+  const myr__io* io;
+  myr__stats* st;
+  int64_t begin;
+} pd_events;
+
+static void pd_event(void* ctx, int64_t k) {
+  const pd_events* c = (const pd_events*)ctx;
+  const myr__env* e = c->e;
+  int64_t i = c->begin + k;
+  int ev = myr__pass_event(e, c->io, k);
+  if (ev == MYR__EVENT_RECORD || ev == MYR__EVENT_RECORD_RESET)
+    myr__stats_add_episode(c->st, e->col[PD_RET].d[i], e->col[PD_T].i[i]);
+  if (ev == MYR__EVENT_RECORD_RESET && c->io->final_obs != NULL)
+    observe1(e, i, c->io->final_obs + 3 * k);
+  if (ev == MYR__EVENT_RESET || ev == MYR__EVENT_RECORD_RESET)
+    reset1(e, i, c->io->clock, MYR_STREAM_AUTORESET);
+}
+
+static void pd_step(const myr__env* e, int64_t begin, int64_t end,
+                    const myr__io* io, myr__stats* st) {
+  const pd_data* D = (const pd_data*)e->data;
+  int64_t n = end - begin;
+  float* th;
+  float* thd;
+  int32_t* t;
+  double* ret;
+  pd_events ctx;
+
+  if (e->precision == MYR_FLOAT64) {
+    myr__step_each(e, begin, end, io, st, 3, advance64, reset1, observe1);
+    return;
+  }
+  th = e->col[PD_THETA].f + begin;
+  thd = e->col[PD_THETA_DOT].f + begin;
+  t = e->col[PD_T].i + begin;
+  ret = e->col[PD_RET].d + begin;
+
+  /* 1. physics, with the shared constants or each env's own */
+  if (D->random) {
+    myr__col pc[PDK_COUNT];
+    int32_t c;
+    for (c = 0; c < PDK_COUNT; ++c) pc[c].f = e->pcol[c].f + begin;
+    physics_f32(&D->pf, pc, th, thd, t, ret, io->act_f, io->pending,
+                io->terminated, io->truncated, io->reward, n);
+  } else {
+    physics_f32(&D->pf, NULL, th, thd, t, ret, io->act_f, io->pending,
+                io->terminated, io->truncated, io->reward, n);
+  }
+
+  /* 2. events: episode ends and pending resets */
+  ctx.e = e;
+  ctx.io = io;
+  ctx.st = st;
+  ctx.begin = begin;
+  myr__visit_flagged(io->terminated, io->truncated, io->pending, n, pd_event,
+                     &ctx);
+
+  /* 3. observations (cos and sin of theta in double, as in float64) */
+  if (io->obs != NULL) myr__observe_each(e, begin, end, io->obs, 3, observe1);
+}
+
+static void pd_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                     int64_t end, const uint8_t* mask, uint32_t stream,
+                     float* obs) {
+  myr__reset_each(e, clock, begin, end, mask, stream, obs, 3, reset1,
+                  observe1);
+}
+
+static void pd_observe(const myr__env* e, int64_t begin, int64_t end,
+                       float* obs) {
+  myr__observe_each(e, begin, end, obs, 3, observe1);
+}
 
 const myr__env_class myr__pendulum_class = {
     .info = {.id = "pendulum-v1", .aliases = "pendulum,Pendulum-v1",
@@ -117,4 +259,5 @@ const myr__env_class myr__pendulum_class = {
     MYR__CLASS_COLS, .per_env_params = 1,
     .init = pd_init, .fini = myr__free,
     .reset = pd_reset, .step = pd_step, .observe = pd_observe,
+    .num_pcols = PDK_COUNT, .derive_pcols = pd_derive_pcols,
 };
