@@ -926,6 +926,8 @@ class VectorEnv(_VectorBase):
                     "terminated": _view(c.terminated, np.bool_, (k, n)),
                     "truncated": _view(c.truncated, np.bool_, (k, n)),
                 }
+                if hist_action is not None:
+                    hist_action[:] = [views["action"][k - 1].copy()]
                 if traj is not None:
                     s0 = int(c.step0 - clock0)
                     for key, arr in traj.items():
@@ -937,8 +939,12 @@ class VectorEnv(_VectorBase):
                 failure.append(e)
                 return 1
 
+        # the gene-circuit plot's history (render_mode="rgb_array"): the
+        # state after the rollout and the light of its last step
+        hist_action = [] if self._hist is not None and steps > 0 else None
         cb = None
-        if traj is not None or on_chunk is not None:
+        if traj is not None or on_chunk is not None or \
+                hist_action is not None:
             cb = L.myr_chunk_fn(chunk_cb)
             d.on_chunk = cb
         st = L.myr_rollout_stats()
@@ -962,6 +968,8 @@ class VectorEnv(_VectorBase):
         if rc != 0:
             raise L.error(rc, interrupted_by_signal=bool(stop.value),
                           message=msg)
+        if hist_action:
+            self._hist.record(self, hist_action[0])
         out = {name: getattr(st, name) for name, _ in st._fields_}
         if traj is not None:
             out.update(traj)
