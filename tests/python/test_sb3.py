@@ -281,3 +281,11 @@ def test_algorithms_run_on_it():
     PPO("MlpPolicy", box, n_steps=64, batch_size=64, n_epochs=1, seed=0,
         device="cpu").learn(256)
 
+
+
+def test_threads_default_one_for_small_batches():
+    assert msb3.make_vec_env("cartpole", 8).venv.threads == 1
+    assert msb3.make_vec_env("cartpole", 4096).venv.threads == 1
+    big = msb3.make_vec_env("cartpole", 4097).venv
+    assert big.threads == myriad.make("cartpole", 4097).threads
+    assert msb3.make_vec_env("cartpole", 8, threads=2).venv.threads == 2
