@@ -159,5 +159,7 @@ int cli_cmd_run(int argc, char** argv);
 int cli_cmd_demo(int argc, char** argv);
 int cli_cmd_bench(int argc, char** argv);
 int cli_cmd_tune(int argc, char** argv);
+/* `myriad render`: runs the Python package's movie module (render.c) */
+int cli_cmd_render(int argc, char** argv);
 
 #endif /* MYR_CLI_CLI_H */

@@ -18,6 +18,7 @@ static const char* top_usage =
     "  bench     benchmarks (throughput, memory, chunk, threads, all) and\n"
     "            'bench compare': Myriad beside Gymnasium, gymnax, EnvPool\n"
     "  tune      find and cache the fastest threads/block/chunk here\n"
+    "  render    write one env's episode as a GIF or an MP4 (Python)\n"
     "  version   print version and build information\n"
     "\n"
     "'myriad <command> --help' describes a command's options.\n";
@@ -117,10 +118,11 @@ static int dispatch(int argc, char** argv) {
   if (strcmp(cmd, "demo") == 0) return cli_cmd_demo(argc - 2, argv + 2);
   if (strcmp(cmd, "bench") == 0) return cli_cmd_bench(argc - 2, argv + 2);
   if (strcmp(cmd, "tune") == 0) return cli_cmd_tune(argc - 2, argv + 2);
+  if (strcmp(cmd, "render") == 0) return cli_cmd_render(argc - 2, argv + 2);
   {
     static const char* const commands[] = {"envs", "run", "demo", "bench",
-                                           "tune", "version", "help"};
-    const char* near = cli_suggest(cmd, commands, 7);
+                                           "tune", "render", "version", "help"};
+    const char* near = cli_suggest(cmd, commands, 8);
     if (near != NULL)
       cli_error("'%s' is not a myriad command; did you mean '%s'?", cmd, near);
     else

@@ -4,7 +4,9 @@ shipped in the package (myriad/_bin/myriad) with the same arguments.
 pip installs this Python entry point because a wheel's scripts are Python
 or shell: the C executable stays inside the package, next to the
 libmyriad.so it was built with, and this replaces the Python process with
-it (``os.execv``: same process id, exit code and signals).
+it (``os.execv``: same process id, exit code and signals).  ``myriad
+render`` is the exception: it is Python (:mod:`myriad.movie`) and runs in
+this interpreter.
 """
 import os
 import sys
@@ -18,6 +20,11 @@ def cli_path():
 
 
 def main():
+    if sys.argv[1:2] == ["render"]:
+        # `myriad render` is Python (myriad/movie.py): run it in this
+        # Python, whose packages (Pillow) the user installed
+        from .movie import main as render_main
+        return render_main(sys.argv[2:])
     exe = cli_path()
     if exe is None:
         sys.stderr.write("myriad: this install has no myriad command "

@@ -9,10 +9,12 @@ per-step allocation or copy.  A caller who keeps results across steps asks
 for ``copy=True``.
 
 Actions: an ``int32`` C-contiguous array of shape ``(num_envs,)`` is passed
-to C as it is.  Other integer arrays and lists are converted once per call
-(after checking that every value fits in ``int32``, so a cast cannot wrap an
-invalid action into a valid one); the range check against the action space
-happens in C and fails with ``ValueError`` without changing the batch.
+to C as it is.  Other integer arrays and lists are
+copied into an ``int32`` buffer allocated with the env, after checking that
+every value is a valid action (so a cast cannot wrap an invalid action into
+a valid one): int64 actions from ``action_space.sample()`` step at nearly
+the int32 speed.  The range check against the action space happens in C too
+and fails with ``ValueError`` without changing the batch.
 """
 
 import ctypes
@@ -353,6 +355,9 @@ class VectorEnv(_VectorBase):
         # held, so its data pointer stays valid and cannot be reused)
         self._act_obj = None
         self._act_ptr = None
+        # the int32 (float32 for Box) buffer other dtypes are copied into
+        self._act_buf = np.zeros(self._act_shape, dtype=self._act_dtype)
+        self._act_buf_ptr = self._act_buf.ctypes.data
 
         # spaces (Gymnasium's per-dimension bounds where it has the env)
         fixed = {s.name.decode(): s.a for s in settings
@@ -704,7 +709,15 @@ class VectorEnv(_VectorBase):
             L.MYR_EINVAL)
 
     def _actions_address(self, actions):
-        """Address of an action buffer C can read (converting if needed)."""
+        """Address of an action buffer C can read (converting if needed).
+
+        An int32 C-contiguous array is passed as it is.  Any other integer
+        array (int64 from ``action_space.sample()``, uint8, a strided view,
+        ...) is copied into one int32 buffer allocated with the env, whose
+        address is known: a range check and one copy, no allocation.  Wide
+        types (32 and 64 bits) are checked before the copy, so that a value
+        that would wrap (2**32 + 1) cannot turn into a valid action; narrow
+        ones convert exactly and C checks their range."""
         a = actions
         if type(a) is not np.ndarray:
             a = np.asarray(a)
@@ -715,22 +728,30 @@ class VectorEnv(_VectorBase):
         if self._box:
             if dt.kind not in "fiu":
                 raise TypeError("actions must be numbers, not %s" % dt)
-            if dt != _FLOAT32 or not a.flags.c_contiguous:
-                a = np.ascontiguousarray(a, dtype=np.float32)
-        elif dt != _INT32 or not a.flags.c_contiguous:
-            kind = dt.kind
-            if kind not in "iu":
-                raise TypeError("actions must be integers, not %s" % dt)
-            if dt.itemsize >= 4 and dt != _INT32:
-                # one pass: seen as unsigned, a negative value is huge, so
-                # max < n holds exactly when every action is in {0..n-1}
-                # (and then the cast to int32 is exact)
-                u = a.view(_UNSIGNED[dt.itemsize]) if kind == "i" else a
-                if _max(u) >= self._act_lim[dt.itemsize]:
-                    raise self._bad_action(a, u, self._act_n)
-            a = a.astype(_INT32, order="C", copy=False)
+            if dt == _FLOAT32 and a.flags.c_contiguous:
+                return self._remember(a, actions)
+            self._act_buf[...] = a  # float64 etc.: as np.asarray(a, float32)
+            return self._act_buf_ptr
+        if dt == _INT32 and a.flags.c_contiguous:
+            return self._remember(a, actions)
+        kind = dt.kind
+        if kind not in "iu":
+            raise TypeError("actions must be integers, not %s" % dt)
+        if dt.itemsize >= 4:
+            # one pass: seen as unsigned, a negative value is huge, so
+            # max < n holds exactly when every action is in {0..n-1}
+            # (and then the cast to int32 is exact)
+            u = a.view(_UNSIGNED[dt.itemsize]) if kind == "i" else a
+            if _max(u) >= self._act_lim[dt.itemsize]:  # u is 1-D
+                raise self._bad_action(a, u, self._act_n)
+        self._act_buf[...] = a  # exact: checked above, or a narrow type
+        return self._act_buf_ptr
+
+    def _remember(self, a, actions):
+        """Address of an int32 (float32) C-contiguous action array."""
         if a is actions:
-            # pass-through: remember it, keeping it alive
+            # pass-through: remember it, keeping it alive, so that the next
+            # step with the same array skips the checks above
             self._act_obj = a
             self._act_ptr = a.ctypes.data
             return self._act_ptr
@@ -905,6 +926,8 @@ class VectorEnv(_VectorBase):
                     "terminated": _view(c.terminated, np.bool_, (k, n)),
                     "truncated": _view(c.truncated, np.bool_, (k, n)),
                 }
+                if hist_action is not None:
+                    hist_action[:] = [views["action"][k - 1].copy()]
                 if traj is not None:
                     s0 = int(c.step0 - clock0)
                     for key, arr in traj.items():
@@ -916,8 +939,12 @@ class VectorEnv(_VectorBase):
                 failure.append(e)
                 return 1
 
+        # the gene-circuit plot's history (render_mode="rgb_array"): the
+        # state after the rollout and the light of its last step
+        hist_action = [] if self._hist is not None and steps > 0 else None
         cb = None
-        if traj is not None or on_chunk is not None:
+        if traj is not None or on_chunk is not None or \
+                hist_action is not None:
             cb = L.myr_chunk_fn(chunk_cb)
             d.on_chunk = cb
         st = L.myr_rollout_stats()
@@ -941,6 +968,8 @@ class VectorEnv(_VectorBase):
         if rc != 0:
             raise L.error(rc, interrupted_by_signal=bool(stop.value),
                           message=msg)
+        if hist_action:
+            self._hist.record(self, hist_action[0])
         out = {name: getattr(st, name) for name, _ in st._fields_}
         if traj is not None:
             out.update(traj)

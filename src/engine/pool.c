@@ -160,18 +160,25 @@ void myr__pool_destroy(myr__pool* p) {
 }
 
 
+static int64_t p_align(int64_t align) { return align < 1 ? 1 : align; }
+
 void myr__pool_for(myr__pool* p, int64_t n, int64_t align, myr__range_fn fn,
                    void* ctx) {
   int64_t b, e;
   if (n <= 0) return;
-  if (p->threads == 1) {
+  /* one thread, or a job no larger than one aligned block: worker_range()
+   * would give every env to the last worker and none to the caller, so the
+   * caller runs it itself (the same envs in one range, as with one thread)
+   * instead of waking a worker and waiting for it, which on a busy machine
+   * costs far more than the job */
+  if (p->threads == 1 || n <= p_align(align)) {
     fn(ctx, 0, n, 0);
     return;
   }
   p->fn = fn;
   p->ctx = ctx;
   p->n = n;
-  p->align = align < 1 ? 1 : align;
+  p->align = p_align(align);
   atomic_store_explicit(&p->remaining, p->threads - 1, memory_order_relaxed);
   publish(p);
   worker_range(p, 0, &b, &e);

@@ -54,8 +54,8 @@ def test_dtypes_shapes_and_spaces():
 
 
 def test_zero_copy_buffers():
-    env = myriad.make("cartpole", 1000, seed=3, copy=False)
-    actions = np.ones(1000, dtype=np.int32)
+    env = myriad.make("cartpole", 5000, seed=3, copy=False)
+    actions = np.ones(5000, dtype=np.int32)
     obs1, rew1, term1, trunc1, info1 = env.step(actions)
     addr = obs1.__array_interface__["data"][0]
     obs2, rew2, term2, trunc2, info2 = env.step(actions)
@@ -70,7 +70,7 @@ def test_zero_copy_buffers():
     assert env._act_obj is actions
     # other integer arrays and lists are converted (values identical)
     h = env.state_hash()
-    env2 = myriad.make("cartpole", 1000, seed=3, copy=False)
+    env2 = myriad.make("cartpole", 5000, seed=3, copy=False)
     env2.step(actions.astype(np.int64))
     env2.step(actions.tolist())
     assert env2.state_hash() == h
@@ -202,6 +202,74 @@ def test_errors_are_python_exceptions():
     except myriad.MyriadError as e:
         err = e
     assert err is not None and err.status == -5
+
+
+INT_DTYPES = [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32,
+              np.int64, np.uint64]
+
+
+@pytest.mark.parametrize("n", [64, 5000])
+def test_every_integer_dtype_steps_as_int32(n):
+    # the same actions in any integer dtype (contiguous or strided, a list)
+    # give the same trajectory as int32
+    rng = np.random.default_rng(5)
+    acts = rng.integers(0, 2, size=(40, n))
+    ref = myriad.make("cartpole", n, seed=11, copy=False)
+    for a in acts:
+        ref.step(a.astype(np.int32))
+    for dt in INT_DTYPES + ["strided", "list"]:
+        env = myriad.make("cartpole", n, seed=11, copy=False)
+        for a in acts:
+            if dt == "strided":
+                a = np.repeat(a.astype(np.int32), 2)[::2]
+                assert not a.flags.c_contiguous
+            elif dt == "list":
+                a = a.tolist()
+            else:
+                a = a.astype(dt)
+            env.step(a)
+        assert env.state_hash() == ref.state_hash(), dt
+
+
+def test_action_array_changed_in_place_is_read_again():
+    # one array stepped twice, changed in between: the second step sees the
+    # new values, whether myriad converted it or passed its address
+    for n, dt in [(64, np.int32), (64, np.int64), (5000, np.int32),
+                  (5000, np.int64)]:
+        a = np.zeros(n, dtype=dt)
+        env = myriad.make("cartpole", n, seed=2, copy=False)
+        ref = myriad.make("cartpole", n, seed=2, copy=False)
+        env.step(a)
+        ref.step(np.zeros(n, dtype=np.int32))
+        a[:] = 1
+        env.step(a)
+        ref.step(np.ones(n, dtype=np.int32))
+        assert env.state_hash() == ref.state_hash(), (n, dt)
+
+
+@pytest.mark.parametrize("dt", INT_DTYPES)
+def test_invalid_actions_of_every_dtype_raise(dt):
+    # a value outside {0, 1} never wraps into a valid action: ValueError
+    # naming the value, and the batch is unchanged
+    info = np.iinfo(dt)
+    bad_values = {2, int(info.max)}
+    if info.min < 0:
+        bad_values |= {-1, int(info.min)}
+    if info.bits > 32:
+        bad_values |= {2 ** 32, 2 ** 32 + 1}
+    for n in (16, 5000):
+        env = myriad.make("cartpole", n, seed=9)
+        env.step(np.zeros(n, dtype=np.int32))
+        h, clock = env.state_hash(), env.clock
+        for v in sorted(bad_values):
+            a = np.zeros(n, dtype=dt)
+            a[n // 2] = v
+            with pytest.raises(ValueError, match="outside the action space"):
+                env.step(a)
+            assert env.state_hash() == h and env.clock == clock
+        # and a valid array of that dtype still steps afterwards
+        env.step(np.ones(n, dtype=dt))
+        assert env.clock == clock + 1
 
 
 def test_bad_actions_change_nothing():
