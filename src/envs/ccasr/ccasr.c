@@ -17,29 +17,46 @@
  *    curve) are built at creation.
  *
  * The step runs in three passes over the range:
- *  1. the SSA, W envs at a time in "lanes": a lane loop whose body is the
- *     branch-free myr_ccasr_iter() with tabulated propensities, which the
- *     compiler vectorises (16 lanes per AVX-512 instruction).  Lanes that
- *     finish early idle (masked) until the slowest lane of the group ends.
- *     If a count leaves the table, the group finishes lane by lane with
- *     the same iteration and the exact propensity formula beyond the
- *     table: every env runs the same arithmetic either way, so the choice
- *     never changes a result.  Per-env parameters (sysid with priors) use
- *     the lane-by-lane loop with propensities recomputed when a count
- *     changes;
+ *  1. the SSA in LANES "lanes": a lane loop whose body is the branch-free
+ *     myr_ccasr_iter(), which the compiler vectorises (16 lanes per
+ *     AVX-512 instruction, LANES / 16 independent chains per sweep).  The
+ *     envs of the range that step are staged ahead (a window at a time:
+ *     counts, eta * U, nu and the Philox seed of their generator, the
+ *     seeds in one vectorised loop); after a sweep in which some lane's
+ *     env finished its step, that env is written back and the lane loads
+ *     the next staged env (stream compaction: one scatter and one
+ *     expanding load per column and group of 16 lanes under AVX-512, lane
+ *     by lane otherwise), so lanes idle only once the range runs out, and
+ *     then the live lanes are packed into the fewest groups.  An env whose
+ *     count leaves the table (at staging or in a sweep) finishes its step
+ *     alone with the same iteration and the exact propensity formula
+ *     beyond the table.  Per-env K or n (sysid priors): each lane carries
+ *     its own R3/R4 propensities, recomputed by the formula when its count
+ *     changes; a per-env nu is just a lane input.  An env's draws come
+ *     from its own generator, advanced only by its own iterations, and
+ *     every env runs the same arithmetic whichever lane, sweep or path
+ *     runs it, so the schedule never changes a result;
  *  2. step counter, reward, truncation, statistics and autoreset;
  *  3. observations, if requested.
  */
 #include <math.h>
 #include <string.h>
+#if defined(__AVX512F__) && defined(__BMI2__)
+#  include <immintrin.h>
+#endif
 
 #include "../../core/fastmath.h"
 #include "layout.h"
 
 MYR__CUDA_DECLARE(ccasr)
 
-/* lanes advanced together by the vectorised SSA loop */
-#define LANES 16
+/* lanes advanced together by the vectorised SSA loop, in groups of VEC
+ * (one AVX-512 vector of floats); several groups per sweep keep the
+ * out-of-order core busy with independent chains */
+#define LANES 64
+#define VEC 16
+/* envs staged ahead of the lanes in one go */
+#define STAGE 256
 /* GCC's tuning for this CPU family prefers 256-bit vectors; the lane loop
  * runs about 1.3x faster with 512-bit ones where AVX-512 is compiled in */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
@@ -298,27 +315,52 @@ static void cc_reset(const myr__env* e, uint64_t clock, int64_t begin,
 
 /* ------------------------------------------------------------ SSA */
 
-/* one group of up to LANES envs starting at env i0 (m of them) */
+/* The lanes of the SSA pass.  Lane l holds env begin + k[l] (live) or
+ * nothing (live = act = 0, h = f = 0, so the lane loop still reads valid
+ * table entries); an env enters a lane at the start of its step and leaves
+ * it, written back, when its step is over. */
 typedef struct lanes {
-  int32_t h[LANES];
+  _Alignas(64) int32_t h[LANES];
   int32_t f[LANES];
   int32_t n[LANES];     /* reactions applied this step */
   int32_t act[LANES];   /* step still running */
   int32_t hit[LANES];   /* reaction cap ended the step */
+  int32_t live[LANES];  /* the lane holds an env */
+  int32_t k[LANES];     /* its env: begin + k */
   float rem[LANES];     /* min left in the step */
   float eta_u[LANES];   /* eta * U */
+  float nu[LANES];      /* the env's nu */
+  float r3[LANES];      /* own propensities (per-env K or n): R3 at h_at, */
+  float r4[LANES];      /* R4 at f_at */
+  int32_t h_at[LANES];
+  int32_t f_at[LANES];
   uint64_t rng[LANES];
 } lanes;
 
-/* shared parameters: propensities from the table or, beyond it, the
- * formula, re-evaluated only when a count changes */
-static void finish_lane_shared(const ccasr_env* E, lanes* L, int32_t l,
-                               float nu) {
-  if (!L->act[l]) return;
-  myr_ccasr_ssa_shared(&E->tab, &E->p, L->eta_u[l], nu, &L->h[l], &L->f[l],
-                       &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
-  L->act[l] = 0;
-}
+/* The envs of one SSA pass: the range (at most 2^30 envs, so k fits an
+ * int32), the next env to stage, and the staged envs: the next envs of the
+ * range that step, in order, with their step's inputs and generators (one
+ * vectorised Philox loop per window).  Lanes load from the stage. */
+typedef struct feed {
+  const myr__env* e;
+  const ccasr_env* E;
+  int32_t* H;
+  int32_t* F;
+  int64_t begin;
+  int32_t n, next;
+  const int32_t* act;   /* actions, indexed by k */
+  const uint8_t* pend;  /* pending flags, indexed by k */
+  uint64_t clock;
+  int32_t own;          /* some K or n per env: own propensities */
+  int32_t sc, sp;       /* staged envs, the next one to load */
+  int64_t sum_n, sum_hit;
+  _Alignas(64) int32_t sk[STAGE];
+  int32_t sh[STAGE];
+  int32_t sf[STAGE];
+  float seta[STAGE];
+  float snu[STAGE];
+  uint64_t srng[STAGE];
+} feed;
 
 /* R3 (species 0, count H) or R4 (species 1, count F) propensity of env i:
  * the shared table when that reaction's parameters are shared, else the
@@ -334,104 +376,346 @@ static float prop_env(const myr__env* e, const ccasr_env* E, int32_t species,
                         myr__param(e, per_env_param[kk + 1], i));
 }
 
-/* per-env parameters: propensities re-evaluated when a count changes */
-static void finish_lane_per_env(const myr__env* e, lanes* L, int32_t l,
-                                int64_t i) {
-  const ccasr_env* E = (const ccasr_env*)e->data;
-  float nu = (float)myr__param(e, P_NU, i);
-  int32_t h_at = L->h[l], f_at = L->f[l];
-  float r3 = prop_env(e, E, 0, i, h_at);
-  float r4 = prop_env(e, E, 1, i, f_at);
-  while (L->act[l]) {
-    if (L->h[l] != h_at) {
-      h_at = L->h[l];
-      r3 = prop_env(e, E, 0, i, h_at);
-    }
-    if (L->f[l] != f_at) {
-      f_at = L->f[l];
-      r4 = prop_env(e, E, 1, i, f_at);
-    }
-    L->act[l] = myr_ccasr_iter(1, L->eta_u[l], nu, r3, r4, E->p.cap, 1, &L->h[l],
-                               &L->f[l], &L->rem[l], &L->rng[l], &L->n[l],
-                               &L->hit[l]);
-  }
+static float nu_env(const myr__env* e, const ccasr_env* E, int64_t i) {
+  return E->varies[0] ? (float)myr__param(e, P_NU, i) : (float)E->p.nu;
 }
 
-/* one iteration of every lane, counts inside the table; returns bit 0:
- * some lane is still running, bit 1: some count left the table */
-WIDE static int32_t sweep(lanes* MYR_RESTRICT L, const float* MYR_RESTRICT t3,
-                     const float* MYR_RESTRICT t4, float nu, int32_t cap) {
-  int32_t any = 0, out = 0, l;
-  for (l = 0; l < LANES; ++l) {
-    int32_t hl = L->h[l], fl = L->f[l];
-    /* counts < MYR_CCASR_TABLE here: the count bound cannot be reached */
-    L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], nu, t3[hl], t4[fl], cap, 0,
-                               &hl, &fl, &L->rem[l], &L->rng[l], &L->n[l],
-                               &L->hit[l]);
-    L->h[l] = hl;
-    L->f[l] = fl;
-    any |= L->act[l];
-    out |= ((uint32_t)hl >= MYR_CCASR_TABLE) | ((uint32_t)fl >= MYR_CCASR_TABLE);
-  }
-  return any | (out << 1);
-}
-
-WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
-                      const int32_t* act, const uint8_t* pend, uint64_t clock,
-                      myr__stats* st) {
-  const ccasr_env* E = (const ccasr_env*)e->data;
-  int32_t* H = e->col[CC_H].i;
-  int32_t* F = e->col[CC_F].i;
+/* Stage the next envs of the range that step (envs that reset instead,
+ * next_step after an end, are passed over).  An env whose count is beyond
+ * the table (shared K and n) runs its whole step here, with the same
+ * iteration and the exact propensity formula beyond the table.  Returns
+ * the envs staged, 0 once the range is exhausted. */
+WIDE static int32_t stage(feed* D) {
+  const myr__env* e = D->e;
+  const ccasr_env* E = D->E;
   const float eta = (float)E->p.eta;
-  const float nu = (float)E->p.nu;
-  const int32_t cap = E->p.cap;
-  const uint32_t g0 = (uint32_t)(e->env_offset + i0);
-  lanes L;
-  int32_t l, out = 0, sum_n = 0, sum_hit = 0;
-
-  /* load the lanes; padding lanes and envs that reset instead of stepping
-   * (next_step after an end) stay idle */
-  for (l = 0; l < LANES; ++l) {
-    int32_t on = l < m &&
-                 myr__step_kind((int)e->autoreset, pend[l]) != MYR__STEP_RESET;
-    L.h[l] = on ? H[i0 + l] : 0;
-    L.f[l] = on ? F[i0 + l] : 0;
-    L.act[l] = on;
-    L.eta_u[l] = on ? eta * (float)act[l] : 0.0f;
-    L.n[l] = 0;
-    L.hit[l] = 0;
-    L.rem[l] = (float)E->p.dt;
-    out |= (uint32_t)L.h[l] >= MYR_CCASR_TABLE ||
-           (uint32_t)L.f[l] >= MYR_CCASR_TABLE;
+  const uint32_t g0 = (uint32_t)(e->env_offset + D->begin);
+  int32_t j;
+  D->sc = 0;
+  D->sp = 0;
+  while (D->sc == 0 && D->next < D->n) {
+    int32_t end = D->n - D->next < STAGE ? D->n : D->next + STAGE, k;
+    for (k = D->next; k < end; ++k) {
+      int64_t i = D->begin + k;
+      int32_t c = D->sc, h, f;
+      if (myr__step_kind((int)e->autoreset, D->pend[k]) == MYR__STEP_RESET)
+        continue;
+      h = D->H[i];
+      f = D->F[i];
+      if (!D->own &&
+          ((uint32_t)h >= MYR_CCASR_TABLE || (uint32_t)f >= MYR_CCASR_TABLE)) {
+        uint64_t rng = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)k, D->clock);
+        float rem = (float)E->p.dt;
+        int32_t nr = 0, hit = 0;
+        myr_ccasr_ssa_shared(&E->tab, &E->p, eta * (float)D->act[k],
+                             nu_env(e, E, i), &h, &f, &rem, &rng, &nr, &hit);
+        D->H[i] = h;
+        D->F[i] = f;
+        D->sum_n += nr;
+        D->sum_hit += hit;
+        continue;
+      }
+      D->sk[c] = k;
+      D->sh[c] = h;
+      D->sf[c] = f;
+      D->seta[c] = eta * (float)D->act[k];
+      D->snu[c] = nu_env(e, E, i);
+      D->sc = c + 1;
+    }
+    D->next = end;
   }
   /* one Philox call per env-step seeds its generator */
-  for (l = 0; l < LANES; ++l)
-    L.rng[l] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)l, clock);
+  for (j = 0; j < D->sc; ++j)
+    D->srng[j] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)D->sk[j], D->clock);
+  return D->sc;
+}
 
-  if (E->per_env) {
-    for (l = 0; l < m; ++l) finish_lane_per_env(e, &L, l, i0 + l);
-  } else {
-    /* vectorised lane loop while every count is inside the table */
-    while (!out) {
-      int32_t flags = sweep(&L, E->tab.r3, E->tab.r4, nu, cap);
-      out = flags >> 1;
-      if (!(flags & 1)) break;
+/* the env of lane l is done: write it back */
+static void retire(feed* D, lanes* L, int32_t l) {
+  int64_t i = D->begin + L->k[l];
+  D->H[i] = L->h[l];
+  D->F[i] = L->f[l];
+  D->sum_n += L->n[l];
+  D->sum_hit += L->hit[l];
+}
+
+/* a lane whose count left the table (shared K and n): the env finishes its
+ * step here, as in stage() */
+static void finish_lane(const ccasr_env* E, lanes* L, int32_t l) {
+  if (!L->act[l]) return;
+  myr_ccasr_ssa_shared(&E->tab, &E->p, L->eta_u[l], L->nu[l], &L->h[l],
+                       &L->f[l], &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
+  L->act[l] = 0;
+}
+
+/* lane l takes the next staged env; returns 0 (the lane left idle) when
+ * the range is exhausted */
+static int32_t load(feed* D, lanes* L, int32_t l) {
+  int32_t s;
+  if (D->sp == D->sc && stage(D) == 0) {
+    L->live[l] = 0;
+    L->act[l] = 0;
+    L->h[l] = 0;
+    L->f[l] = 0;
+    return 0;
+  }
+  s = D->sp++;
+  L->k[l] = D->sk[s];
+  L->h[l] = D->sh[s];
+  L->f[l] = D->sf[s];
+  L->eta_u[l] = D->seta[s];
+  L->nu[l] = D->snu[s];
+  L->rng[l] = D->srng[s];
+  L->n[l] = 0;
+  L->hit[l] = 0;
+  L->act[l] = 1;
+  L->live[l] = 1;
+  L->rem[l] = (float)D->E->p.dt;
+  if (D->own) {
+    int64_t i = D->begin + L->k[l];
+    L->h_at[l] = L->h[l];
+    L->f_at[l] = L->f[l];
+    L->r3[l] = prop_env(D->e, D->E, 0, i, L->h[l]);
+    L->r4[l] = prop_env(D->e, D->E, 1, i, L->f[l]);
+  }
+  return 1;
+}
+
+#if defined(__AVX512F__) && defined(__BMI2__)
+/* The refill of lanes g .. g+15 in AVX-512: the lanes in mask m (their
+ * steps over) are written back with one scatter per column, and take the
+ * next staged envs with one expanding load per column.  The same as
+ * retire() and load() lane by lane.  Returns the lanes left idle. */
+static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
+  __m512i k = _mm512_load_si512(L->k + g);
+  __m512i h = _mm512_load_si512(L->h + g);
+  __m512i f = _mm512_load_si512(L->f + g);
+  __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+  __m512i act = _mm512_load_si512(L->act + g);
+  __m512i live = _mm512_load_si512(L->live + g);
+  __m512 eta_u = _mm512_load_ps(L->eta_u + g), nu = _mm512_load_ps(L->nu + g);
+  __m512 rem = _mm512_load_ps(L->rem + g), dt = _mm512_set1_ps((float)D->E->p.dt);
+  __m512i n = _mm512_load_si512(L->n + g), hit = _mm512_load_si512(L->hit + g);
+  __m512i rng0 = _mm512_load_si512(L->rng + g);
+  __m512i rng1 = _mm512_load_si512(L->rng + g + 8);
+  __mmask16 mm = (__mmask16)m;
+  int32_t idle = 0;
+
+  _mm512_mask_i32scatter_epi32(D->H + D->begin, mm, k, h, 4);
+  _mm512_mask_i32scatter_epi32(D->F + D->begin, mm, k, f, 4);
+  D->sum_n += _mm512_mask_reduce_add_epi32(mm, n);
+  D->sum_hit += _mm512_mask_reduce_add_epi32(mm, hit);
+  while (m != 0) {
+    uint32_t take = m, lo;
+    int32_t avail, s;
+    if (D->sp == D->sc && stage(D) == 0) {
+      /* the range is exhausted: these lanes idle */
+      mm = (__mmask16)m;
+      live = _mm512_mask_mov_epi32(live, mm, zero);
+      act = _mm512_mask_mov_epi32(act, mm, zero);
+      h = _mm512_mask_mov_epi32(h, mm, zero);
+      f = _mm512_mask_mov_epi32(f, mm, zero);
+      idle = _mm_popcnt_u32(m);
+      break;
     }
-    /* a count left the table: finish lane by lane (same arithmetic) */
-    if (out)
-      for (l = 0; l < m; ++l) finish_lane_shared(E, &L, l, nu);
+    avail = D->sc - D->sp;
+    if (_mm_popcnt_u32(take) > avail)
+      take = _pdep_u32((1u << avail) - 1u, take);
+    s = D->sp;
+    mm = (__mmask16)take;
+    k = _mm512_mask_expandloadu_epi32(k, mm, D->sk + s);
+    h = _mm512_mask_expandloadu_epi32(h, mm, D->sh + s);
+    f = _mm512_mask_expandloadu_epi32(f, mm, D->sf + s);
+    eta_u = _mm512_mask_expandloadu_ps(eta_u, mm, D->seta + s);
+    nu = _mm512_mask_expandloadu_ps(nu, mm, D->snu + s);
+    lo = take & 0xFFu;
+    rng0 = _mm512_mask_expandloadu_epi64(rng0, (__mmask8)lo, D->srng + s);
+    rng1 = _mm512_mask_expandloadu_epi64(rng1, (__mmask8)(take >> 8),
+                                         D->srng + s + _mm_popcnt_u32(lo));
+    n = _mm512_mask_mov_epi32(n, mm, zero);
+    hit = _mm512_mask_mov_epi32(hit, mm, zero);
+    act = _mm512_mask_mov_epi32(act, mm, one);
+    live = _mm512_mask_mov_epi32(live, mm, one);
+    rem = _mm512_mask_mov_ps(rem, mm, dt);
+    D->sp = s + (int32_t)_mm_popcnt_u32(take);
+    m &= ~take;
   }
+  _mm512_store_si512(L->k + g, k);
+  _mm512_store_si512(L->h + g, h);
+  _mm512_store_si512(L->f + g, f);
+  _mm512_store_si512(L->act + g, act);
+  _mm512_store_si512(L->live + g, live);
+  _mm512_store_ps(L->eta_u + g, eta_u);
+  _mm512_store_ps(L->nu + g, nu);
+  _mm512_store_ps(L->rem + g, rem);
+  _mm512_store_si512(L->n + g, n);
+  _mm512_store_si512(L->hit + g, hit);
+  _mm512_store_si512(L->rng + g, rng0);
+  _mm512_store_si512(L->rng + g + 8, rng1);
+  return idle;
+}
 
-  /* write back */
-  for (l = 0; l < m; ++l) {
-    if (myr__step_kind((int)e->autoreset, pend[l]) == MYR__STEP_RESET) continue;
-    H[i0 + l] = L.h[l];
-    F[i0 + l] = L.f[l];
-    sum_n += L.n[l];
-    sum_hit += L.hit[l];
+/* lanes of g .. g+15 whose step is over, or whose count left the table */
+static uint32_t done_group(const lanes* L, int32_t g, uint32_t* out) {
+  __m512i live = _mm512_load_si512(L->live + g);
+  __m512i act = _mm512_load_si512(L->act + g);
+  __m512i tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
+  __mmask16 lv = _mm512_test_epi32_mask(live, live);
+  __mmask16 on = _mm512_test_epi32_mask(act, act);
+  __mmask16 o = _mm512_cmpge_epu32_mask(_mm512_load_si512(L->h + g), tab) |
+                _mm512_cmpge_epu32_mask(_mm512_load_si512(L->f + g), tab);
+  *out = (uint32_t)(lv & o);
+  return (uint32_t)(lv & (~on | o));
+}
+#define MYR__CCASR_REFILL_VEC 1
+#endif
+
+/* lanes 0 .. nl-1, one iteration each, counts inside the table (shared K
+ * and n); returns bit 0: some live lane's step is over, bit 1: some count
+ * left the table */
+WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
+                          const float* MYR_RESTRICT t3,
+                          const float* MYR_RESTRICT t4, int32_t cap) {
+  int32_t fin = 0, out = 0, l;
+  for (l = 0; l < nl; ++l) {
+    int32_t hl = L->h[l], fl = L->f[l];
+    /* counts < MYR_CCASR_TABLE here: the count bound cannot be reached */
+    L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], L->nu[l], t3[hl],
+                               t4[fl], cap, 0, &hl, &fl, &L->rem[l],
+                               &L->rng[l], &L->n[l], &L->hit[l]);
+    L->h[l] = hl;
+    L->f[l] = fl;
+    fin |= L->live[l] & (L->act[l] ^ 1);
+    out |= ((uint32_t)hl >= MYR_CCASR_TABLE) | ((uint32_t)fl >= MYR_CCASR_TABLE);
   }
-  st->reactions += sum_n;
-  st->cap_hits += sum_hit;
+  return fin | (out << 1);
+}
+
+/* the same with each lane's own R3/R4 propensities (per-env K or n), any
+ * count */
+WIDE static void sweep_own(lanes* MYR_RESTRICT L, int32_t nl, int32_t cap) {
+  int32_t l;
+  for (l = 0; l < nl; ++l)
+    L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], L->nu[l], L->r3[l],
+                               L->r4[l], cap, 1, &L->h[l], &L->f[l],
+                               &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
+}
+
+/* lane m moves to lane l (idle) */
+static void move_lane(lanes* L, int32_t l, int32_t m) {
+  L->h[l] = L->h[m];
+  L->f[l] = L->f[m];
+  L->n[l] = L->n[m];
+  L->act[l] = L->act[m];
+  L->hit[l] = L->hit[m];
+  L->live[l] = 1;
+  L->k[l] = L->k[m];
+  L->rem[l] = L->rem[m];
+  L->eta_u[l] = L->eta_u[m];
+  L->nu[l] = L->nu[m];
+  L->r3[l] = L->r3[m];
+  L->r4[l] = L->r4[m];
+  L->h_at[l] = L->h_at[m];
+  L->f_at[l] = L->f_at[m];
+  L->rng[l] = L->rng[m];
+  L->live[m] = 0;
+  L->act[m] = 0;
+  L->h[m] = 0;
+  L->f[m] = 0;
+}
+
+/* The SSA of envs [begin, begin + n), n <= 2^30: LANES lanes run the lane
+ * loop; after a sweep in which some env's step ended (or a count left the
+ * table), the refill writes those envs back and loads the next staged envs
+ * of the range in their place, so lanes idle only once the range runs out;
+ * then the live lanes are packed low and the loop runs over the groups of
+ * VEC lanes that hold some.  Every env runs the same iterations on its own
+ * generator whichever lane and sweep it is in, so the schedule never
+ * changes a result. */
+WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
+                           const int32_t* act, const uint8_t* pend,
+                           uint64_t clock, myr__stats* st) {
+  const ccasr_env* E = (const ccasr_env*)e->data;
+  const int32_t cap = E->p.cap;
+  feed D;
+  lanes L;
+  int32_t l, busy = 0, nl = LANES;
+
+  D.e = e;
+  D.E = E;
+  D.H = e->col[CC_H].i;
+  D.F = e->col[CC_F].i;
+  D.begin = begin;
+  D.n = n;
+  D.next = 0;
+  D.act = act;
+  D.pend = pend;
+  D.clock = clock;
+  D.own = E->varies[1] | E->varies[2] | E->varies[3] | E->varies[4];
+  D.sc = 0;
+  D.sp = 0;
+  D.sum_n = 0;
+  D.sum_hit = 0;
+  for (l = 0; l < LANES; ++l) busy += load(&D, &L, l);
+
+  while (busy > 0) {
+    if (D.own) {
+      /* the envs done; the propensities of the counts that changed */
+      sweep_own(&L, nl, cap);
+      for (l = 0; l < nl; ++l) {
+        int64_t i = begin + L.k[l];
+        if (!L.live[l]) continue;
+        if (!L.act[l]) {
+          retire(&D, &L, l);
+          busy -= load(&D, &L, l) ^ 1;
+          continue;
+        }
+        if (L.h[l] != L.h_at[l]) {
+          L.h_at[l] = L.h[l];
+          L.r3[l] = prop_env(e, E, 0, i, L.h[l]);
+        }
+        if (L.f[l] != L.f_at[l]) {
+          L.f_at[l] = L.f[l];
+          L.r4[l] = prop_env(e, E, 1, i, L.f[l]);
+        }
+      }
+    } else if (sweep(&L, nl, E->tab.r3, E->tab.r4, cap) != 0) {
+#ifdef MYR__CCASR_REFILL_VEC
+      int32_t g;
+      for (g = 0; g < nl; g += VEC) {
+        uint32_t out, m = done_group(&L, g, &out);
+        while (out != 0) { /* rare: finish beyond the table first */
+          finish_lane(E, &L, g + __builtin_ctz(out));
+          out &= out - 1;
+        }
+        if (m != 0) busy -= refill_group(&D, &L, g, m);
+      }
+#else
+      for (l = 0; l < nl; ++l) {
+        int32_t outl;
+        if (!L.live[l]) continue;
+        outl = (uint32_t)L.h[l] >= MYR_CCASR_TABLE ||
+               (uint32_t)L.f[l] >= MYR_CCASR_TABLE;
+        if (L.act[l] && !outl) continue;
+        finish_lane(E, &L, l);
+        retire(&D, &L, l);
+        busy -= load(&D, &L, l) ^ 1;
+      }
+#endif
+    }
+    if (D.next >= D.n && D.sp == D.sc && busy > 0 && busy <= nl - VEC) {
+      /* the range is out: pack the live lanes low, drop idle groups */
+      int32_t m = nl - 1;
+      for (l = 0; l < busy; ++l) {
+        if (L.live[l]) continue;
+        while (!L.live[m]) --m;
+        move_lane(&L, l, m);
+      }
+      nl = (busy + VEC - 1) / VEC * VEC;
+    }
+  }
+  st->reactions += D.sum_n;
+  st->cap_hits += D.sum_hit;
 }
 
 /* ------------------------------------------------------------ step */
@@ -452,10 +736,10 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
   uint8_t* pend = io->pending;
   int32_t od = E->obs_dim;
 
-  /* 1. the SSA, LANES envs at a time */
-  for (k = 0; k < n; k += LANES) {
-    int32_t m = n - k < LANES ? (int32_t)(n - k) : LANES;
-    ssa_group(e, begin + k, m, io->act_i + k, pend + k, io->clock, st);
+  /* 1. the SSA of the range, in pieces of at most 2^30 envs */
+  for (k = 0; k < n; k += (int64_t)1 << 30) {
+    int64_t m = n - k < ((int64_t)1 << 30) ? n - k : (int64_t)1 << 30;
+    ssa_range(e, begin + k, (int32_t)m, io->act_i + k, pend + k, io->clock, st);
   }
 
   /* 2. step counter, reward, truncation, statistics, autoreset */
