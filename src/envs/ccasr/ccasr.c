@@ -21,13 +21,13 @@
  *     myr_ccasr_iter(), which the compiler vectorises (16 lanes per
  *     AVX-512 instruction, LANES / 16 independent chains per sweep).  The
  *     envs of the range that step are staged ahead (a window at a time:
- *     counts, eta * U, nu and the Philox seed of their generator, the
- *     seeds in one vectorised loop); after a sweep in which some lane's
- *     env finished its step, that env is written back and the lane loads
- *     the next staged env (stream compaction: one scatter and one
- *     expanding load per column and group of 16 lanes under AVX-512, lane
- *     by lane otherwise), so lanes idle only once the range runs out, and
- *     then the live lanes are packed into the fewest groups.  An env whose
+ *     counts, eta * U, nu and the Philox seed of their generator; under
+ *     AVX-512 16 envs and 8 seeds per instruction); after a sweep in which
+ *     some lane's env finished its step, that env is written back and the
+ *     lane loads the next staged env (stream compaction: under AVX-512 one
+ *     expanding load per column and group of 16 lanes, lane by lane
+ *     otherwise), so lanes idle only once the range runs out, and then the
+ *     live lanes are packed into the fewest groups.  An env whose
  *     count leaves the table (at staging or in a sweep) finishes its step
  *     alone with the same iteration and the exact propensity formula
  *     beyond the table.  Per-env K or n (sysid priors): each lane carries
@@ -41,7 +41,7 @@
  */
 #include <math.h>
 #include <string.h>
-#if defined(__AVX512F__) && defined(__BMI2__)
+#if defined(__AVX512F__) && defined(__BMI2__) && defined(__AVX512DQ__)
 #  include <immintrin.h>
 #endif
 
@@ -354,12 +354,13 @@ typedef struct feed {
   int32_t own;          /* some K or n per env: own propensities */
   int32_t sc, sp;       /* staged envs, the next one to load */
   int64_t sum_n, sum_hit;
-  _Alignas(64) int32_t sk[STAGE];
-  int32_t sh[STAGE];
-  int32_t sf[STAGE];
-  float seta[STAGE];
-  float snu[STAGE];
-  uint64_t srng[STAGE];
+  /* + VEC: whole vectors may be read past the staged envs */
+  _Alignas(64) int32_t sk[STAGE + VEC];
+  int32_t sh[STAGE + VEC];
+  int32_t sf[STAGE + VEC];
+  float seta[STAGE + VEC];
+  float snu[STAGE + VEC];
+  uint64_t srng[STAGE + VEC];
 } feed;
 
 /* R3 (species 0, count H) or R4 (species 1, count F) propensity of env i:
@@ -380,112 +381,99 @@ static float nu_env(const myr__env* e, const ccasr_env* E, int64_t i) {
   return E->varies[0] ? (float)myr__param(e, P_NU, i) : (float)E->p.nu;
 }
 
-/* Stage the next envs of the range that step (envs that reset instead,
- * next_step after an end, are passed over).  An env whose count is beyond
- * the table (shared K and n) runs its whole step here, with the same
- * iteration and the exact propensity formula beyond the table.  Returns
- * the envs staged, 0 once the range is exhausted. */
-WIDE static int32_t stage(feed* D) {
+#if defined(__AVX512F__) && defined(__BMI2__) && defined(__AVX512DQ__)
+#define MYR__CCASR_REFILL_VEC 1
+static int32_t stage(feed* D);
+static void retire(feed* D, lanes* L, int32_t l);
+
+/* stage() 16 envs at a time from env k while a block of 16 all step and
+ * all have their counts inside the table (else the rest goes env by env);
+ * returns the env reached */
+static int32_t stage_vec(feed* D, int32_t k, int32_t end) {
   const myr__env* e = D->e;
   const ccasr_env* E = D->E;
-  const float eta = (float)E->p.eta;
-  const uint32_t g0 = (uint32_t)(e->env_offset + D->begin);
-  int32_t j;
-  D->sc = 0;
-  D->sp = 0;
-  while (D->sc == 0 && D->next < D->n) {
-    int32_t end = D->n - D->next < STAGE ? D->n : D->next + STAGE, k;
-    for (k = D->next; k < end; ++k) {
-      int64_t i = D->begin + k;
-      int32_t c = D->sc, h, f;
-      if (myr__step_kind((int)e->autoreset, D->pend[k]) == MYR__STEP_RESET)
-        continue;
-      h = D->H[i];
-      f = D->F[i];
-      if (!D->own &&
-          ((uint32_t)h >= MYR_CCASR_TABLE || (uint32_t)f >= MYR_CCASR_TABLE)) {
-        uint64_t rng = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)k, D->clock);
-        float rem = (float)E->p.dt;
-        int32_t nr = 0, hit = 0;
-        myr_ccasr_ssa_shared(&E->tab, &E->p, eta * (float)D->act[k],
-                             nu_env(e, E, i), &h, &f, &rem, &rng, &nr, &hit);
-        D->H[i] = h;
-        D->F[i] = f;
-        D->sum_n += nr;
-        D->sum_hit += hit;
-        continue;
-      }
-      D->sk[c] = k;
-      D->sh[c] = h;
-      D->sf[c] = f;
-      D->seta[c] = eta * (float)D->act[k];
-      D->snu[c] = nu_env(e, E, i);
-      D->sc = c + 1;
+  const double* pnu = E->varies[0] ? e->param_env[P_NU] : NULL;
+  const __m512 eta = _mm512_set1_ps((float)E->p.eta);
+  const __m512 nu = _mm512_set1_ps((float)E->p.nu);
+  const __m512i tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
+  const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6,
+                                        5, 4, 3, 2, 1, 0);
+  const int next_step = (int)e->autoreset == MYR_AUTORESET_NEXT_STEP;
+  for (; k + VEC <= end; k += VEC) {
+    int64_t i = D->begin + k;
+    int32_t c = D->sc;
+    __m512i h = _mm512_loadu_si512(D->H + i);
+    __m512i f = _mm512_loadu_si512(D->F + i);
+    __mmask16 out = _mm512_cmpge_epu32_mask(h, tab) | _mm512_cmpge_epu32_mask(f, tab);
+    if (next_step) {
+      __m128i p = _mm_loadu_si128((const __m128i*)(D->pend + k));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi8(p, _mm_setzero_si128())) != 0xFFFF)
+        break;
     }
-    D->next = end;
+    if (out != 0 && !D->own) break;
+    _mm512_storeu_si512(D->sk + c, _mm512_add_epi32(_mm512_set1_epi32(k), iota));
+    _mm512_storeu_si512(D->sh + c, h);
+    _mm512_storeu_si512(D->sf + c, f);
+    _mm512_storeu_ps(D->seta + c,
+                     _mm512_mul_ps(eta, _mm512_cvtepi32_ps(_mm512_loadu_si512(D->act + k))));
+    if (pnu != NULL) {
+      __m256 lo = _mm512_cvtpd_ps(_mm512_loadu_pd(pnu + i));
+      __m256 hi = _mm512_cvtpd_ps(_mm512_loadu_pd(pnu + i + 8));
+      _mm512_storeu_ps(D->snu + c,
+                       _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1));
+    } else {
+      _mm512_storeu_ps(D->snu + c, nu);
+    }
+    D->sc = c + VEC;
   }
-  /* one Philox call per env-step seeds its generator */
-  for (j = 0; j < D->sc; ++j)
-    D->srng[j] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)D->sk[j], D->clock);
-  return D->sc;
+  return k;
 }
 
-/* the env of lane l is done: write it back */
-static void retire(feed* D, lanes* L, int32_t l) {
-  int64_t i = D->begin + L->k[l];
-  D->H[i] = L->h[l];
-  D->F[i] = L->f[l];
-  D->sum_n += L->n[l];
-  D->sum_hit += L->hit[l];
-}
-
-/* a lane whose count left the table (shared K and n): the env finishes its
- * step here, as in stage() */
-static void finish_lane(const ccasr_env* E, lanes* L, int32_t l) {
-  if (!L->act[l]) return;
-  myr_ccasr_ssa_shared(&E->tab, &E->p, L->eta_u[l], L->nu[l], &L->h[l],
-                       &L->f[l], &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
-  L->act[l] = 0;
-}
-
-/* lane l takes the next staged env; returns 0 (the lane left idle) when
- * the range is exhausted */
-static int32_t load(feed* D, lanes* L, int32_t l) {
-  int32_t s;
-  if (D->sp == D->sc && stage(D) == 0) {
-    L->live[l] = 0;
-    L->act[l] = 0;
-    L->h[l] = 0;
-    L->f[l] = 0;
-    return 0;
+/* the generators of the staged envs, 8 at a time: Philox4x32-10 with each
+ * 32-bit word in a 64-bit lane (_mm512_mul_epu32 reads the low halves, so
+ * the full products take one instruction and the high halves never reach
+ * a low half), as myr_ccasr_rng_seed(); returns the envs seeded */
+static int32_t seed_vec(feed* D, uint32_t g0) {
+  const __m512i m0 = _mm512_set1_epi64(MYR_PHILOX_M0);
+  const __m512i m1 = _mm512_set1_epi64(MYR_PHILOX_M1);
+  const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  const uint64_t clock = D->clock, seed = D->e->seed;
+  __m512i k0[10], k1[10];
+  uint32_t a = (uint32_t)seed, b = (uint32_t)(seed >> 32);
+  int32_t i, j;
+  for (i = 0; i < 10; ++i) {
+    k0[i] = _mm512_set1_epi64((int64_t)a);
+    k1[i] = _mm512_set1_epi64((int64_t)b);
+    a += MYR_PHILOX_W0;
+    b += MYR_PHILOX_W1;
   }
-  s = D->sp++;
-  L->k[l] = D->sk[s];
-  L->h[l] = D->sh[s];
-  L->f[l] = D->sf[s];
-  L->eta_u[l] = D->seta[s];
-  L->nu[l] = D->snu[s];
-  L->rng[l] = D->srng[s];
-  L->n[l] = 0;
-  L->hit[l] = 0;
-  L->act[l] = 1;
-  L->live[l] = 1;
-  L->rem[l] = (float)D->E->p.dt;
-  if (D->own) {
-    int64_t i = D->begin + L->k[l];
-    L->h_at[l] = L->h[l];
-    L->f_at[l] = L->f[l];
-    L->r3[l] = prop_env(D->e, D->E, 0, i, L->h[l]);
-    L->r4[l] = prop_env(D->e, D->E, 1, i, L->f[l]);
+  for (j = 0; j + 8 <= D->sc; j += 8) {
+    __m512i c0 = _mm512_cvtepu32_epi64(_mm256_add_epi32(
+        _mm256_loadu_si256((const __m256i*)(D->sk + j)), _mm256_set1_epi32((int32_t)g0)));
+    __m512i c1 = _mm512_set1_epi64((int64_t)(uint32_t)clock);
+    __m512i c2 = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
+    __m512i c3 = _mm512_set1_epi64((int64_t)MYR_STREAM_SSA << 24);
+    for (i = 0; i < 10; ++i) {
+      __m512i p0 = _mm512_mul_epu32(c0, m0);
+      __m512i p1 = _mm512_mul_epu32(c2, m1);
+      __m512i n0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1, k0[i], 0x96);
+      __m512i n2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), c3, k1[i], 0x96);
+      c1 = p1;
+      c3 = p0;
+      c0 = n0;
+      c2 = n2;
+    }
+    /* words 1:0 */
+    _mm512_storeu_si512(D->srng + j, _mm512_or_si512(_mm512_slli_epi64(c1, 32),
+                                                     _mm512_and_si512(c0, lo32)));
   }
-  return 1;
+  return j;
 }
 
-#if defined(__AVX512F__) && defined(__BMI2__)
 /* The refill of lanes g .. g+15 in AVX-512: the lanes in mask m (their
- * steps over) are written back with one scatter per column, and take the
- * next staged envs with one expanding load per column.  The same as
- * retire() and load() lane by lane.  Returns the lanes left idle. */
+ * steps over) are written back, and take the next staged envs with one
+ * expanding load per column.  The same as retire() and load() lane by
+ * lane.  Returns the lanes left idle. */
 static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
   __m512i k = _mm512_load_si512(L->k + g);
   __m512i h = _mm512_load_si512(L->h + g);
@@ -501,10 +489,11 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
   __mmask16 mm = (__mmask16)m;
   int32_t idle = 0;
 
-  _mm512_mask_i32scatter_epi32(D->H + D->begin, mm, k, h, 4);
-  _mm512_mask_i32scatter_epi32(D->F + D->begin, mm, k, f, 4);
-  D->sum_n += _mm512_mask_reduce_add_epi32(mm, n);
-  D->sum_hit += _mm512_mask_reduce_add_epi32(mm, hit);
+  uint32_t w = m;
+  while (w != 0) { /* write back (cheaper than scatters here) */
+    retire(D, L, g + __builtin_ctz(w));
+    w &= w - 1;
+  }
   while (m != 0) {
     uint32_t take = m, lo;
     int32_t avail, s;
@@ -567,8 +556,116 @@ static uint32_t done_group(const lanes* L, int32_t g, uint32_t* out) {
   *out = (uint32_t)(lv & o);
   return (uint32_t)(lv & (~on | o));
 }
-#define MYR__CCASR_REFILL_VEC 1
 #endif
+/* Stage the next envs of the range that step (envs that reset instead,
+ * next_step after an end, are passed over).  An env whose count is beyond
+ * the table (shared K and n) runs its whole step here, with the same
+ * iteration and the exact propensity formula beyond the table.  Returns
+ * the envs staged, 0 once the range is exhausted. */
+WIDE static int32_t stage(feed* D) {
+  const myr__env* e = D->e;
+  const ccasr_env* E = D->E;
+  const float eta = (float)E->p.eta;
+  const uint32_t g0 = (uint32_t)(e->env_offset + D->begin);
+  int32_t j;
+  D->sc = 0;
+  D->sp = 0;
+  while (D->sc == 0 && D->next < D->n) {
+    int32_t end = D->n - D->next < STAGE ? D->n : D->next + STAGE, k;
+    k = D->next;
+#ifdef MYR__CCASR_REFILL_VEC
+    k = stage_vec(D, k, end);
+#endif
+    for (; k < end; ++k) {
+      int64_t i = D->begin + k;
+      int32_t c = D->sc, h, f;
+      if (myr__step_kind((int)e->autoreset, D->pend[k]) == MYR__STEP_RESET)
+        continue;
+      h = D->H[i];
+      f = D->F[i];
+      if (!D->own &&
+          ((uint32_t)h >= MYR_CCASR_TABLE || (uint32_t)f >= MYR_CCASR_TABLE)) {
+        uint64_t rng = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)k, D->clock);
+        float rem = (float)E->p.dt;
+        int32_t nr = 0, hit = 0;
+        myr_ccasr_ssa_shared(&E->tab, &E->p, eta * (float)D->act[k],
+                             nu_env(e, E, i), &h, &f, &rem, &rng, &nr, &hit);
+        D->H[i] = h;
+        D->F[i] = f;
+        D->sum_n += nr;
+        D->sum_hit += hit;
+        continue;
+      }
+      D->sk[c] = k;
+      D->sh[c] = h;
+      D->sf[c] = f;
+      D->seta[c] = eta * (float)D->act[k];
+      D->snu[c] = nu_env(e, E, i);
+      D->sc = c + 1;
+    }
+    D->next = end;
+  }
+  /* one Philox call per env-step seeds its generator */
+  j = 0;
+#ifdef MYR__CCASR_REFILL_VEC
+  j = seed_vec(D, g0);
+#endif
+  for (; j < D->sc; ++j)
+    D->srng[j] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)D->sk[j], D->clock);
+  return D->sc;
+}
+
+/* the env of lane l is done: write it back */
+static void retire(feed* D, lanes* L, int32_t l) {
+  int64_t i = D->begin + L->k[l];
+  D->H[i] = L->h[l];
+  D->F[i] = L->f[l];
+  D->sum_n += L->n[l];
+  D->sum_hit += L->hit[l];
+}
+
+/* a lane whose count left the table (shared K and n): the env finishes its
+ * step here, as in stage() */
+static void finish_lane(const ccasr_env* E, lanes* L, int32_t l) {
+  if (!L->act[l]) return;
+  myr_ccasr_ssa_shared(&E->tab, &E->p, L->eta_u[l], L->nu[l], &L->h[l],
+                       &L->f[l], &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
+  L->act[l] = 0;
+}
+
+/* lane l takes the next staged env; returns 0 (the lane left idle) when
+ * the range is exhausted */
+static int32_t load(feed* D, lanes* L, int32_t l) {
+  int32_t s;
+  if (D->sp == D->sc && stage(D) == 0) {
+    L->live[l] = 0;
+    L->act[l] = 0;
+    L->h[l] = 0;
+    L->f[l] = 0;
+    return 0;
+  }
+  s = D->sp++;
+  L->k[l] = D->sk[s];
+  L->h[l] = D->sh[s];
+  L->f[l] = D->sf[s];
+  L->eta_u[l] = D->seta[s];
+  L->nu[l] = D->snu[s];
+  L->rng[l] = D->srng[s];
+  L->n[l] = 0;
+  L->hit[l] = 0;
+  L->act[l] = 1;
+  L->live[l] = 1;
+  L->rem[l] = (float)D->E->p.dt;
+  if (D->own) {
+    int64_t i = D->begin + L->k[l];
+    L->h_at[l] = L->h[l];
+    L->f_at[l] = L->f[l];
+    L->r3[l] = prop_env(D->e, D->E, 0, i, L->h[l]);
+    L->r4[l] = prop_env(D->e, D->E, 1, i, L->f[l]);
+  }
+  return 1;
+}
+
 
 /* lanes 0 .. nl-1, one iteration each, counts inside the table (shared K
  * and n); returns bit 0: some live lane's step is over, bit 1: some count
