@@ -55,6 +55,7 @@ MYR__CUDA_DECLARE(ccasr)
  * out-of-order core busy with independent chains */
 #define LANES 64
 #define VEC 16
+_Static_assert(LANES % VEC == 0, "LANES");
 /* envs staged ahead of the lanes in one go */
 #define STAGE 256
 /* GCC's tuning for this CPU family prefers 256-bit vectors; the lane loop

@@ -87,6 +87,8 @@ static void reset1(const myr__env* e, int64_t i, uint64_t clock,
 #define OH_LANES 64
 #define OH_VEC 8
 #define OH_STAGE 256
+/* oh_done() keeps the lanes' flags in one 64-bit word, 16 per vector */
+_Static_assert(OH_LANES <= 64 && OH_LANES % 16 == 0, "OH_LANES");
 
 /* The lanes: lane l holds env begin + k[l] (live) or nothing (live = act =
  * 0, a1 = k_deg = 0, so nothing can fire).  Per sweep: the Philox block of
