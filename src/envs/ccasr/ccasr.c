@@ -19,7 +19,9 @@
  * The step runs in three passes over the range:
  *  1. the SSA in LANES "lanes": a lane loop whose body is the branch-free
  *     myr_ccasr_iter(), which the compiler vectorises (16 lanes per
- *     AVX-512 instruction, LANES / 16 independent chains per sweep).  The
+ *     AVX-512 instruction; under AVX-512 the loop is written out with two
+ *     groups of 16 lanes interleaved, so that two long dependency chains
+ *     overlap, with the same operations in the same order).  The
  *     envs of the range that step are staged ahead (a window at a time:
  *     counts, eta * U, nu and the Philox seed of their generator; under
  *     AVX-512 16 envs and 8 seeds per instruction); after a sweep in which
@@ -668,6 +670,7 @@ static int32_t load(feed* D, lanes* L, int32_t l) {
 }
 
 
+#ifndef MYR__CCASR_REFILL_VEC
 /* lanes 0 .. nl-1, one iteration each, counts inside the table (shared K
  * and n); returns bit 0: some live lane's step is over, bit 1: some count
  * left the table */
@@ -688,6 +691,150 @@ WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
   }
   return fin | (out << 1);
 }
+#endif
+
+#ifdef MYR__CCASR_REFILL_VEC
+/* The lane loop in AVX-512 (as sweep() below, which other builds use),
+ * with two groups of 16 lanes interleaved operation by
+ * operation (G = 2): one iteration is a long dependency chain (the log
+ * polynomial, the division), which a single group leaves mostly waiting.
+ * Each operation is myr_ccasr_iter()'s (bounded = 0), in its order, so
+ * every lane computes the same bits.  nl is a multiple of 16 * G. */
+#define G 2
+WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
+                              const float* MYR_RESTRICT t3,
+                              const float* MYR_RESTRICT t4, int32_t cap) {
+  const __m512i gamma = _mm512_set1_epi64((int64_t)0x9E3779B97F4A7C15ull);
+  const __m512i mix1 = _mm512_set1_epi64((int64_t)0xBF58476D1CE4E5B9ull);
+  const __m512i mix2 = _mm512_set1_epi64((int64_t)0x94D049BB133111EBull);
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i capv = _mm512_set1_epi32(cap), tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
+  const __m512i lo_idx = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
+                                          12, 10, 8, 6, 4, 2, 0);
+  const __m512i hi_idx = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15,
+                                          13, 11, 9, 7, 5, 3, 1);
+  const __m512 inv24 = _mm512_set1_ps(5.9604644775390625e-8f);
+  __mmask16 fin = 0, out = 0;
+  int32_t l, j;
+  for (l = 0; l < nl; l += 16 * G) {
+    __m512i h[G], f[G], n[G], act[G], hit[G], live[G], w1[G], w2[G];
+    __m512 eta_u[G], nu[G], rem[G], c1[G], c2[G], c3[G], a0[G], safe[G];
+    __m512 u1[G], x[G], z[G], y[G], ef[G], tau[G], left[G], r[G];
+    __mmask16 lv[G], fire[G], b1[G], b2[G], b3[G], hitm[G], apply[G];
+    for (j = 0; j < G; ++j) {
+      int32_t o = l + 16 * j;
+      __m512i s0 = _mm512_add_epi64(_mm512_load_si512(L->rng + o), gamma);
+      __m512i s1 = _mm512_add_epi64(_mm512_load_si512(L->rng + o + 8), gamma);
+      __m512i z0, z1;
+      _mm512_store_si512(L->rng + o, s0);
+      _mm512_store_si512(L->rng + o + 8, s1);
+      z0 = _mm512_mullo_epi64(_mm512_xor_si512(s0, _mm512_srli_epi64(s0, 30)), mix1);
+      z1 = _mm512_mullo_epi64(_mm512_xor_si512(s1, _mm512_srli_epi64(s1, 30)), mix1);
+      z0 = _mm512_mullo_epi64(_mm512_xor_si512(z0, _mm512_srli_epi64(z0, 27)), mix2);
+      z1 = _mm512_mullo_epi64(_mm512_xor_si512(z1, _mm512_srli_epi64(z1, 27)), mix2);
+      z0 = _mm512_xor_si512(z0, _mm512_srli_epi64(z0, 31));
+      z1 = _mm512_xor_si512(z1, _mm512_srli_epi64(z1, 31));
+      w1[j] = _mm512_permutex2var_epi32(z0, lo_idx, z1);
+      w2[j] = _mm512_permutex2var_epi32(z0, hi_idx, z1);
+      h[j] = _mm512_load_si512(L->h + o);
+      f[j] = _mm512_load_si512(L->f + o);
+      n[j] = _mm512_load_si512(L->n + o);
+      act[j] = _mm512_load_si512(L->act + o);
+      hit[j] = _mm512_load_si512(L->hit + o);
+      live[j] = _mm512_load_si512(L->live + o);
+      eta_u[j] = _mm512_load_ps(L->eta_u + o);
+      nu[j] = _mm512_load_ps(L->nu + o);
+      rem[j] = _mm512_load_ps(L->rem + o);
+    }
+    /* cumulative propensities: H+1, F+1, H-1, F-1 */
+    for (j = 0; j < G; ++j) {
+      __m512 r34 = _mm512_add_ps(_mm512_i32gather_ps(h[j], t3, 4),
+                                 _mm512_i32gather_ps(f[j], t4, 4));
+      c1[j] = eta_u[j];
+      c2[j] = _mm512_add_ps(c1[j], r34);
+    }
+    for (j = 0; j < G; ++j)
+      c3[j] = _mm512_add_ps(c2[j], _mm512_mul_ps(nu[j], _mm512_cvtepi32_ps(h[j])));
+    for (j = 0; j < G; ++j)
+      a0[j] = _mm512_add_ps(c3[j], _mm512_mul_ps(nu[j], _mm512_cvtepi32_ps(f[j])));
+    for (j = 0; j < G; ++j) {
+      lv[j] = _mm512_cmp_ps_mask(a0[j], _mm512_setzero_ps(), _CMP_GT_OQ);
+      safe[j] = _mm512_mask_mov_ps(_mm512_set1_ps(1.0f), lv[j], a0[j]);
+      u1[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_srli_epi32(w1[j], 8), one)),
+                            inv24);
+    }
+    /* myr_logf_fast(u1) */
+    for (j = 0; j < G; ++j) {
+      __m512i bits = _mm512_castps_si512(u1[j]);
+      __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(126));
+      __mmask16 lo;
+      x[j] = _mm512_castsi512_ps(_mm512_or_si512(
+          _mm512_and_si512(bits, _mm512_set1_epi32(0x007FFFFF)), _mm512_set1_epi32(0x3F000000)));
+      lo = _mm512_cmp_ps_mask(x[j], _mm512_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
+      e = _mm512_mask_sub_epi32(e, lo, e, one);
+      x[j] = _mm512_sub_ps(_mm512_mask_add_ps(x[j], lo, x[j], x[j]), _mm512_set1_ps(1.0f));
+      ef[j] = _mm512_cvtepi32_ps(e);
+      z[j] = _mm512_mul_ps(x[j], x[j]);
+      y[j] = _mm512_set1_ps(7.0376836292e-2f);
+    }
+#define HORNER(op, c)                                                       \
+    for (j = 0; j < G; ++j)                                                 \
+      y[j] = op(_mm512_mul_ps(y[j], x[j]), _mm512_set1_ps(c));
+    HORNER(_mm512_sub_ps, 1.1514610310e-1f)
+    HORNER(_mm512_add_ps, 1.1676998740e-1f)
+    HORNER(_mm512_sub_ps, 1.2420140846e-1f)
+    HORNER(_mm512_add_ps, 1.4249322787e-1f)
+    HORNER(_mm512_sub_ps, 1.6668057665e-1f)
+    HORNER(_mm512_add_ps, 2.0000714765e-1f)
+    HORNER(_mm512_sub_ps, 2.4999993993e-1f)
+    HORNER(_mm512_add_ps, 3.3333331174e-1f)
+#undef HORNER
+    for (j = 0; j < G; ++j) {
+      __m512 lg;
+      y[j] = _mm512_mul_ps(_mm512_mul_ps(y[j], x[j]), z[j]);
+      y[j] = _mm512_add_ps(y[j], _mm512_mul_ps(_mm512_set1_ps(-2.12194440e-4f), ef[j]));
+      y[j] = _mm512_add_ps(y[j], _mm512_mul_ps(_mm512_set1_ps(-0.5f), z[j]));
+      lg = _mm512_add_ps(_mm512_add_ps(x[j], y[j]),
+                         _mm512_mul_ps(_mm512_set1_ps(0.693359375f), ef[j]));
+      /* tau = -log(u1) / safe */
+      tau[j] = _mm512_div_ps(_mm512_sub_ps(_mm512_setzero_ps(), lg), safe[j]);
+    }
+    for (j = 0; j < G; ++j) {
+      __mmask16 on = _mm512_test_epi32_mask(act[j], act[j]);
+      left[j] = _mm512_sub_ps(rem[j], tau[j]);
+      fire[j] = on & lv[j] & _mm512_cmp_ps_mask(left[j], _mm512_setzero_ps(), _CMP_GE_OQ);
+      r[j] = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(w2[j], 8)), inv24),
+                           a0[j]);
+      b1[j] = _mm512_cmp_ps_mask(r[j], c1[j], _CMP_LT_OQ);
+      b2[j] = _mm512_cmp_ps_mask(r[j], c2[j], _CMP_LT_OQ);
+      b3[j] = _mm512_cmp_ps_mask(r[j], c3[j], _CMP_LT_OQ);
+    }
+    for (j = 0; j < G; ++j) {
+      int32_t o = l + 16 * j;
+      __m512i dh, df;
+      hitm[j] = fire[j] & _mm512_cmpge_epi32_mask(n[j], capv);
+      apply[j] = fire[j] & (__mmask16)~hitm[j];
+      /* dh = b1 - (b3 & !b2), df = (b2 & !b1) - !b3 */
+      dh = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b1[j], one),
+                            _mm512_maskz_mov_epi32(b3[j] & (__mmask16)~b2[j], one));
+      df = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b2[j] & (__mmask16)~b1[j], one),
+                            _mm512_maskz_mov_epi32((__mmask16)~b3[j], one));
+      h[j] = _mm512_mask_add_epi32(h[j], apply[j], h[j], dh);
+      f[j] = _mm512_mask_add_epi32(f[j], apply[j], f[j], df);
+      _mm512_store_si512(L->h + o, h[j]);
+      _mm512_store_si512(L->f + o, f[j]);
+      _mm512_store_ps(L->rem + o, _mm512_mask_mov_ps(rem[j], apply[j], left[j]));
+      _mm512_store_si512(L->n + o, _mm512_mask_add_epi32(n[j], apply[j], n[j], one));
+      _mm512_store_si512(L->hit + o, _mm512_mask_mov_epi32(hit[j], hitm[j], one));
+      _mm512_store_si512(L->act + o, _mm512_maskz_mov_epi32(apply[j], one));
+      fin |= _mm512_test_epi32_mask(live[j], live[j]) & (__mmask16)~apply[j];
+      out |= _mm512_cmpge_epu32_mask(h[j], tab) | _mm512_cmpge_epu32_mask(f[j], tab);
+    }
+  }
+  return (fin != 0) | ((out != 0) << 1);
+}
+#undef G
+#endif
 
 /* the same with each lane's own R3/R4 propensities (per-env K or n), any
  * count */
@@ -721,6 +868,14 @@ static void move_lane(lanes* L, int32_t l, int32_t m) {
   L->h[m] = 0;
   L->f[m] = 0;
 }
+
+#ifdef MYR__CCASR_REFILL_VEC
+#  define SWEEP sweep_vec
+#  define PACK (2 * VEC) /* sweep_vec() runs 2 groups at a time */
+#else
+#  define SWEEP sweep
+#  define PACK VEC
+#endif
 
 /* The SSA of envs [begin, begin + n), n <= 2^30: LANES lanes run the lane
  * loop; after a sweep in which some env's step ended (or a count left the
@@ -777,7 +932,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
           L.r4[l] = prop_env(e, E, 1, i, L.f[l]);
         }
       }
-    } else if (sweep(&L, nl, E->tab.r3, E->tab.r4, cap) != 0) {
+    } else if (SWEEP(&L, nl, E->tab.r3, E->tab.r4, cap) != 0) {
 #ifdef MYR__CCASR_REFILL_VEC
       int32_t g;
       for (g = 0; g < nl; g += VEC) {
@@ -801,7 +956,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
       }
 #endif
     }
-    if (D.next >= D.n && D.sp == D.sc && busy > 0 && busy <= nl - VEC) {
+    if (D.next >= D.n && D.sp == D.sc && busy > 0 && busy <= nl - PACK) {
       /* the range is out: pack the live lanes low, drop idle groups */
       int32_t m = nl - 1;
       for (l = 0; l < busy; ++l) {
@@ -809,7 +964,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
         while (!L.live[m]) --m;
         move_lane(&L, l, m);
       }
-      nl = (busy + VEC - 1) / VEC * VEC;
+      nl = (busy + PACK - 1) / PACK * PACK;
     }
   }
   st->reactions += D.sum_n;
