@@ -876,6 +876,7 @@ static void move_lane(lanes* L, int32_t l, int32_t m) {
 #  define SWEEP sweep
 #  define PACK VEC
 #endif
+_Static_assert(LANES % PACK == 0, "LANES");
 
 /* The SSA of envs [begin, begin + n), n <= 2^30: LANES lanes run the lane
  * loop; after a sweep in which some env's step ended (or a count left the
