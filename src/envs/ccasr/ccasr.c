@@ -883,7 +883,7 @@ _Static_assert(LANES % PACK == 0, "LANES");
  * table), the refill writes those envs back and loads the next staged envs
  * of the range in their place, so lanes idle only once the range runs out;
  * then the live lanes are packed low and the loop runs over the groups of
- * VEC lanes that hold some.  Every env runs the same iterations on its own
+ * PACK lanes that hold some.  Every env runs the same iterations on its own
  * generator whichever lane and sweep it is in, so the schedule never
  * changes a result. */
 WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
