@@ -17,29 +17,49 @@
  *    curve) are built at creation.
  *
  * The step runs in three passes over the range:
- *  1. the SSA, W envs at a time in "lanes": a lane loop whose body is the
- *     branch-free myr_ccasr_iter() with tabulated propensities, which the
- *     compiler vectorises (16 lanes per AVX-512 instruction).  Lanes that
- *     finish early idle (masked) until the slowest lane of the group ends.
- *     If a count leaves the table, the group finishes lane by lane with
- *     the same iteration and the exact propensity formula beyond the
- *     table: every env runs the same arithmetic either way, so the choice
- *     never changes a result.  Per-env parameters (sysid with priors) use
- *     the lane-by-lane loop with propensities recomputed when a count
- *     changes;
+ *  1. the SSA in LANES "lanes": a lane loop whose body is the branch-free
+ *     myr_ccasr_iter(), which the compiler vectorises (16 lanes per
+ *     AVX-512 instruction; under AVX-512 the loop is written out with two
+ *     groups of 16 lanes interleaved, so that two long dependency chains
+ *     overlap, with the same operations in the same order).  The
+ *     envs of the range that step are staged ahead (a window at a time:
+ *     counts, eta * U, nu and the Philox seed of their generator; under
+ *     AVX-512 16 envs and 8 seeds per instruction); after a sweep in which
+ *     some lane's env finished its step, that env is written back and the
+ *     lane loads the next staged env (stream compaction: under AVX-512 one
+ *     expanding load per column and group of 16 lanes, lane by lane
+ *     otherwise), so lanes idle only once the range runs out, and then the
+ *     live lanes are packed into the fewest groups.  An env whose
+ *     count leaves the table (at staging or in a sweep) finishes its step
+ *     alone with the same iteration and the exact propensity formula
+ *     beyond the table.  Per-env K or n (sysid priors): each lane carries
+ *     its own R3/R4 propensities, recomputed by the formula when its count
+ *     changes; a per-env nu is just a lane input.  An env's draws come
+ *     from its own generator, advanced only by its own iterations, and
+ *     every env runs the same arithmetic whichever lane, sweep or path
+ *     runs it, so the schedule never changes a result;
  *  2. step counter, reward, truncation, statistics and autoreset;
  *  3. observations, if requested.
  */
 #include <math.h>
 #include <string.h>
+#if defined(__AVX512F__) && defined(__BMI2__) && defined(__AVX512DQ__)
+#  include <immintrin.h>
+#endif
 
 #include "../../core/fastmath.h"
 #include "layout.h"
 
 MYR__CUDA_DECLARE(ccasr)
 
-/* lanes advanced together by the vectorised SSA loop */
-#define LANES 16
+/* lanes advanced together by the vectorised SSA loop, in groups of VEC
+ * (one AVX-512 vector of floats); several groups per sweep keep the
+ * out-of-order core busy with independent chains */
+#define LANES 64
+#define VEC 16
+_Static_assert(LANES % VEC == 0, "LANES");
+/* envs staged ahead of the lanes in one go */
+#define STAGE 256
 /* GCC's tuning for this CPU family prefers 256-bit vectors; the lane loop
  * runs about 1.3x faster with 512-bit ones where AVX-512 is compiled in */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
@@ -298,27 +318,53 @@ static void cc_reset(const myr__env* e, uint64_t clock, int64_t begin,
 
 /* ------------------------------------------------------------ SSA */
 
-/* one group of up to LANES envs starting at env i0 (m of them) */
+/* The lanes of the SSA pass.  Lane l holds env begin + k[l] (live) or
+ * nothing (live = act = 0, h = f = 0, so the lane loop still reads valid
+ * table entries); an env enters a lane at the start of its step and leaves
+ * it, written back, when its step is over. */
 typedef struct lanes {
-  int32_t h[LANES];
+  _Alignas(64) int32_t h[LANES];
   int32_t f[LANES];
   int32_t n[LANES];     /* reactions applied this step */
   int32_t act[LANES];   /* step still running */
   int32_t hit[LANES];   /* reaction cap ended the step */
+  int32_t live[LANES];  /* the lane holds an env */
+  int32_t k[LANES];     /* its env: begin + k */
   float rem[LANES];     /* min left in the step */
   float eta_u[LANES];   /* eta * U */
+  float nu[LANES];      /* the env's nu */
+  float r3[LANES];      /* own propensities (per-env K or n): R3 at h_at, */
+  float r4[LANES];      /* R4 at f_at */
+  int32_t h_at[LANES];
+  int32_t f_at[LANES];
   uint64_t rng[LANES];
 } lanes;
 
-/* shared parameters: propensities from the table or, beyond it, the
- * formula, re-evaluated only when a count changes */
-static void finish_lane_shared(const ccasr_env* E, lanes* L, int32_t l,
-                               float nu) {
-  if (!L->act[l]) return;
-  myr_ccasr_ssa_shared(&E->tab, &E->p, L->eta_u[l], nu, &L->h[l], &L->f[l],
-                       &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
-  L->act[l] = 0;
-}
+/* The envs of one SSA pass: the range (at most 2^30 envs, so k fits an
+ * int32), the next env to stage, and the staged envs: the next envs of the
+ * range that step, in order, with their step's inputs and generators (one
+ * vectorised Philox loop per window).  Lanes load from the stage. */
+typedef struct feed {
+  const myr__env* e;
+  const ccasr_env* E;
+  int32_t* H;
+  int32_t* F;
+  int64_t begin;
+  int32_t n, next;
+  const int32_t* act;   /* actions, indexed by k */
+  const uint8_t* pend;  /* pending flags, indexed by k */
+  uint64_t clock;
+  int32_t own;          /* some K or n per env: own propensities */
+  int32_t sc, sp;       /* staged envs, the next one to load */
+  int64_t sum_n, sum_hit;
+  /* + VEC: whole vectors may be read past the staged envs */
+  _Alignas(64) int32_t sk[STAGE + VEC];
+  int32_t sh[STAGE + VEC];
+  int32_t sf[STAGE + VEC];
+  float seta[STAGE + VEC];
+  float snu[STAGE + VEC];
+  uint64_t srng[STAGE + VEC];
+} feed;
 
 /* R3 (species 0, count H) or R4 (species 1, count F) propensity of env i:
  * the shared table when that reaction's parameters are shared, else the
@@ -334,104 +380,596 @@ static float prop_env(const myr__env* e, const ccasr_env* E, int32_t species,
                         myr__param(e, per_env_param[kk + 1], i));
 }
 
-/* per-env parameters: propensities re-evaluated when a count changes */
-static void finish_lane_per_env(const myr__env* e, lanes* L, int32_t l,
-                                int64_t i) {
-  const ccasr_env* E = (const ccasr_env*)e->data;
-  float nu = (float)myr__param(e, P_NU, i);
-  int32_t h_at = L->h[l], f_at = L->f[l];
-  float r3 = prop_env(e, E, 0, i, h_at);
-  float r4 = prop_env(e, E, 1, i, f_at);
-  while (L->act[l]) {
-    if (L->h[l] != h_at) {
-      h_at = L->h[l];
-      r3 = prop_env(e, E, 0, i, h_at);
-    }
-    if (L->f[l] != f_at) {
-      f_at = L->f[l];
-      r4 = prop_env(e, E, 1, i, f_at);
-    }
-    L->act[l] = myr_ccasr_iter(1, L->eta_u[l], nu, r3, r4, E->p.cap, 1, &L->h[l],
-                               &L->f[l], &L->rem[l], &L->rng[l], &L->n[l],
-                               &L->hit[l]);
-  }
+static float nu_env(const myr__env* e, const ccasr_env* E, int64_t i) {
+  return E->varies[0] ? (float)myr__param(e, P_NU, i) : (float)E->p.nu;
 }
 
-/* one iteration of every lane, counts inside the table; returns bit 0:
- * some lane is still running, bit 1: some count left the table */
-WIDE static int32_t sweep(lanes* MYR_RESTRICT L, const float* MYR_RESTRICT t3,
-                     const float* MYR_RESTRICT t4, float nu, int32_t cap) {
-  int32_t any = 0, out = 0, l;
-  for (l = 0; l < LANES; ++l) {
-    int32_t hl = L->h[l], fl = L->f[l];
-    /* counts < MYR_CCASR_TABLE here: the count bound cannot be reached */
-    L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], nu, t3[hl], t4[fl], cap, 0,
-                               &hl, &fl, &L->rem[l], &L->rng[l], &L->n[l],
-                               &L->hit[l]);
-    L->h[l] = hl;
-    L->f[l] = fl;
-    any |= L->act[l];
-    out |= ((uint32_t)hl >= MYR_CCASR_TABLE) | ((uint32_t)fl >= MYR_CCASR_TABLE);
+#if defined(__AVX512F__) && defined(__BMI2__) && defined(__AVX512DQ__)
+#define MYR__CCASR_REFILL_VEC 1
+static int32_t stage(feed* D);
+static void retire(feed* D, lanes* L, int32_t l);
+
+/* stage() 16 envs at a time from env k while a block of 16 all step and
+ * all have their counts inside the table (else the rest goes env by env);
+ * returns the env reached */
+static int32_t stage_vec(feed* D, int32_t k, int32_t end) {
+  const myr__env* e = D->e;
+  const ccasr_env* E = D->E;
+  const double* pnu = E->varies[0] ? e->param_env[P_NU] : NULL;
+  const __m512 eta = _mm512_set1_ps((float)E->p.eta);
+  const __m512 nu = _mm512_set1_ps((float)E->p.nu);
+  const __m512i tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
+  const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6,
+                                        5, 4, 3, 2, 1, 0);
+  const int next_step = (int)e->autoreset == MYR_AUTORESET_NEXT_STEP;
+  for (; k + VEC <= end; k += VEC) {
+    int64_t i = D->begin + k;
+    int32_t c = D->sc;
+    __m512i h = _mm512_loadu_si512(D->H + i);
+    __m512i f = _mm512_loadu_si512(D->F + i);
+    __mmask16 out = _mm512_cmpge_epu32_mask(h, tab) | _mm512_cmpge_epu32_mask(f, tab);
+    if (next_step) {
+      __m128i p = _mm_loadu_si128((const __m128i*)(D->pend + k));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi8(p, _mm_setzero_si128())) != 0xFFFF)
+        break;
+    }
+    if (out != 0 && !D->own) break;
+    _mm512_storeu_si512(D->sk + c, _mm512_add_epi32(_mm512_set1_epi32(k), iota));
+    _mm512_storeu_si512(D->sh + c, h);
+    _mm512_storeu_si512(D->sf + c, f);
+    _mm512_storeu_ps(D->seta + c,
+                     _mm512_mul_ps(eta, _mm512_cvtepi32_ps(_mm512_loadu_si512(D->act + k))));
+    if (pnu != NULL) {
+      __m256 lo = _mm512_cvtpd_ps(_mm512_loadu_pd(pnu + i));
+      __m256 hi = _mm512_cvtpd_ps(_mm512_loadu_pd(pnu + i + 8));
+      _mm512_storeu_ps(D->snu + c,
+                       _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1));
+    } else {
+      _mm512_storeu_ps(D->snu + c, nu);
+    }
+    D->sc = c + VEC;
   }
-  return any | (out << 1);
+  return k;
 }
 
-WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
-                      const int32_t* act, const uint8_t* pend, uint64_t clock,
-                      myr__stats* st) {
-  const ccasr_env* E = (const ccasr_env*)e->data;
-  int32_t* H = e->col[CC_H].i;
-  int32_t* F = e->col[CC_F].i;
+/* the generators of the staged envs, 8 at a time: Philox4x32-10 with each
+ * 32-bit word in a 64-bit lane (_mm512_mul_epu32 reads the low halves, so
+ * the full products take one instruction and the high halves never reach
+ * a low half), as myr_ccasr_rng_seed(); returns the envs seeded */
+static int32_t seed_vec(feed* D, uint32_t g0) {
+  const __m512i m0 = _mm512_set1_epi64(MYR_PHILOX_M0);
+  const __m512i m1 = _mm512_set1_epi64(MYR_PHILOX_M1);
+  const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  const uint64_t clock = D->clock, seed = D->e->seed;
+  __m512i k0[10], k1[10];
+  uint32_t a = (uint32_t)seed, b = (uint32_t)(seed >> 32);
+  int32_t i, j;
+  for (i = 0; i < 10; ++i) {
+    k0[i] = _mm512_set1_epi64((int64_t)a);
+    k1[i] = _mm512_set1_epi64((int64_t)b);
+    a += MYR_PHILOX_W0;
+    b += MYR_PHILOX_W1;
+  }
+  for (j = 0; j + 8 <= D->sc; j += 8) {
+    __m512i c0 = _mm512_cvtepu32_epi64(_mm256_add_epi32(
+        _mm256_loadu_si256((const __m256i*)(D->sk + j)), _mm256_set1_epi32((int32_t)g0)));
+    __m512i c1 = _mm512_set1_epi64((int64_t)(uint32_t)clock);
+    __m512i c2 = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
+    __m512i c3 = _mm512_set1_epi64((int64_t)MYR_STREAM_SSA << 24);
+    for (i = 0; i < 10; ++i) {
+      __m512i p0 = _mm512_mul_epu32(c0, m0);
+      __m512i p1 = _mm512_mul_epu32(c2, m1);
+      __m512i n0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1, k0[i], 0x96);
+      __m512i n2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), c3, k1[i], 0x96);
+      c1 = p1;
+      c3 = p0;
+      c0 = n0;
+      c2 = n2;
+    }
+    /* words 1:0 */
+    _mm512_storeu_si512(D->srng + j, _mm512_or_si512(_mm512_slli_epi64(c1, 32),
+                                                     _mm512_and_si512(c0, lo32)));
+  }
+  return j;
+}
+
+/* The refill of lanes g .. g+15 in AVX-512: the lanes in mask m (their
+ * steps over) are written back, and take the next staged envs with one
+ * expanding load per column.  The same as retire() and load() lane by
+ * lane.  Returns the lanes left idle. */
+static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
+  __m512i k = _mm512_load_si512(L->k + g);
+  __m512i h = _mm512_load_si512(L->h + g);
+  __m512i f = _mm512_load_si512(L->f + g);
+  __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+  __m512i act = _mm512_load_si512(L->act + g);
+  __m512i live = _mm512_load_si512(L->live + g);
+  __m512 eta_u = _mm512_load_ps(L->eta_u + g), nu = _mm512_load_ps(L->nu + g);
+  __m512 rem = _mm512_load_ps(L->rem + g), dt = _mm512_set1_ps((float)D->E->p.dt);
+  __m512i n = _mm512_load_si512(L->n + g), hit = _mm512_load_si512(L->hit + g);
+  __m512i rng0 = _mm512_load_si512(L->rng + g);
+  __m512i rng1 = _mm512_load_si512(L->rng + g + 8);
+  __mmask16 mm = (__mmask16)m;
+  int32_t idle = 0;
+
+  uint32_t w = m;
+  while (w != 0) { /* write back (cheaper than scatters here) */
+    retire(D, L, g + __builtin_ctz(w));
+    w &= w - 1;
+  }
+  while (m != 0) {
+    uint32_t take = m, lo;
+    int32_t avail, s;
+    if (D->sp == D->sc && stage(D) == 0) {
+      /* the range is exhausted: these lanes idle */
+      mm = (__mmask16)m;
+      live = _mm512_mask_mov_epi32(live, mm, zero);
+      act = _mm512_mask_mov_epi32(act, mm, zero);
+      h = _mm512_mask_mov_epi32(h, mm, zero);
+      f = _mm512_mask_mov_epi32(f, mm, zero);
+      idle = _mm_popcnt_u32(m);
+      break;
+    }
+    avail = D->sc - D->sp;
+    if (_mm_popcnt_u32(take) > avail)
+      take = _pdep_u32((1u << avail) - 1u, take);
+    s = D->sp;
+    mm = (__mmask16)take;
+    k = _mm512_mask_expandloadu_epi32(k, mm, D->sk + s);
+    h = _mm512_mask_expandloadu_epi32(h, mm, D->sh + s);
+    f = _mm512_mask_expandloadu_epi32(f, mm, D->sf + s);
+    eta_u = _mm512_mask_expandloadu_ps(eta_u, mm, D->seta + s);
+    nu = _mm512_mask_expandloadu_ps(nu, mm, D->snu + s);
+    lo = take & 0xFFu;
+    rng0 = _mm512_mask_expandloadu_epi64(rng0, (__mmask8)lo, D->srng + s);
+    rng1 = _mm512_mask_expandloadu_epi64(rng1, (__mmask8)(take >> 8),
+                                         D->srng + s + _mm_popcnt_u32(lo));
+    n = _mm512_mask_mov_epi32(n, mm, zero);
+    hit = _mm512_mask_mov_epi32(hit, mm, zero);
+    act = _mm512_mask_mov_epi32(act, mm, one);
+    live = _mm512_mask_mov_epi32(live, mm, one);
+    rem = _mm512_mask_mov_ps(rem, mm, dt);
+    D->sp = s + (int32_t)_mm_popcnt_u32(take);
+    m &= ~take;
+  }
+  _mm512_store_si512(L->k + g, k);
+  _mm512_store_si512(L->h + g, h);
+  _mm512_store_si512(L->f + g, f);
+  _mm512_store_si512(L->act + g, act);
+  _mm512_store_si512(L->live + g, live);
+  _mm512_store_ps(L->eta_u + g, eta_u);
+  _mm512_store_ps(L->nu + g, nu);
+  _mm512_store_ps(L->rem + g, rem);
+  _mm512_store_si512(L->n + g, n);
+  _mm512_store_si512(L->hit + g, hit);
+  _mm512_store_si512(L->rng + g, rng0);
+  _mm512_store_si512(L->rng + g + 8, rng1);
+  return idle;
+}
+
+/* lanes of g .. g+15 whose step is over, or whose count left the table */
+static uint32_t done_group(const lanes* L, int32_t g, uint32_t* out) {
+  __m512i live = _mm512_load_si512(L->live + g);
+  __m512i act = _mm512_load_si512(L->act + g);
+  __m512i tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
+  __mmask16 lv = _mm512_test_epi32_mask(live, live);
+  __mmask16 on = _mm512_test_epi32_mask(act, act);
+  __mmask16 o = _mm512_cmpge_epu32_mask(_mm512_load_si512(L->h + g), tab) |
+                _mm512_cmpge_epu32_mask(_mm512_load_si512(L->f + g), tab);
+  *out = (uint32_t)(lv & o);
+  return (uint32_t)(lv & (~on | o));
+}
+#endif
+/* Stage the next envs of the range that step (envs that reset instead,
+ * next_step after an end, are passed over).  An env whose count is beyond
+ * the table (shared K and n) runs its whole step here, with the same
+ * iteration and the exact propensity formula beyond the table.  Returns
+ * the envs staged, 0 once the range is exhausted. */
+WIDE static int32_t stage(feed* D) {
+  const myr__env* e = D->e;
+  const ccasr_env* E = D->E;
   const float eta = (float)E->p.eta;
-  const float nu = (float)E->p.nu;
-  const int32_t cap = E->p.cap;
-  const uint32_t g0 = (uint32_t)(e->env_offset + i0);
-  lanes L;
-  int32_t l, out = 0, sum_n = 0, sum_hit = 0;
-
-  /* load the lanes; padding lanes and envs that reset instead of stepping
-   * (next_step after an end) stay idle */
-  for (l = 0; l < LANES; ++l) {
-    int32_t on = l < m &&
-                 myr__step_kind((int)e->autoreset, pend[l]) != MYR__STEP_RESET;
-    L.h[l] = on ? H[i0 + l] : 0;
-    L.f[l] = on ? F[i0 + l] : 0;
-    L.act[l] = on;
-    L.eta_u[l] = on ? eta * (float)act[l] : 0.0f;
-    L.n[l] = 0;
-    L.hit[l] = 0;
-    L.rem[l] = (float)E->p.dt;
-    out |= (uint32_t)L.h[l] >= MYR_CCASR_TABLE ||
-           (uint32_t)L.f[l] >= MYR_CCASR_TABLE;
+  const uint32_t g0 = (uint32_t)(e->env_offset + D->begin);
+  int32_t j;
+  D->sc = 0;
+  D->sp = 0;
+  while (D->sc == 0 && D->next < D->n) {
+    int32_t end = D->n - D->next < STAGE ? D->n : D->next + STAGE, k;
+    k = D->next;
+#ifdef MYR__CCASR_REFILL_VEC
+    k = stage_vec(D, k, end);
+#endif
+    for (; k < end; ++k) {
+      int64_t i = D->begin + k;
+      int32_t c = D->sc, h, f;
+      if (myr__step_kind((int)e->autoreset, D->pend[k]) == MYR__STEP_RESET)
+        continue;
+      h = D->H[i];
+      f = D->F[i];
+      if (!D->own &&
+          ((uint32_t)h >= MYR_CCASR_TABLE || (uint32_t)f >= MYR_CCASR_TABLE)) {
+        uint64_t rng = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)k, D->clock);
+        float rem = (float)E->p.dt;
+        int32_t nr = 0, hit = 0;
+        myr_ccasr_ssa_shared(&E->tab, &E->p, eta * (float)D->act[k],
+                             nu_env(e, E, i), &h, &f, &rem, &rng, &nr, &hit);
+        D->H[i] = h;
+        D->F[i] = f;
+        D->sum_n += nr;
+        D->sum_hit += hit;
+        continue;
+      }
+      D->sk[c] = k;
+      D->sh[c] = h;
+      D->sf[c] = f;
+      D->seta[c] = eta * (float)D->act[k];
+      D->snu[c] = nu_env(e, E, i);
+      D->sc = c + 1;
+    }
+    D->next = end;
   }
   /* one Philox call per env-step seeds its generator */
-  for (l = 0; l < LANES; ++l)
-    L.rng[l] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)l, clock);
+  j = 0;
+#ifdef MYR__CCASR_REFILL_VEC
+  j = seed_vec(D, g0);
+#endif
+  for (; j < D->sc; ++j)
+    D->srng[j] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)D->sk[j], D->clock);
+  return D->sc;
+}
 
-  if (E->per_env) {
-    for (l = 0; l < m; ++l) finish_lane_per_env(e, &L, l, i0 + l);
-  } else {
-    /* vectorised lane loop while every count is inside the table */
-    while (!out) {
-      int32_t flags = sweep(&L, E->tab.r3, E->tab.r4, nu, cap);
-      out = flags >> 1;
-      if (!(flags & 1)) break;
+/* the env of lane l is done: write it back */
+static void retire(feed* D, lanes* L, int32_t l) {
+  int64_t i = D->begin + L->k[l];
+  D->H[i] = L->h[l];
+  D->F[i] = L->f[l];
+  D->sum_n += L->n[l];
+  D->sum_hit += L->hit[l];
+}
+
+/* a lane whose count left the table (shared K and n): the env finishes its
+ * step here, as in stage() */
+static void finish_lane(const ccasr_env* E, lanes* L, int32_t l) {
+  if (!L->act[l]) return;
+  myr_ccasr_ssa_shared(&E->tab, &E->p, L->eta_u[l], L->nu[l], &L->h[l],
+                       &L->f[l], &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
+  L->act[l] = 0;
+}
+
+/* lane l takes the next staged env; returns 0 (the lane left idle) when
+ * the range is exhausted */
+static int32_t load(feed* D, lanes* L, int32_t l) {
+  int32_t s;
+  if (D->sp == D->sc && stage(D) == 0) {
+    L->live[l] = 0;
+    L->act[l] = 0;
+    L->h[l] = 0;
+    L->f[l] = 0;
+    return 0;
+  }
+  s = D->sp++;
+  L->k[l] = D->sk[s];
+  L->h[l] = D->sh[s];
+  L->f[l] = D->sf[s];
+  L->eta_u[l] = D->seta[s];
+  L->nu[l] = D->snu[s];
+  L->rng[l] = D->srng[s];
+  L->n[l] = 0;
+  L->hit[l] = 0;
+  L->act[l] = 1;
+  L->live[l] = 1;
+  L->rem[l] = (float)D->E->p.dt;
+  if (D->own) {
+    int64_t i = D->begin + L->k[l];
+    L->h_at[l] = L->h[l];
+    L->f_at[l] = L->f[l];
+    L->r3[l] = prop_env(D->e, D->E, 0, i, L->h[l]);
+    L->r4[l] = prop_env(D->e, D->E, 1, i, L->f[l]);
+  }
+  return 1;
+}
+
+
+#ifndef MYR__CCASR_REFILL_VEC
+/* lanes 0 .. nl-1, one iteration each, counts inside the table (shared K
+ * and n); returns bit 0: some live lane's step is over, bit 1: some count
+ * left the table */
+WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
+                          const float* MYR_RESTRICT t3,
+                          const float* MYR_RESTRICT t4, int32_t cap) {
+  int32_t fin = 0, out = 0, l;
+  for (l = 0; l < nl; ++l) {
+    int32_t hl = L->h[l], fl = L->f[l];
+    /* counts < MYR_CCASR_TABLE here: the count bound cannot be reached */
+    L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], L->nu[l], t3[hl],
+                               t4[fl], cap, 0, &hl, &fl, &L->rem[l],
+                               &L->rng[l], &L->n[l], &L->hit[l]);
+    L->h[l] = hl;
+    L->f[l] = fl;
+    fin |= L->live[l] & (L->act[l] ^ 1);
+    out |= ((uint32_t)hl >= MYR_CCASR_TABLE) | ((uint32_t)fl >= MYR_CCASR_TABLE);
+  }
+  return fin | (out << 1);
+}
+#endif
+
+#ifdef MYR__CCASR_REFILL_VEC
+/* The lane loop in AVX-512 (as sweep() below, which other builds use),
+ * with two groups of 16 lanes interleaved operation by
+ * operation (G = 2): one iteration is a long dependency chain (the log
+ * polynomial, the division), which a single group leaves mostly waiting.
+ * Each operation is myr_ccasr_iter()'s (bounded = 0), in its order, so
+ * every lane computes the same bits.  nl is a multiple of 16 * G. */
+#define G 2
+WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
+                              const float* MYR_RESTRICT t3,
+                              const float* MYR_RESTRICT t4, int32_t cap) {
+  const __m512i gamma = _mm512_set1_epi64((int64_t)0x9E3779B97F4A7C15ull);
+  const __m512i mix1 = _mm512_set1_epi64((int64_t)0xBF58476D1CE4E5B9ull);
+  const __m512i mix2 = _mm512_set1_epi64((int64_t)0x94D049BB133111EBull);
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i capv = _mm512_set1_epi32(cap), tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
+  const __m512i lo_idx = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
+                                          12, 10, 8, 6, 4, 2, 0);
+  const __m512i hi_idx = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15,
+                                          13, 11, 9, 7, 5, 3, 1);
+  const __m512 inv24 = _mm512_set1_ps(5.9604644775390625e-8f);
+  __mmask16 fin = 0, out = 0;
+  int32_t l, j;
+  for (l = 0; l < nl; l += 16 * G) {
+    __m512i h[G], f[G], n[G], act[G], hit[G], live[G], w1[G], w2[G];
+    __m512 eta_u[G], nu[G], rem[G], c1[G], c2[G], c3[G], a0[G], safe[G];
+    __m512 u1[G], x[G], z[G], y[G], ef[G], tau[G], left[G], r[G];
+    __mmask16 lv[G], fire[G], b1[G], b2[G], b3[G], hitm[G], apply[G];
+    for (j = 0; j < G; ++j) {
+      int32_t o = l + 16 * j;
+      __m512i s0 = _mm512_add_epi64(_mm512_load_si512(L->rng + o), gamma);
+      __m512i s1 = _mm512_add_epi64(_mm512_load_si512(L->rng + o + 8), gamma);
+      __m512i z0, z1;
+      _mm512_store_si512(L->rng + o, s0);
+      _mm512_store_si512(L->rng + o + 8, s1);
+      z0 = _mm512_mullo_epi64(_mm512_xor_si512(s0, _mm512_srli_epi64(s0, 30)), mix1);
+      z1 = _mm512_mullo_epi64(_mm512_xor_si512(s1, _mm512_srli_epi64(s1, 30)), mix1);
+      z0 = _mm512_mullo_epi64(_mm512_xor_si512(z0, _mm512_srli_epi64(z0, 27)), mix2);
+      z1 = _mm512_mullo_epi64(_mm512_xor_si512(z1, _mm512_srli_epi64(z1, 27)), mix2);
+      z0 = _mm512_xor_si512(z0, _mm512_srli_epi64(z0, 31));
+      z1 = _mm512_xor_si512(z1, _mm512_srli_epi64(z1, 31));
+      w1[j] = _mm512_permutex2var_epi32(z0, lo_idx, z1);
+      w2[j] = _mm512_permutex2var_epi32(z0, hi_idx, z1);
+      h[j] = _mm512_load_si512(L->h + o);
+      f[j] = _mm512_load_si512(L->f + o);
+      n[j] = _mm512_load_si512(L->n + o);
+      act[j] = _mm512_load_si512(L->act + o);
+      hit[j] = _mm512_load_si512(L->hit + o);
+      live[j] = _mm512_load_si512(L->live + o);
+      eta_u[j] = _mm512_load_ps(L->eta_u + o);
+      nu[j] = _mm512_load_ps(L->nu + o);
+      rem[j] = _mm512_load_ps(L->rem + o);
     }
-    /* a count left the table: finish lane by lane (same arithmetic) */
-    if (out)
-      for (l = 0; l < m; ++l) finish_lane_shared(E, &L, l, nu);
+    /* cumulative propensities: H+1, F+1, H-1, F-1 */
+    for (j = 0; j < G; ++j) {
+      __m512 r34 = _mm512_add_ps(_mm512_i32gather_ps(h[j], t3, 4),
+                                 _mm512_i32gather_ps(f[j], t4, 4));
+      c1[j] = eta_u[j];
+      c2[j] = _mm512_add_ps(c1[j], r34);
+    }
+    for (j = 0; j < G; ++j)
+      c3[j] = _mm512_add_ps(c2[j], _mm512_mul_ps(nu[j], _mm512_cvtepi32_ps(h[j])));
+    for (j = 0; j < G; ++j)
+      a0[j] = _mm512_add_ps(c3[j], _mm512_mul_ps(nu[j], _mm512_cvtepi32_ps(f[j])));
+    for (j = 0; j < G; ++j) {
+      lv[j] = _mm512_cmp_ps_mask(a0[j], _mm512_setzero_ps(), _CMP_GT_OQ);
+      safe[j] = _mm512_mask_mov_ps(_mm512_set1_ps(1.0f), lv[j], a0[j]);
+      u1[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_srli_epi32(w1[j], 8), one)),
+                            inv24);
+    }
+    /* myr_logf_fast(u1) */
+    for (j = 0; j < G; ++j) {
+      __m512i bits = _mm512_castps_si512(u1[j]);
+      __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(126));
+      __mmask16 lo;
+      x[j] = _mm512_castsi512_ps(_mm512_or_si512(
+          _mm512_and_si512(bits, _mm512_set1_epi32(0x007FFFFF)), _mm512_set1_epi32(0x3F000000)));
+      lo = _mm512_cmp_ps_mask(x[j], _mm512_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
+      e = _mm512_mask_sub_epi32(e, lo, e, one);
+      x[j] = _mm512_sub_ps(_mm512_mask_add_ps(x[j], lo, x[j], x[j]), _mm512_set1_ps(1.0f));
+      ef[j] = _mm512_cvtepi32_ps(e);
+      z[j] = _mm512_mul_ps(x[j], x[j]);
+      y[j] = _mm512_set1_ps(7.0376836292e-2f);
+    }
+#define HORNER(op, c)                                                       \
+    for (j = 0; j < G; ++j)                                                 \
+      y[j] = op(_mm512_mul_ps(y[j], x[j]), _mm512_set1_ps(c));
+    HORNER(_mm512_sub_ps, 1.1514610310e-1f)
+    HORNER(_mm512_add_ps, 1.1676998740e-1f)
+    HORNER(_mm512_sub_ps, 1.2420140846e-1f)
+    HORNER(_mm512_add_ps, 1.4249322787e-1f)
+    HORNER(_mm512_sub_ps, 1.6668057665e-1f)
+    HORNER(_mm512_add_ps, 2.0000714765e-1f)
+    HORNER(_mm512_sub_ps, 2.4999993993e-1f)
+    HORNER(_mm512_add_ps, 3.3333331174e-1f)
+#undef HORNER
+    for (j = 0; j < G; ++j) {
+      __m512 lg;
+      y[j] = _mm512_mul_ps(_mm512_mul_ps(y[j], x[j]), z[j]);
+      y[j] = _mm512_add_ps(y[j], _mm512_mul_ps(_mm512_set1_ps(-2.12194440e-4f), ef[j]));
+      y[j] = _mm512_add_ps(y[j], _mm512_mul_ps(_mm512_set1_ps(-0.5f), z[j]));
+      lg = _mm512_add_ps(_mm512_add_ps(x[j], y[j]),
+                         _mm512_mul_ps(_mm512_set1_ps(0.693359375f), ef[j]));
+      /* tau = -log(u1) / safe */
+      tau[j] = _mm512_div_ps(_mm512_sub_ps(_mm512_setzero_ps(), lg), safe[j]);
+    }
+    for (j = 0; j < G; ++j) {
+      __mmask16 on = _mm512_test_epi32_mask(act[j], act[j]);
+      left[j] = _mm512_sub_ps(rem[j], tau[j]);
+      fire[j] = on & lv[j] & _mm512_cmp_ps_mask(left[j], _mm512_setzero_ps(), _CMP_GE_OQ);
+      r[j] = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(w2[j], 8)), inv24),
+                           a0[j]);
+      b1[j] = _mm512_cmp_ps_mask(r[j], c1[j], _CMP_LT_OQ);
+      b2[j] = _mm512_cmp_ps_mask(r[j], c2[j], _CMP_LT_OQ);
+      b3[j] = _mm512_cmp_ps_mask(r[j], c3[j], _CMP_LT_OQ);
+    }
+    for (j = 0; j < G; ++j) {
+      int32_t o = l + 16 * j;
+      __m512i dh, df;
+      hitm[j] = fire[j] & _mm512_cmpge_epi32_mask(n[j], capv);
+      apply[j] = fire[j] & (__mmask16)~hitm[j];
+      /* dh = b1 - (b3 & !b2), df = (b2 & !b1) - !b3 */
+      dh = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b1[j], one),
+                            _mm512_maskz_mov_epi32(b3[j] & (__mmask16)~b2[j], one));
+      df = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b2[j] & (__mmask16)~b1[j], one),
+                            _mm512_maskz_mov_epi32((__mmask16)~b3[j], one));
+      h[j] = _mm512_mask_add_epi32(h[j], apply[j], h[j], dh);
+      f[j] = _mm512_mask_add_epi32(f[j], apply[j], f[j], df);
+      _mm512_store_si512(L->h + o, h[j]);
+      _mm512_store_si512(L->f + o, f[j]);
+      _mm512_store_ps(L->rem + o, _mm512_mask_mov_ps(rem[j], apply[j], left[j]));
+      _mm512_store_si512(L->n + o, _mm512_mask_add_epi32(n[j], apply[j], n[j], one));
+      _mm512_store_si512(L->hit + o, _mm512_mask_mov_epi32(hit[j], hitm[j], one));
+      _mm512_store_si512(L->act + o, _mm512_maskz_mov_epi32(apply[j], one));
+      fin |= _mm512_test_epi32_mask(live[j], live[j]) & (__mmask16)~apply[j];
+      out |= _mm512_cmpge_epu32_mask(h[j], tab) | _mm512_cmpge_epu32_mask(f[j], tab);
+    }
   }
+  return (fin != 0) | ((out != 0) << 1);
+}
+#undef G
+#endif
 
-  /* write back */
-  for (l = 0; l < m; ++l) {
-    if (myr__step_kind((int)e->autoreset, pend[l]) == MYR__STEP_RESET) continue;
-    H[i0 + l] = L.h[l];
-    F[i0 + l] = L.f[l];
-    sum_n += L.n[l];
-    sum_hit += L.hit[l];
+/* the same with each lane's own R3/R4 propensities (per-env K or n), any
+ * count */
+WIDE static void sweep_own(lanes* MYR_RESTRICT L, int32_t nl, int32_t cap) {
+  int32_t l;
+  for (l = 0; l < nl; ++l)
+    L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], L->nu[l], L->r3[l],
+                               L->r4[l], cap, 1, &L->h[l], &L->f[l],
+                               &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
+}
+
+/* lane m moves to lane l (idle) */
+static void move_lane(lanes* L, int32_t l, int32_t m) {
+  L->h[l] = L->h[m];
+  L->f[l] = L->f[m];
+  L->n[l] = L->n[m];
+  L->act[l] = L->act[m];
+  L->hit[l] = L->hit[m];
+  L->live[l] = 1;
+  L->k[l] = L->k[m];
+  L->rem[l] = L->rem[m];
+  L->eta_u[l] = L->eta_u[m];
+  L->nu[l] = L->nu[m];
+  L->r3[l] = L->r3[m];
+  L->r4[l] = L->r4[m];
+  L->h_at[l] = L->h_at[m];
+  L->f_at[l] = L->f_at[m];
+  L->rng[l] = L->rng[m];
+  L->live[m] = 0;
+  L->act[m] = 0;
+  L->h[m] = 0;
+  L->f[m] = 0;
+}
+
+#ifdef MYR__CCASR_REFILL_VEC
+#  define SWEEP sweep_vec
+#  define PACK (2 * VEC) /* sweep_vec() runs 2 groups at a time */
+#else
+#  define SWEEP sweep
+#  define PACK VEC
+#endif
+_Static_assert(LANES % PACK == 0, "LANES");
+
+/* The SSA of envs [begin, begin + n), n <= 2^30: LANES lanes run the lane
+ * loop; after a sweep in which some env's step ended (or a count left the
+ * table), the refill writes those envs back and loads the next staged envs
+ * of the range in their place, so lanes idle only once the range runs out;
+ * then the live lanes are packed low and the loop runs over the groups of
+ * PACK lanes that hold some.  Every env runs the same iterations on its own
+ * generator whichever lane and sweep it is in, so the schedule never
+ * changes a result. */
+WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
+                           const int32_t* act, const uint8_t* pend,
+                           uint64_t clock, myr__stats* st) {
+  const ccasr_env* E = (const ccasr_env*)e->data;
+  const int32_t cap = E->p.cap;
+  feed D;
+  lanes L;
+  int32_t l, busy = 0, nl = LANES;
+
+  D.e = e;
+  D.E = E;
+  D.H = e->col[CC_H].i;
+  D.F = e->col[CC_F].i;
+  D.begin = begin;
+  D.n = n;
+  D.next = 0;
+  D.act = act;
+  D.pend = pend;
+  D.clock = clock;
+  D.own = E->varies[1] | E->varies[2] | E->varies[3] | E->varies[4];
+  D.sc = 0;
+  D.sp = 0;
+  D.sum_n = 0;
+  D.sum_hit = 0;
+  for (l = 0; l < LANES; ++l) busy += load(&D, &L, l);
+
+  while (busy > 0) {
+    if (D.own) {
+      /* the envs done; the propensities of the counts that changed */
+      sweep_own(&L, nl, cap);
+      for (l = 0; l < nl; ++l) {
+        int64_t i = begin + L.k[l];
+        if (!L.live[l]) continue;
+        if (!L.act[l]) {
+          retire(&D, &L, l);
+          busy -= load(&D, &L, l) ^ 1;
+          continue;
+        }
+        if (L.h[l] != L.h_at[l]) {
+          L.h_at[l] = L.h[l];
+          L.r3[l] = prop_env(e, E, 0, i, L.h[l]);
+        }
+        if (L.f[l] != L.f_at[l]) {
+          L.f_at[l] = L.f[l];
+          L.r4[l] = prop_env(e, E, 1, i, L.f[l]);
+        }
+      }
+    } else if (SWEEP(&L, nl, E->tab.r3, E->tab.r4, cap) != 0) {
+#ifdef MYR__CCASR_REFILL_VEC
+      int32_t g;
+      for (g = 0; g < nl; g += VEC) {
+        uint32_t out, m = done_group(&L, g, &out);
+        while (out != 0) { /* rare: finish beyond the table first */
+          finish_lane(E, &L, g + __builtin_ctz(out));
+          out &= out - 1;
+        }
+        if (m != 0) busy -= refill_group(&D, &L, g, m);
+      }
+#else
+      for (l = 0; l < nl; ++l) {
+        int32_t outl;
+        if (!L.live[l]) continue;
+        outl = (uint32_t)L.h[l] >= MYR_CCASR_TABLE ||
+               (uint32_t)L.f[l] >= MYR_CCASR_TABLE;
+        if (L.act[l] && !outl) continue;
+        finish_lane(E, &L, l);
+        retire(&D, &L, l);
+        busy -= load(&D, &L, l) ^ 1;
+      }
+#endif
+    }
+    if (D.next >= D.n && D.sp == D.sc && busy > 0 && busy <= nl - PACK) {
+      /* the range is out: pack the live lanes low, drop idle groups */
+      int32_t m = nl - 1;
+      for (l = 0; l < busy; ++l) {
+        if (L.live[l]) continue;
+        while (!L.live[m]) --m;
+        move_lane(&L, l, m);
+      }
+      nl = (busy + PACK - 1) / PACK * PACK;
+    }
   }
-  st->reactions += sum_n;
-  st->cap_hits += sum_hit;
+  st->reactions += D.sum_n;
+  st->cap_hits += D.sum_hit;
 }
 
 /* ------------------------------------------------------------ step */
@@ -452,10 +990,10 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
   uint8_t* pend = io->pending;
   int32_t od = E->obs_dim;
 
-  /* 1. the SSA, LANES envs at a time */
-  for (k = 0; k < n; k += LANES) {
-    int32_t m = n - k < LANES ? (int32_t)(n - k) : LANES;
-    ssa_group(e, begin + k, m, io->act_i + k, pend + k, io->clock, st);
+  /* 1. the SSA of the range, in pieces of at most 2^30 envs */
+  for (k = 0; k < n; k += (int64_t)1 << 30) {
+    int64_t m = n - k < ((int64_t)1 << 30) ? n - k : (int64_t)1 << 30;
+    ssa_range(e, begin + k, (int32_t)m, io->act_i + k, pend + k, io->clock, st);
   }
 
   /* 2. step counter, reward, truncation, statistics, autoreset */
