@@ -391,25 +391,6 @@ static inline void myr__observe_each(
   for (i = begin; i < end; ++i) observe1(e, i, obs + (i - begin) * obs_dim);
 }
 
-/* The three class functions of such an env: tag_reset, tag_step and
- * tag_observe, from its advance(), reset1() and observe1(). */
-#define MYR__DEFINE_EACH(tag, obs_dim, advance, reset1, observe1)             \
-  static void tag##_reset(const myr__env* e, uint64_t clock, int64_t begin,  \
-                          int64_t end, const uint8_t* mask, uint32_t stream, \
-                          float* obs) {                                      \
-    myr__reset_each(e, clock, begin, end, mask, stream, obs, obs_dim,        \
-                    reset1, observe1);                                       \
-  }                                                                          \
-  static void tag##_step(const myr__env* e, int64_t begin, int64_t end,     \
-                         const myr__io* io, myr__stats* st) {                \
-    myr__step_each(e, begin, end, io, st, obs_dim, advance, reset1,          \
-                   observe1);                                                \
-  }                                                                          \
-  static void tag##_observe(const myr__env* e, int64_t begin, int64_t end,  \
-                            float* obs) {                                    \
-    myr__observe_each(e, begin, end, obs, obs_dim, observe1);                \
-  }
-
 /* The constants of an env whose parameters (PARAMS, with member names) all
  * live in one struct ptype, and whose float32 step reads pftype =
  * to_f(&ptype).  Defines

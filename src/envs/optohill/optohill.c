@@ -24,7 +24,7 @@
  *     once the range runs out (then the live ones are packed low).  The
  *     draws of a reaction are a pure function of (seed, env, clock,
  *     reactions so far), so the lane schedule never changes a result;
- *  2. per env, as myr__step_each(): step counter, truncation, statistics,
+ *  2. per env, through myr__step_each(): step counter, truncation, statistics,
  *     autoreset, observations.
  */
 #include <math.h>
@@ -418,15 +418,25 @@ WIDE static void oh_ssa_range(const myr__env* e, int64_t begin, int32_t n,
 
 /* ------------------------------------------------------------ step */
 
-/* 1. the SSA of the range; 2. per env, as myr__step_each() with the SSA
- * done: step counter, truncation (the horizon, or X at MYR_COUNT_MAX: no
- * production past it), statistics, autoreset and observations */
+/* pass 2 for env i, whose SSA pass 1 ran: the step counter and truncation
+ * (the horizon, or X at MYR_COUNT_MAX: no production past it) */
+static myr__one counted(const myr__env* e, int64_t i, int64_t k, int kind,
+                        const myr__io* io, myr__stats* st) {
+  myr__one r = myr__one_counted(&e->col[OH_T].i[i],
+                                (int32_t)myr__param(e, OH_MAX_STEPS, i), 0.0f,
+                                0, 0.0);
+  (void)k, (void)kind, (void)io, (void)st;
+  r.truncated = (uint8_t)(r.truncated | (e->col[OH_XC].i[i] >= MYR_COUNT_MAX));
+  return r;
+}
+
+/* 1. the SSA of the range (envs that reset instead are skipped); 2. the
+ * autoreset contract, statistics and observations per env through
+ * myr__step_each() */
 static void oh_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   const int64_t piece = (int64_t)1 << 30;
-  int32_t* x = e->col[OH_XC].i;
-  int32_t* t = e->col[OH_T].i;
-  int64_t i, k;
+  int64_t k;
   for (k = 0; k < end - begin; k += piece) {
     myr__io sub = *io;
     int64_t m = end - begin - k < piece ? end - begin - k : piece;
@@ -434,39 +444,7 @@ static void oh_step(const myr__env* e, int64_t begin, int64_t end,
     sub.pending = io->pending + k;
     oh_ssa_range(e, begin + k, (int32_t)m, &sub, st);
   }
-  for (i = begin; i < end; ++i) {
-    int kind;
-    k = i - begin;
-    kind = myr__step_kind((int)e->autoreset, io->pending[k]);
-    if (kind == MYR__STEP_RESET) {
-      reset1(e, i, io->clock, MYR_STREAM_AUTORESET);
-      io->pending[k] = 0;
-      io->reward[k] = 0.0f;
-      io->terminated[k] = 0;
-      io->truncated[k] = 0;
-    } else {
-      myr__one r = myr__one_counted(
-          &t[i], (int32_t)myr__param(e, OH_MAX_STEPS, i), 0.0f, 0, 0.0);
-      r.truncated = (uint8_t)(r.truncated | (x[i] >= MYR_COUNT_MAX));
-      io->reward[k] = myr__step_reward(kind, r.reward);
-      io->terminated[k] = r.terminated;
-      io->truncated[k] = r.truncated;
-      switch (myr__step_end((int)e->autoreset, kind, &io->pending[k],
-                            r.terminated, r.truncated)) {
-        case MYR__END_RESET:
-          myr__stats_add_episode(st, r.ret, r.length);
-          if (io->final_obs != NULL) observe1(e, i, io->final_obs + k);
-          reset1(e, i, io->clock, MYR_STREAM_AUTORESET);
-          break;
-        case MYR__END_PENDING:
-          myr__stats_add_episode(st, r.ret, r.length);
-          break;
-        default:
-          break;
-      }
-    }
-    if (io->obs != NULL) observe1(e, i, io->obs + k);
-  }
+  myr__step_each(e, begin, end, io, st, 1, counted, reset1, observe1);
 }
 
 static void oh_reset(const myr__env* e, uint64_t clock, int64_t begin,
