@@ -439,6 +439,44 @@ static inline void myr__observe_each(
     return tmp;                                                              \
   }
 
+/* Per-env constants (myr__env_class.num_pcols) of an env whose float32
+ * step reads a constants struct pftype: each member the step reads is one
+ * pcol, listed as
+ *   #define XX_PCOLS(X)  X(XXK_NAME, member, f)  ...  (i: an int32_t member)
+ * and expanded into enum { XX_PCOLS(MYR__PCOL_ENUM) XXK_COUNT }.
+ * MYR__DEFINE_PCOLS then defines
+ *   tag_derive_pcols    the class's derive_pcols(): env i's members from
+ *                       to_f() of its own values (load(e, i, &ptype))
+ *   tag_pcols_at(P, pc, k)  env k's members into *P, pc offset to a range
+ *                       (myr__pcols_from) */
+#define MYR__PCOL_ENUM(id, m, ty) id,
+#define MYR__PCOL_STORE(id, m, ty) c[id].ty[i] = f.m;
+#define MYR__PCOL_LOAD(id, m, ty) P->m = pc[id].ty[k];
+#define MYR__DEFINE_PCOLS(tag, load, ptype, pftype, to_f, PCOLS)              \
+  static void tag##_derive_pcols(const myr__env* e, int64_t begin,           \
+                                 int64_t end) {                              \
+    const myr__col* c = e->pcol;                                             \
+    int64_t i;                                                               \
+    for (i = begin; i < end; ++i) {                                          \
+      ptype p;                                                               \
+      pftype f;                                                              \
+      load(e, i, &p);                                                        \
+      f = to_f(&p);                                                          \
+      PCOLS(MYR__PCOL_STORE)                                                 \
+    }                                                                        \
+  }                                                                          \
+  static inline __attribute__((always_inline)) void tag##_pcols_at(          \
+      pftype* P, const myr__col* pc, int64_t k) {                            \
+    PCOLS(MYR__PCOL_LOAD)                                                    \
+  }
+
+/* the first count pcols of e offset to the range starting at begin */
+static inline void myr__pcols_from(myr__col* pc, const myr__env* e,
+                                   int32_t count, int64_t begin) {
+  int32_t c;
+  for (c = 0; c < count; ++c) pc[c].f = e->pcol[c].f + begin;
+}
+
 /* a REAL column's value of env i as a double / stored from a double */
 static inline double myr__real(const myr__env* e, int32_t c, int64_t i) {
   return e->precision == MYR_FLOAT32 ? (double)e->col[c].f[i] : e->col[c].d[i];

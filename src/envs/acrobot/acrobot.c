@@ -116,44 +116,23 @@ static myr__one advance64(const myr__env* e, int64_t i, int64_t k, int kind,
 /* per-env constants (pcol) of a batch with a randomised parameter: env
  * i's float32 constants, myr_acrobot_params_f_from() of its own values,
  * derived once at create by ac_derive_pcols() */
-enum {
-  ACK_L1,
-  ACK_M1,
-  ACK_M2,
-  ACK_LC1,
-  ACK_LC2,
-  ACK_MOI,
-  ACK_MAX_VEL1,
-  ACK_MAX_VEL2,
-  ACK_G,
-  ACK_DT,
-  ACK_TORQUE,
-  ACK_MAX_STEPS,
-  ACK_COUNT
-};
+#define AC_PCOLS(X) \
+  X(ACK_L1, l1, f) \
+  X(ACK_M1, m1, f) \
+  X(ACK_M2, m2, f) \
+  X(ACK_LC1, lc1, f) \
+  X(ACK_LC2, lc2, f) \
+  X(ACK_MOI, moi, f) \
+  X(ACK_MAX_VEL1, max_vel1, f) \
+  X(ACK_MAX_VEL2, max_vel2, f) \
+  X(ACK_G, g, f) \
+  X(ACK_DT, dt, f) \
+  X(ACK_TORQUE, torque, f) \
+  X(ACK_MAX_STEPS, max_steps, i)
 
-static void ac_derive_pcols(const myr__env* e, int64_t begin, int64_t end) {
-  const myr__col* c = e->pcol;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    myr_acrobot_params p;
-    myr_acrobot_params_f f;
-    ac_load(e, i, &p);
-    f = myr_acrobot_params_f_from(&p);
-    c[ACK_L1].f[i] = f.l1;
-    c[ACK_M1].f[i] = f.m1;
-    c[ACK_M2].f[i] = f.m2;
-    c[ACK_LC1].f[i] = f.lc1;
-    c[ACK_LC2].f[i] = f.lc2;
-    c[ACK_MOI].f[i] = f.moi;
-    c[ACK_MAX_VEL1].f[i] = f.max_vel1;
-    c[ACK_MAX_VEL2].f[i] = f.max_vel2;
-    c[ACK_G].f[i] = f.g;
-    c[ACK_DT].f[i] = f.dt;
-    c[ACK_TORQUE].f[i] = f.torque;
-    c[ACK_MAX_STEPS].i[i] = f.max_steps;
-  }
-}
+enum { AC_PCOLS(MYR__PCOL_ENUM) ACK_COUNT };
+MYR__DEFINE_PCOLS(ac, ac_load, myr_acrobot_params, myr_acrobot_params_f,
+                  myr_acrobot_params_f_from, AC_PCOLS)
 
 /* bit of terminated that pass 1 sets for an env whose angles need the rest
  * of the wrap (pass 2 clears it) */
@@ -181,18 +160,7 @@ static inline __attribute__((always_inline)) void physics_f32(
     float s[4];
     int32_t te, wrap, tk = t[k] + 1;
     if (pc != NULL) {
-      P.l1 = pc[ACK_L1].f[k];
-      P.m1 = pc[ACK_M1].f[k];
-      P.m2 = pc[ACK_M2].f[k];
-      P.lc1 = pc[ACK_LC1].f[k];
-      P.lc2 = pc[ACK_LC2].f[k];
-      P.moi = pc[ACK_MOI].f[k];
-      P.max_vel1 = pc[ACK_MAX_VEL1].f[k];
-      P.max_vel2 = pc[ACK_MAX_VEL2].f[k];
-      P.g = pc[ACK_G].f[k];
-      P.dt = pc[ACK_DT].f[k];
-      P.torque = pc[ACK_TORQUE].f[k];
-      P.max_steps = pc[ACK_MAX_STEPS].i[k];
+      ac_pcols_at(&P, pc, k);
     }
     s[0] = th1[k];
     s[1] = th2[k];
@@ -232,8 +200,7 @@ __attribute__((flatten)) static void ac_physics(const myr__env* e,
   int32_t* t = e->col[AC_T].i + begin;
   if (D->random) {
     myr__col pc[ACK_COUNT];
-    int32_t c;
-    for (c = 0; c < ACK_COUNT; ++c) pc[c].f = e->pcol[c].f + begin;
+    myr__pcols_from(pc, e, ACK_COUNT, begin);
     physics_f32(&D->pf, pc, th1, th2, dth1, dth2, t, io->act_i,
                 io->terminated, io->truncated, io->reward, n);
   } else {

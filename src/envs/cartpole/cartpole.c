@@ -71,40 +71,21 @@ static void cp_observe(const myr__env* e, int64_t begin, int64_t end,
 /* per-env constants (pcol) of a batch with a randomised parameter: env
  * i's float32 constants, myr_cartpole_params_to_f() of its own values,
  * derived once at create by cp_derive_pcols() */
-enum {
-  CPK_GRAVITY,
-  CPK_MASSPOLE,
-  CPK_LENGTH,
-  CPK_FORCE_MAG,
-  CPK_TAU,
-  CPK_THETA_THRESHOLD,
-  CPK_X_THRESHOLD,
-  CPK_INV_TOTAL_MASS,
-  CPK_POLEMASS_LENGTH,
-  CPK_MAX_STEPS,
-  CPK_COUNT
-};
+#define CP_PCOLS(X) \
+  X(CPK_GRAVITY, gravity, f) \
+  X(CPK_MASSPOLE, masspole, f) \
+  X(CPK_LENGTH, length, f) \
+  X(CPK_FORCE_MAG, force_mag, f) \
+  X(CPK_TAU, tau, f) \
+  X(CPK_THETA_THRESHOLD, theta_threshold, f) \
+  X(CPK_X_THRESHOLD, x_threshold, f) \
+  X(CPK_INV_TOTAL_MASS, inv_total_mass, f) \
+  X(CPK_POLEMASS_LENGTH, polemass_length, f) \
+  X(CPK_MAX_STEPS, max_steps, i)
 
-static void cp_derive_pcols(const myr__env* e, int64_t begin, int64_t end) {
-  const myr__col* c = e->pcol;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    myr_cartpole_params p;
-    myr_cartpole_params_f f;
-    myr__cartpole_load(e, i, &p);
-    f = myr_cartpole_params_to_f(&p);
-    c[CPK_GRAVITY].f[i] = f.gravity;
-    c[CPK_MASSPOLE].f[i] = f.masspole;
-    c[CPK_LENGTH].f[i] = f.length;
-    c[CPK_FORCE_MAG].f[i] = f.force_mag;
-    c[CPK_TAU].f[i] = f.tau;
-    c[CPK_THETA_THRESHOLD].f[i] = f.theta_threshold;
-    c[CPK_X_THRESHOLD].f[i] = f.x_threshold;
-    c[CPK_INV_TOTAL_MASS].f[i] = f.inv_total_mass;
-    c[CPK_POLEMASS_LENGTH].f[i] = f.polemass_length;
-    c[CPK_MAX_STEPS].i[i] = f.max_steps;
-  }
-}
+enum { CP_PCOLS(MYR__PCOL_ENUM) CPK_COUNT };
+MYR__DEFINE_PCOLS(cp, myr__cartpole_load, myr_cartpole_params, myr_cartpole_params_f,
+                  myr_cartpole_params_to_f, CP_PCOLS)
 
 /* pass 1: one Euler step of envs [0, n) of the range; branch-free so the
  * compiler vectorises it (the arguments never alias).  The constants are
@@ -127,16 +108,7 @@ static inline __attribute__((always_inline)) void physics_f32(
     myr_cartpole_qf q, r;
     int32_t tk = t[k] + 1;
     if (pc != NULL) {
-      P.gravity = pc[CPK_GRAVITY].f[k];
-      P.masspole = pc[CPK_MASSPOLE].f[k];
-      P.length = pc[CPK_LENGTH].f[k];
-      P.force_mag = pc[CPK_FORCE_MAG].f[k];
-      P.tau = pc[CPK_TAU].f[k];
-      P.theta_threshold = pc[CPK_THETA_THRESHOLD].f[k];
-      P.x_threshold = pc[CPK_X_THRESHOLD].f[k];
-      P.inv_total_mass = pc[CPK_INV_TOTAL_MASS].f[k];
-      P.polemass_length = pc[CPK_POLEMASS_LENGTH].f[k];
-      P.max_steps = pc[CPK_MAX_STEPS].i[k];
+      cp_pcols_at(&P, pc, k);
     }
     q.x = x[k];
     q.x_dot = xd[k];
@@ -232,8 +204,7 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   /* 1. physics, with the shared constants or each env's own */
   if (D->random) {
     myr__col pc[CPK_COUNT];
-    int32_t c;
-    for (c = 0; c < CPK_COUNT; ++c) pc[c].f = e->pcol[c].f + begin;
+    myr__pcols_from(pc, e, CPK_COUNT, begin);
     physics_f32(&D->pf, pc, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
   } else {
     physics_f32(&D->pf, NULL, x, xd, th, thd, t, io->act_i, term, trunc, rew,

@@ -101,36 +101,19 @@ static myr__one advance64(const myr__env* e, int64_t i, int64_t k, int kind,
 /* per-env constants (pcol) of a batch with a randomised parameter: env
  * i's float32 constants, myr_mountaincar_params_f_from() of its own
  * values, derived once at create by mc_derive_pcols() */
-enum {
-  MCK_MIN_POSITION,
-  MCK_MAX_POSITION,
-  MCK_MAX_SPEED,
-  MCK_GOAL_POSITION,
-  MCK_GOAL_VELOCITY,
-  MCK_FORCE,
-  MCK_GRAVITY,
-  MCK_MAX_STEPS,
-  MCK_COUNT
-};
+#define MC_PCOLS(X) \
+  X(MCK_MIN_POSITION, min_position, f) \
+  X(MCK_MAX_POSITION, max_position, f) \
+  X(MCK_MAX_SPEED, max_speed, f) \
+  X(MCK_GOAL_POSITION, goal_position, f) \
+  X(MCK_GOAL_VELOCITY, goal_velocity, f) \
+  X(MCK_FORCE, force, f) \
+  X(MCK_GRAVITY, gravity, f) \
+  X(MCK_MAX_STEPS, max_steps, i)
 
-static void mc_derive_pcols(const myr__env* e, int64_t begin, int64_t end) {
-  const myr__col* c = e->pcol;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    myr_mountaincar_params p;
-    myr_mountaincar_params_f f;
-    mc_load(e, i, &p);
-    f = myr_mountaincar_params_f_from(&p);
-    c[MCK_MIN_POSITION].f[i] = f.min_position;
-    c[MCK_MAX_POSITION].f[i] = f.max_position;
-    c[MCK_MAX_SPEED].f[i] = f.max_speed;
-    c[MCK_GOAL_POSITION].f[i] = f.goal_position;
-    c[MCK_GOAL_VELOCITY].f[i] = f.goal_velocity;
-    c[MCK_FORCE].f[i] = f.force;
-    c[MCK_GRAVITY].f[i] = f.gravity;
-    c[MCK_MAX_STEPS].i[i] = f.max_steps;
-  }
-}
+enum { MC_PCOLS(MYR__PCOL_ENUM) MCK_COUNT };
+MYR__DEFINE_PCOLS(mc, mc_load, myr_mountaincar_params, myr_mountaincar_params_f,
+                  myr_mountaincar_params_f_from, MC_PCOLS)
 
 /* pass 1: one step of envs [0, n) of the range as an ordinary (RUN) step;
  * branch-free so the compiler vectorises it (the arguments never alias).
@@ -150,14 +133,7 @@ static inline __attribute__((always_inline)) void physics_f32(
     float x = pos[k], v = vel[k];
     int32_t te, tk = t[k] + 1;
     if (pc != NULL) {
-      P.min_position = pc[MCK_MIN_POSITION].f[k];
-      P.max_position = pc[MCK_MAX_POSITION].f[k];
-      P.max_speed = pc[MCK_MAX_SPEED].f[k];
-      P.goal_position = pc[MCK_GOAL_POSITION].f[k];
-      P.goal_velocity = pc[MCK_GOAL_VELOCITY].f[k];
-      P.force = pc[MCK_FORCE].f[k];
-      P.gravity = pc[MCK_GRAVITY].f[k];
-      P.max_steps = pc[MCK_MAX_STEPS].i[k];
+      mc_pcols_at(&P, pc, k);
     }
     te = myr_mountaincar_step_f(&P, &x, &v, act[k]);
     pos[k] = x;
@@ -216,8 +192,7 @@ static void mc_step(const myr__env* e, int64_t begin, int64_t end,
   /* 1. physics, with the shared constants or each env's own */
   if (D->random) {
     myr__col pc[MCK_COUNT];
-    int32_t c;
-    for (c = 0; c < MCK_COUNT; ++c) pc[c].f = e->pcol[c].f + begin;
+    myr__pcols_from(pc, e, MCK_COUNT, begin);
     physics_f32(&D->pf, pc, pos, vel, t, io->act_i, io->terminated,
                 io->truncated, io->reward, n);
   } else {

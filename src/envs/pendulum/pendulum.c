@@ -104,32 +104,17 @@ static myr__one advance64(const myr__env* e, int64_t i, int64_t k, int kind,
 /* per-env constants (pcol) of a batch with a randomised parameter: env
  * i's float32 constants, myr_pendulum_params_to_f() of its own values,
  * derived once at create by pd_derive_pcols() */
-enum {
-  PDK_GRAV_COEF,
-  PDK_TORQUE_COEF,
-  PDK_MAX_SPEED,
-  PDK_MAX_TORQUE,
-  PDK_DT,
-  PDK_MAX_STEPS,
-  PDK_COUNT
-};
+#define PD_PCOLS(X) \
+  X(PDK_GRAV_COEF, grav_coef, f) \
+  X(PDK_TORQUE_COEF, torque_coef, f) \
+  X(PDK_MAX_SPEED, max_speed, f) \
+  X(PDK_MAX_TORQUE, max_torque, f) \
+  X(PDK_DT, dt, f) \
+  X(PDK_MAX_STEPS, max_steps, i)
 
-static void pd_derive_pcols(const myr__env* e, int64_t begin, int64_t end) {
-  const myr__col* c = e->pcol;
-  int64_t i;
-  for (i = begin; i < end; ++i) {
-    myr_pendulum_params p;
-    myr_pendulum_params_f f;
-    pd_load(e, i, &p);
-    f = myr_pendulum_params_to_f(&p);
-    c[PDK_GRAV_COEF].f[i] = f.grav_coef;
-    c[PDK_TORQUE_COEF].f[i] = f.torque_coef;
-    c[PDK_MAX_SPEED].f[i] = f.max_speed;
-    c[PDK_MAX_TORQUE].f[i] = f.max_torque;
-    c[PDK_DT].f[i] = f.dt;
-    c[PDK_MAX_STEPS].i[i] = f.max_steps;
-  }
-}
+enum { PD_PCOLS(MYR__PCOL_ENUM) PDK_COUNT };
+MYR__DEFINE_PCOLS(pd, pd_load, myr_pendulum_params, myr_pendulum_params_f,
+                  myr_pendulum_params_to_f, PD_PCOLS)
 
 /* pass 1: one step of envs [0, n) of the range as an ordinary (RUN) step;
  * branch-free so the compiler vectorises it (the arguments never alias).
@@ -152,12 +137,7 @@ static inline __attribute__((always_inline)) void physics_f32(
     float nth, nthd, cost, reward;
     int32_t tk = t[k] + 1;
     if (pc != NULL) {
-      P.grav_coef = pc[PDK_GRAV_COEF].f[k];
-      P.torque_coef = pc[PDK_TORQUE_COEF].f[k];
-      P.max_speed = pc[PDK_MAX_SPEED].f[k];
-      P.max_torque = pc[PDK_MAX_TORQUE].f[k];
-      P.dt = pc[PDK_DT].f[k];
-      P.max_steps = pc[PDK_MAX_STEPS].i[k];
+      pd_pcols_at(&P, pc, k);
     }
     myr_pendulum_step_f(&P, th[k], thd[k], act[k], &nth, &nthd, &cost);
     reward = -cost;
@@ -214,8 +194,7 @@ static void pd_step(const myr__env* e, int64_t begin, int64_t end,
   /* 1. physics, with the shared constants or each env's own */
   if (D->random) {
     myr__col pc[PDK_COUNT];
-    int32_t c;
-    for (c = 0; c < PDK_COUNT; ++c) pc[c].f = e->pcol[c].f + begin;
+    myr__pcols_from(pc, e, PDK_COUNT, begin);
     physics_f32(&D->pf, pc, th, thd, t, ret, io->act_f, io->pending,
                 io->terminated, io->truncated, io->reward, n);
   } else {
