@@ -50,14 +50,34 @@
 #include <string.h>
 
 #include "model.h"
+#include "../ccasr/physics.h" /* myr_ccasr_rng_seed, myr_logf_fast */
 
 #define LANES 16
 /* reactions the lane loop's cumulative table holds */
 #define NET_REACTIONS MYR__NET_REACTIONS_MAX
+/* counts 0 .. TABLE-1 of a tabulated propensity */
+#define TABLE 1024
+/* reactions evaluated once per group (K_GROUP) at most */
+#define GROUP_MAX 32
 /* the env's own parameters before the model's */
-enum { P_DT, P_CAP, P_MAX_STEPS, P_TARGET, P_OWN };
+enum { P_DT, P_CAP, P_MAX_STEPS, P_TARGET, P_TABLES, P_OWN };
 /* lane slots: the input, then per-env parameters */
 #define SLOTS (MYR_PARAMS_MAX + 1)
+/* GCC's tuning prefers 256-bit vectors; the lane loops gain from 512 */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
+#  define WIDE __attribute__((target("prefer-vector-width=512")))
+#else
+#  define WIDE
+#endif
+
+/* how the step gets reaction j's propensity (all give the same doubles:
+ * tables and per-group values are the program's own results) */
+enum {
+  K_PROGRAM = 0, /* evaluate the program every iteration */
+  K_GROUP = 1,   /* reads no species: evaluated once per group and step */
+  K_TABLE = 2    /* reads one species and no lane slot: tabulated over
+                    counts below TABLE, the program beyond */
+};
 
 /* ------------------------------------------------------------ the class */
 
@@ -84,25 +104,43 @@ typedef struct net_data {
   int32_t num_slots;     /* slot 0: the input (always present) */
   int32_t slot_param[SLOTS]; /* env parameter of slot k >= 1 */
   double input_scale;    /* input = action * input_scale */
+  int32_t kind[NET_REACTIONS];
+  int32_t tab_species[NET_REACTIONS]; /* K_TABLE: the species read */
+  int32_t gslot[NET_REACTIONS];       /* K_GROUP: its row of group values */
+  double* tab;           /* K_TABLE reactions: TABLE values each, at
+                            tab + j * TABLE (NULL rows for the others) */
+  /* reactants of reaction j: rs_species/rs_need[rs_start[j] ..
+   * rs_start[j+1]) */
+  int32_t rs_start[NET_REACTIONS + 1];
+  int32_t rs_species[NET_REACTIONS * MYR__NET_SPECIES_MAX];
+  double rs_need[NET_REACTIONS * MYR__NET_SPECIES_MAX];
+  double delta[NET_REACTIONS * MYR__NET_SPECIES_MAX]; /* m->delta as double */
 } net_data;
 
 /* ------------------------------------------------------------ lanes */
 
 typedef struct lanes {
   double x[MYR__NET_SPECIES_MAX][LANES];
+  int32_t xi[MYR__NET_SPECIES_MAX][LANES];
   double slot[SLOTS][LANES];
   double cum[NET_REACTIONS][LANES];
   double a[LANES];
   double rem[LANES];
+  double r[LANES];
+  double left[LANES];
+  double a0[LANES];
   uint64_t rng[LANES];
+  int32_t j[LANES];
+  int32_t fire[LANES];
+  int32_t over[LANES];
   int32_t n[LANES];
   int32_t act[LANES];
   int32_t hit[LANES];
 } lanes;
 
 /* reaction j's propensity for every lane into out */
-static void eval(const myr__op* op, int32_t n, const lanes* L,
-                 double* MYR_RESTRICT out) {
+WIDE static void eval(const myr__op* op, int32_t n, const lanes* L,
+                      double* MYR_RESTRICT out) {
   double st[MYR__NET_STACK][LANES];
   int32_t k, l, sp = 0;
   for (k = 0; k < n; ++k) {
@@ -152,28 +190,55 @@ static void eval(const myr__op* op, int32_t n, const lanes* L,
   for (l = 0; l < LANES; ++l) out[l] = st[0][l];
 }
 
-/* the generator of env g for the step at clock (as the gene circuit's) */
-static uint64_t rng_seed(uint64_t seed, uint32_t g, uint64_t clock) {
-  myr_philox_out r = myr_draw(seed, g, clock, MYR_STREAM_SSA, 0);
-  return ((uint64_t)r.v[1] << 32) | r.v[0];
+static const myr__op* prog(const net_data* D, int32_t j, int32_t* n) {
+  *n = D->m->start[j + 1] - D->m->start[j];
+  return D->ops + D->m->start[j];
+}
+
+/* reaction j's propensity for every lane into L->a, by its kind (group:
+ * the K_GROUP values of this group and step) */
+WIDE static void propensity(const net_data* D, int32_t j, lanes* L,
+                            const double (*group)[LANES]) {
+  int32_t l, n;
+  const myr__op* op;
+  if (D->kind[j] == K_GROUP) {
+    for (l = 0; l < LANES; ++l) L->a[l] = group[D->gslot[j]][l];
+    return;
+  }
+  if (D->kind[j] == K_TABLE) {
+    const int32_t* x = L->xi[D->tab_species[j]];
+    const double* t = D->tab + (size_t)j * TABLE;
+    int32_t out = 0;
+    for (l = 0; l < LANES; ++l) out |= (uint32_t)x[l] >= (uint32_t)TABLE;
+    if (!out) {
+      for (l = 0; l < LANES; ++l) L->a[l] = t[x[l]];
+      return;
+    }
+  }
+  op = prog(D, j, &n);
+  eval(op, n, L, L->a);
 }
 
 /* one step of the SSA for the m envs of a group starting at env i0 */
-static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
-                      const int32_t* act, const uint8_t* pend, uint64_t clock,
-                      myr__stats* st) {
+WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
+                           const int32_t* act, const uint8_t* pend,
+                           uint64_t clock, myr__stats* st) {
   const net_data* D = (const net_data*)e->data;
   const myr_model* M = D->m;
   const int32_t S = M->num_species, R = M->num_reactions;
   const uint32_t g0 = (uint32_t)(e->env_offset + i0);
+  const double cap = (double)D->cap;
   lanes L;
+  double group[GROUP_MAX][LANES]; /* K_GROUP propensities */
   int32_t l, s, j, k, any = 0, sum_n = 0, sum_hit = 0;
 
   for (l = 0; l < LANES; ++l) {
     int32_t on = l < m &&
                  myr__step_kind((int)e->autoreset, pend[l]) != MYR__STEP_RESET;
-    for (s = 0; s < S; ++s)
-      L.x[s][l] = on ? (double)e->col[s].i[i0 + l] : 0.0;
+    for (s = 0; s < S; ++s) {
+      L.xi[s][l] = on ? e->col[s].i[i0 + l] : 0;
+      L.x[s][l] = (double)L.xi[s][l];
+    }
     L.act[l] = on;
     L.n[l] = 0;
     L.hit[l] = 0;
@@ -181,65 +246,84 @@ static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
     L.slot[0][l] = on ? (double)act[l] * D->input_scale : 0.0;
     for (k = 1; k < D->num_slots; ++k)
       L.slot[k][l] = on ? myr__param(e, D->slot_param[k], i0 + l) : 0.0;
-    L.rng[l] = rng_seed(e->seed, g0 + (uint32_t)l, clock);
+    L.rng[l] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)l, clock);
     any |= on;
   }
+  /* K_GROUP reactions read no species: once for the group and step */
+  for (j = 0; j < R; ++j)
+    if (D->kind[j] == K_GROUP) {
+      int32_t n;
+      const myr__op* op = prog(D, j, &n);
+      eval(op, n, &L, group[D->gslot[j]]);
+    }
 
   while (any) {
     /* cumulative propensities, in reaction order */
     for (j = 0; j < R; ++j) {
-      const int32_t* need = &M->need[j * MYR__NET_SPECIES_MAX];
-      eval(D->ops + M->start[j], M->start[j + 1] - M->start[j], &L, L.a);
-      for (l = 0; l < LANES; ++l) {
-        double v = L.a[l] > 0.0 ? L.a[l] : 0.0; /* negative, NaN: 0 */
-        for (s = 0; s < S; ++s)
-          if (need[s] > 0 && L.x[s][l] < (double)need[s]) v = 0.0;
-        L.cum[j][l] = (j > 0 ? L.cum[j - 1][l] : 0.0) + v;
+      const double* prev = j > 0 ? L.cum[j - 1] : NULL;
+      int32_t q;
+      propensity(D, j, &L, (const double(*)[LANES])group);
+      for (l = 0; l < LANES; ++l) L.a[l] = L.a[l] > 0.0 ? L.a[l] : 0.0; /* <0, NaN: 0 */
+      for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q) {
+        const double* xs = L.x[D->rs_species[q]];
+        const double need = D->rs_need[q];
+        for (l = 0; l < LANES; ++l) L.a[l] = xs[l] < need ? 0.0 : L.a[l];
       }
+      if (prev != NULL)
+        for (l = 0; l < LANES; ++l) L.cum[j][l] = prev[l] + L.a[l];
+      else
+        for (l = 0; l < LANES; ++l) L.cum[j][l] = L.a[l];
     }
+    /* one event per lane: waiting time, then which reaction */
+    for (l = 0; l < LANES; ++l) {
+      uint64_t z = myr_splitmix64(&L.rng[l]);
+      uint32_t w1 = (uint32_t)z, w2 = (uint32_t)(z >> 32);
+      double a0 = L.cum[R - 1][l];
+      int32_t live = a0 > 0.0;
+      double safe = live ? a0 : 1.0;
+      /* u1 in (0, 1] with 24 random bits, as the gene circuit */
+      float u1 = (float)(int32_t)((w1 >> 8) + 1u) * 5.9604644775390625e-8f;
+      double tau = -(double)myr_logf_fast(u1) / safe;
+      L.left[l] = L.rem[l] - tau;
+      L.fire[l] = L.act[l] & live & (L.left[l] >= 0.0);
+      L.r[l] = (double)w2 * 2.3283064365386963e-10 * a0; /* [0, a0) */
+      L.a0[l] = a0;
+      L.j[l] = 0;
+    }
+    /* the first j with r < cum[j]: cum never decreases, so it is the
+     * number of j < R-1 with cum[j] <= r */
+    for (j = 0; j < R - 1; ++j)
+      for (l = 0; l < LANES; ++l) L.j[l] += L.r[l] >= L.cum[j][l];
+    /* the cap, a count that would pass MYR_COUNT_MAX or an infinite a0
+     * ends the lane's step (a hit); else the event is applied */
+    for (l = 0; l < LANES; ++l)
+      L.over[l] = ((double)L.n[l] >= cap) | !(L.a0[l] < (double)INFINITY);
+    for (s = 0; s < S; ++s)
+      for (l = 0; l < LANES; ++l) {
+        double dv = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
+        L.over[l] |= (dv > 0.0) & (L.x[s][l] + dv > (double)MYR_COUNT_MAX);
+      }
     any = 0;
     for (l = 0; l < LANES; ++l) {
-      uint64_t z;
-      double a0, u1, u2, tau, left, r;
-      const int32_t* delta;
-      int32_t over = 0;
-      if (!L.act[l]) continue;
-      z = myr_splitmix64(&L.rng[l]);
-      a0 = L.cum[R - 1][l];
-      if (!(a0 > 0.0)) { /* nothing can fire */
-        L.act[l] = 0;
-        continue;
-      }
-      u1 = ((double)(uint32_t)z + 1.0) * 2.3283064365386963e-10;
-      u2 = (double)(uint32_t)(z >> 32) * 2.3283064365386963e-10;
-      tau = -log(u1) / a0;
-      left = L.rem[l] - tau;
-      if (!(left >= 0.0)) { /* past the step boundary: discarded */
-        L.act[l] = 0;
-        continue;
-      }
-      r = u2 * a0;
-      for (j = 0; j < R - 1 && !(r < L.cum[j][l]); ++j) {
-      }
-      delta = &M->delta[j * MYR__NET_SPECIES_MAX];
-      for (s = 0; s < S; ++s)
-        over |= delta[s] > 0 &&
-                L.x[s][l] + (double)delta[s] > (double)MYR_COUNT_MAX;
-      if (L.n[l] >= D->cap || over || !(a0 < (double)INFINITY)) {
-        L.hit[l] = 1;
-        L.act[l] = 0;
-        continue;
-      }
-      for (s = 0; s < S; ++s) L.x[s][l] += (double)delta[s];
-      L.rem[l] = left;
-      L.n[l] += 1;
-      any = 1;
+      int32_t hit = L.fire[l] & L.over[l];
+      L.fire[l] &= hit ^ 1; /* apply */
+      L.rem[l] = L.fire[l] ? L.left[l] : L.rem[l];
+      L.n[l] += L.fire[l];
+      L.hit[l] |= hit;
+      L.act[l] = L.fire[l];
+      any |= L.fire[l];
     }
+    for (s = 0; s < S; ++s)
+      for (l = 0; l < LANES; ++l) {
+        double dv = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
+        L.x[s][l] += L.fire[l] ? dv : 0.0;
+        L.xi[s][l] = (int32_t)L.x[s][l];
+      }
   }
 
   for (l = 0; l < m; ++l) {
     if (myr__step_kind((int)e->autoreset, pend[l]) == MYR__STEP_RESET) continue;
-    for (s = 0; s < S; ++s) e->col[s].i[i0 + l] = (int32_t)L.x[s][l];
+    for (s = 0; s < S; ++s) e->col[s].i[i0 + l] = L.xi[s][l];
     sum_n += L.n[l];
     sum_hit += L.hit[l];
   }
@@ -342,6 +426,58 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
 
 /* ------------------------------------------------------------ create */
 
+static void net_fini(void* data);
+
+/* each reaction's kind and, for K_TABLE, its table: the program's own
+ * values (the same eval), so the kinds never change a result */
+static int classify(net_data* D, int32_t tables) {
+  const myr_model* M = D->m;
+  int32_t j, k, l, groups = 0, any_table = 0;
+  for (j = 0; j < M->num_reactions; ++j) {
+    int32_t species = -1, many = 0, lane = 0;
+    for (k = M->start[j]; k < M->start[j + 1]; ++k) {
+      const myr__op* o = &D->ops[k];
+      if (o->code == MYR__OP_LANE) lane = 1;
+      if (o->code == MYR__OP_SPECIES) {
+        if (species >= 0 && species != o->arg) many = 1;
+        species = o->arg;
+      }
+    }
+    D->kind[j] = K_PROGRAM;
+    if (!tables) continue;
+    if (species < 0 && groups < GROUP_MAX) {
+      D->kind[j] = K_GROUP;
+      D->gslot[j] = groups++;
+    } else if (species >= 0 && !many && !lane) {
+      D->kind[j] = K_TABLE;
+      D->tab_species[j] = species;
+      any_table = 1;
+    }
+  }
+  if (!any_table) return MYR_OK;
+  D->tab = (double*)myr__alloc(sizeof(double) * (size_t)TABLE *
+                               (size_t)M->num_reactions);
+  if (D->tab == NULL)
+    return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
+  {
+    lanes* L = (lanes*)myr__alloc(sizeof *L); /* only the counts are read */
+    if (L == NULL)
+      return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
+    memset(L, 0, sizeof *L);
+    for (j = 0; j < M->num_reactions; ++j) {
+      int32_t x0, n;
+      const myr__op* op = prog(D, j, &n);
+      if (D->kind[j] != K_TABLE) continue;
+      for (x0 = 0; x0 < TABLE; x0 += LANES) {
+        for (l = 0; l < LANES; ++l) L->x[D->tab_species[j]][l] = (double)(x0 + l);
+        eval(op, n, L, D->tab + (size_t)j * TABLE + x0);
+      }
+    }
+    myr__free(L);
+  }
+  return MYR_OK;
+}
+
 static int net_init(const myr__env* e, myr__decl* d, void** data) {
   const net_class* nc = (const net_class*)e->model;
   const myr_model* M = nc->m;
@@ -396,6 +532,24 @@ static int net_init(const myr__env* e, myr__decl* d, void** data) {
     }
     D->ops[k] = o;
   }
+  /* reactants and net changes */
+  for (k = 0; k < M->num_reactions; ++k) {
+    int32_t s2, q = D->rs_start[k];
+    for (s2 = 0; s2 < M->num_species; ++s2) {
+      int32_t need = M->need[k * MYR__NET_SPECIES_MAX + s2];
+      D->delta[k * MYR__NET_SPECIES_MAX + s2] =
+          (double)M->delta[k * MYR__NET_SPECIES_MAX + s2];
+      if (need > 0) {
+        D->rs_species[q] = s2;
+        D->rs_need[q++] = (double)need;
+      }
+    }
+    D->rs_start[k + 1] = q;
+  }
+  if (classify(D, (int32_t)v[P_TABLES]) != MYR_OK) {
+    net_fini(D);
+    return MYR_ENOMEM;
+  }
   d->obs_dim = M->num_obs;
   *data = D;
   return MYR_OK;
@@ -403,6 +557,7 @@ static int net_init(const myr__env* e, myr__decl* d, void** data) {
 
 static void net_fini(void* data) {
   net_data* D = (net_data*)data;
+  myr__free(D->tab);
   myr__free(D->ops);
   myr__free(D);
 }
@@ -507,6 +662,9 @@ static int net_build(const myr_batch_def* def, myr__env_class** out) {
   nc->params[P_TARGET] = (myr_param_info){"target", m->target, 0.0, 1e12, 0,
                                           "molecules", "constant target of the "
                                           "reward species"};
+  nc->params[P_TABLES] = (myr_param_info){"tables", 1.0, 0.0, 1.0, 1, "",
+                                          "1: tabulated propensities (the same "
+                                          "values), 0: every program every event"};
   for (k = 0; k < P_OWN; ++k) nc->param_model[k] = -1;
   np = P_OWN;
   for (k = 0; k < m->num_params && np < MYR_PARAMS_MAX; ++k) {
@@ -561,6 +719,8 @@ static const myr_param_info template_params[] = {
     {"max_steps", 200.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon"},
     {"target", 50.0, 0.0, 1e12, 0, "molecules",
      "constant target of the reward species"},
+    {"tables", 1.0, 0.0, 1.0, 1, "",
+     "1: tabulated propensities (the same values), 0: every program every event"},
     {"k", 10.0, -1e300, 1e300, 0, "", "model parameter k"},
     {"g", 0.1, -1e300, 1e300, 0, "", "model parameter g"},
 };
