@@ -164,3 +164,78 @@ write("tests/data/sbml/dimer.xml", model(
      ("split", [("B", 1)], [("A", 2)], [], times(ci("d2"), ci("B")))],
     "A is made and decays; two A make one B (stochastic mass action "
     "k2*A*(A-1)/2); B splits back into two A."))
+
+
+# ---------------------------------------------------------------- refused
+# One small file per feature the SSA cannot honour; tests/test_network.c
+# checks that loading each fails with a message naming the element and id.
+
+def refused(comp='<compartment id="cell" spatialDimensions="3" size="1" constant="true"/>',
+            hosu="true", extra_species="", before_reactions="", after_reactions="",
+            rev="false", fast="false", st="1", law=None, extra_model=""):
+    law = law or times(ci("k"), ci("A"))
+    return f'''<?xml version="1.0" encoding="UTF-8"?>
+<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">
+  <model id="refused">
+    <listOfCompartments>
+      {comp}
+    </listOfCompartments>
+    <listOfSpecies>
+      <species id="A" compartment="cell" initialAmount="10" hasOnlySubstanceUnits="{hosu}" boundaryCondition="false" constant="false"/>
+      <species id="B" compartment="cell" initialAmount="0" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>{extra_species}
+    </listOfSpecies>
+    <listOfParameters>
+      <parameter id="k" value="1" constant="false"/>
+    </listOfParameters>{extra_model}{before_reactions}
+    <listOfReactions>
+      <reaction id="conv" reversible="{rev}" fast="{fast}">
+        <listOfReactants><speciesReference species="A" stoichiometry="{st}" constant="true"/></listOfReactants>
+        <listOfProducts><speciesReference species="B" stoichiometry="1" constant="true"/></listOfProducts>
+        <kineticLaw><math xmlns="http://www.w3.org/1998/Math/MathML">{law}</math></kineticLaw>
+      </reaction>
+    </listOfReactions>{after_reactions}
+  </model>
+</sbml>
+'''
+
+
+MATH = '<math xmlns="http://www.w3.org/1998/Math/MathML">'
+R = "tests/data/sbml/"
+write(R + "ok_base.xml", refused())
+write(R + "refuse_event.xml", refused(after_reactions=f'''
+    <listOfEvents>
+      <event id="pulse" useValuesFromTriggerTime="true">
+        <trigger initialValue="false" persistent="true">{MATH}<apply><gt/><ci> B </ci><cn> 5 </cn></apply></math></trigger>
+        <listOfEventAssignments><eventAssignment variable="A">{MATH}<cn> 10 </cn></math></eventAssignment></listOfEventAssignments>
+      </event>
+    </listOfEvents>'''))
+write(R + "refuse_rate_rule.xml", refused(before_reactions=f'''
+    <listOfRules><rateRule variable="k">{MATH}<cn> 0.1 </cn></math></rateRule></listOfRules>'''))
+write(R + "refuse_assignment_rule.xml", refused(before_reactions=f'''
+    <listOfRules><assignmentRule variable="k">{MATH}<apply><times/><cn> 2 </cn><ci> B </ci></apply></math></assignmentRule></listOfRules>'''))
+write(R + "refuse_algebraic_rule.xml", refused(before_reactions=f'''
+    <listOfRules><algebraicRule>{MATH}<apply><minus/><ci> k </ci><cn> 1 </cn></apply></math></algebraicRule></listOfRules>'''))
+write(R + "refuse_initial_assignment.xml", refused(before_reactions=f'''
+    <listOfInitialAssignments><initialAssignment symbol="k">{MATH}<cn> 3 </cn></math></initialAssignment></listOfInitialAssignments>'''))
+write(R + "refuse_stoichiometry.xml", refused(st="1.5"))
+write(R + "refuse_fast.xml", refused(fast="true"))
+write(R + "refuse_reversible.xml", refused(rev="true"))
+write(R + "refuse_delay.xml", refused(law='<apply><times/><ci> k </ci><apply><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay"> delay </csymbol><ci> A </ci><cn> 1 </cn></apply></apply>'))
+write(R + "refuse_time.xml", refused(law='<apply><times/><ci> k </ci><csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time"> t </csymbol></apply>'))
+write(R + "refuse_function.xml", refused(law='<apply><times/><ci> k </ci><apply><sin/><ci> A </ci></apply></apply>'))
+write(R + "refuse_piecewise.xml", refused(law='<piecewise><piece><ci> k </ci><apply><gt/><ci> A </ci><cn> 1 </cn></apply></piece><otherwise><cn> 0 </cn></otherwise></piecewise>'))
+write(R + "refuse_concentration.xml", refused(
+    comp='<compartment id="cell" spatialDimensions="3" constant="true"/>', hosu="false"))
+write(R + "refuse_unknown_symbol.xml", refused(law=times(ci("k"), ci("Z"))))
+write(R + "refuse_non_integer_amount.xml", refused(extra_species='''
+      <species id="C" compartment="cell" initialAmount="2.5" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>'''))
+write(R + "refuse_too_many_species.xml", refused(extra_species="".join(f'''
+      <species id="S{i}" compartment="cell" initialAmount="0" hasOnlySubstanceUnits="true" boundaryCondition="false" constant="false"/>''' for i in range(13))))
+write(R + "refuse_malformed.xml", refused()[:400])
+# a function definition, inlined (accepted): k * sq(A) / A = k * A
+write(R + "ok_function_definition.xml", refused(
+    extra_model=f'''
+    <listOfFunctionDefinitions>
+      <functionDefinition id="sq">{MATH}<lambda><bvar><ci> x </ci></bvar><apply><times/><ci> x </ci><ci> x </ci></apply></lambda></math></functionDefinition>
+    </listOfFunctionDefinitions>''',
+    law='<apply><divide/><apply><times/><ci> k </ci><apply><ci> sq </ci><ci> A </ci></apply></apply><ci> A </ci></apply>'))

@@ -326,9 +326,11 @@ static int check_model(const Model_t* sm) {
     const Rule_t* r = Model_getRule((Model_t*)sm, i);
     const char* kind = Rule_isRate(r) ? "rateRule"
                        : Rule_isAssignment(r) ? "assignmentRule" : "algebraicRule";
+    if (Rule_isAlgebraic(r))
+      return myr__fail(MYR_EINVAL, "SBML algebraicRule (rule %u of the model) "
+                       "is not supported (only reactions change the state)", i + 1);
     return myr__fail(MYR_EINVAL, "SBML %s for '%s' is not supported (only "
-                     "reactions change the state)", kind,
-                     Rule_isAlgebraic(r) ? "(algebraic)" : ID(Rule_getVariable(r)));
+                     "reactions change the state)", kind, ID(Rule_getVariable(r)));
   }
   if (Model_getNumInitialAssignments(sm) > 0) {
     const InitialAssignment_t* a = Model_getInitialAssignment((Model_t*)sm, 0);
@@ -347,8 +349,8 @@ static int read_species(myr_model* m, const Model_t* sm, uint8_t* fixed) {
   int rc;
   if (ns > MYR__NET_SPECIES_MAX)
     return myr__fail(MYR_EINVAL, "model has %u species; the reaction-network "
-                     "env holds at most %d (MYR__COLS_MAX = %d columns: the "
-                     "species, the step counter and the return)", ns,
+                     "env holds at most %d (its %d state columns: the species, "
+                     "the step counter and the return)", ns,
                      MYR__NET_SPECIES_MAX, MYR__COLS_MAX);
   for (i = 0; i < ns; ++i) {
     const Species_t* s = Model_getSpecies((Model_t*)sm, i);
