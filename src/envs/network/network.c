@@ -17,7 +17,8 @@
  *  - the SSA of env g in the step at clock c draws from one generator
  *    seeded by one Philox call (seed, g, c, MYR_STREAM_SSA), as the gene
  *    circuit does: one SplitMix64 output per reaction, low 32 bits -> u1 in
- *    (0, 1] (waiting time -ln(u1) / a0), high 32 bits -> u2 in [0, 1)
+ *    (0, 1], 24 random bits (waiting time -ln(u1) / a0), high 32 bits ->
+ *    u2 in [0, 1), 24 bits
  *    (reaction: the first j with u2 * a0 < a_0 + ... + a_j).  The
  *    trajectory of an env is a pure function of (seed, g, actions): the
  *    same for any thread count, block size or process layout;
@@ -30,10 +31,11 @@
  *    infinite total propensity) ends the step the same way -- both are
  *    counted as cap hits; the episode truncates when a count reaches
  *    MYR_COUNT_MAX;
- *  - a propensity is the reaction's program evaluated in double; a value
- *    that is negative or NaN counts as 0, and a reaction whose reactants
- *    are short (count < stoichiometry) has propensity 0, so counts never
- *    go negative;
+ *  - a propensity is the reaction's program evaluated in double and
+ *    rounded to float32; sums, waiting times and the time left are
+ *    float32 (the gene circuit's choice); a value that is negative or NaN
+ *    counts as 0, and a reaction whose reactants are short (count <
+ *    stoichiometry) has propensity 0, so counts never go negative;
  *  - a step never allocates: programs are compiled when the batch is made
  *    (shared parameters folded in as constants, the input and per-env
  *    parameters read from per-lane slots).
@@ -45,6 +47,7 @@
  * ends.  A lane's arithmetic never depends on the others, so grouping
  * never changes a result.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -55,7 +58,7 @@
 #define LANES 16
 /* reactions the lane loop's cumulative table holds */
 #define NET_REACTIONS MYR__NET_REACTIONS_MAX
-/* counts 0 .. TABLE-1 of a tabulated propensity */
+/* counts 0 .. TABLE-1 of a tabulated propensity (a power of two) */
 #define TABLE 1024
 /* reactions evaluated once per group (K_GROUP) at most */
 #define GROUP_MAX 32
@@ -68,6 +71,13 @@ enum { P_DT, P_CAP, P_MAX_STEPS, P_TARGET, P_TABLES, P_OWN };
 #  define WIDE __attribute__((target("prefer-vector-width=512")))
 #else
 #  define WIDE
+#endif
+/* a lane loop with a gather: GCC would unroll it into scalar loads before
+ * the vectoriser sees it */
+#if defined(__GNUC__) && !defined(__clang__)
+#  define NO_UNROLL _Pragma("GCC unroll 1")
+#else
+#  define NO_UNROLL
 #endif
 
 /* how the step gets reaction j's propensity (all give the same doubles:
@@ -107,28 +117,33 @@ typedef struct net_data {
   int32_t kind[NET_REACTIONS];
   int32_t tab_species[NET_REACTIONS]; /* K_TABLE: the species read */
   int32_t gslot[NET_REACTIONS];       /* K_GROUP: its row of group values */
-  double* tab;           /* K_TABLE reactions: TABLE values each, at
-                            tab + j * TABLE (NULL rows for the others) */
+  /* K_TABLE: its reactants are the table's species only, so the table
+   * holds the final propensity (clamped at 0, 0 where reactants are
+   * short) */
+  int32_t folded[NET_REACTIONS];
+  float* tab;            /* K_TABLE reactions: TABLE values each, at
+                            tab + j * TABLE (unused rows for the others) */
   /* reactants of reaction j: rs_species/rs_need[rs_start[j] ..
    * rs_start[j+1]) */
   int32_t rs_start[NET_REACTIONS + 1];
   int32_t rs_species[NET_REACTIONS * MYR__NET_SPECIES_MAX];
-  double rs_need[NET_REACTIONS * MYR__NET_SPECIES_MAX];
-  double delta[NET_REACTIONS * MYR__NET_SPECIES_MAX]; /* m->delta as double */
+  int32_t rs_need[NET_REACTIONS * MYR__NET_SPECIES_MAX];
+  int32_t delta[NET_REACTIONS * MYR__NET_SPECIES_MAX]; /* m->delta */
 } net_data;
 
 /* ------------------------------------------------------------ lanes */
 
 typedef struct lanes {
-  double x[MYR__NET_SPECIES_MAX][LANES];
-  int32_t xi[MYR__NET_SPECIES_MAX][LANES];
+  double x[MYR__NET_SPECIES_MAX][LANES];  /* counts, for programs */
+  int32_t xi[MYR__NET_SPECIES_MAX][LANES]; /* counts */
   double slot[SLOTS][LANES];
-  double cum[NET_REACTIONS][LANES];
-  double a[LANES];
-  double rem[LANES];
-  double r[LANES];
-  double left[LANES];
-  double a0[LANES];
+  float cum[NET_REACTIONS][LANES];
+  double ad[LANES];   /* a program's result */
+  float a[LANES];
+  float rem[LANES];
+  float r[LANES];
+  float left[LANES];
+  float a0[LANES];
   uint64_t rng[LANES];
   int32_t j[LANES];
   int32_t fire[LANES];
@@ -195,28 +210,47 @@ static const myr__op* prog(const net_data* D, int32_t j, int32_t* n) {
   return D->ops + D->m->start[j];
 }
 
+/* the counts as doubles, for programs */
+WIDE static void counts_to_double(lanes* L, int32_t S) {
+  int32_t s, l;
+  for (s = 0; s < S; ++s)
+    for (l = 0; l < LANES; ++l) L->x[s][l] = (double)L->xi[s][l];
+}
+
 /* reaction j's propensity for every lane into L->a, by its kind (group:
- * the K_GROUP values of this group and step) */
-WIDE static void propensity(const net_data* D, int32_t j, lanes* L,
-                            const double (*group)[LANES]) {
+ * the K_GROUP values of this group and step; *fresh: L->x holds the
+ * current counts); returns 1 if that is already the final value (a
+ * folded table), 0 if the clamp and the reactant check are still due */
+WIDE static int32_t propensity(const net_data* D, int32_t j, lanes* L,
+                               const float (*group)[LANES], int32_t* fresh) {
   int32_t l, n;
   const myr__op* op;
   if (D->kind[j] == K_GROUP) {
     for (l = 0; l < LANES; ++l) L->a[l] = group[D->gslot[j]][l];
-    return;
+    return 0;
   }
   if (D->kind[j] == K_TABLE) {
-    const int32_t* x = L->xi[D->tab_species[j]];
-    const double* t = D->tab + (size_t)j * TABLE;
-    int32_t out = 0;
-    for (l = 0; l < LANES; ++l) out |= (uint32_t)x[l] >= (uint32_t)TABLE;
-    if (!out) {
-      for (l = 0; l < LANES; ++l) L->a[l] = t[x[l]];
-      return;
+    const int32_t* MYR_RESTRICT x = L->xi[D->tab_species[j]];
+    const float* MYR_RESTRICT t = D->tab + (size_t)j * TABLE;
+    float* MYR_RESTRICT a = L->a;
+    uint32_t bits = 0;
+    /* TABLE is a power of two: some count >= TABLE iff their OR is */
+    NO_UNROLL
+    for (l = 0; l < LANES; ++l) bits |= (uint32_t)x[l];
+    if (bits < (uint32_t)TABLE) {
+      NO_UNROLL
+      for (l = 0; l < LANES; ++l) a[l] = t[x[l]];
+      return D->folded[j];
     }
   }
+  if (!*fresh) {
+    counts_to_double(L, D->m->num_species);
+    *fresh = 1;
+  }
   op = prog(D, j, &n);
-  eval(op, n, L, L->a);
+  eval(op, n, L, L->ad);
+  for (l = 0; l < LANES; ++l) L->a[l] = (float)L->ad[l];
+  return 0;
 }
 
 /* one step of the SSA for the m envs of a group starting at env i0 */
@@ -227,22 +261,19 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
   const myr_model* M = D->m;
   const int32_t S = M->num_species, R = M->num_reactions;
   const uint32_t g0 = (uint32_t)(e->env_offset + i0);
-  const double cap = (double)D->cap;
+  const int32_t cap = D->cap;
   lanes L;
-  double group[GROUP_MAX][LANES]; /* K_GROUP propensities */
-  int32_t l, s, j, k, any = 0, sum_n = 0, sum_hit = 0;
+  float group[GROUP_MAX][LANES]; /* K_GROUP propensities */
+  int32_t l, s, j, k, any = 0, sum_n = 0, sum_hit = 0, fresh;
 
   for (l = 0; l < LANES; ++l) {
     int32_t on = l < m &&
                  myr__step_kind((int)e->autoreset, pend[l]) != MYR__STEP_RESET;
-    for (s = 0; s < S; ++s) {
-      L.xi[s][l] = on ? e->col[s].i[i0 + l] : 0;
-      L.x[s][l] = (double)L.xi[s][l];
-    }
+    for (s = 0; s < S; ++s) L.xi[s][l] = on ? e->col[s].i[i0 + l] : 0;
     L.act[l] = on;
     L.n[l] = 0;
     L.hit[l] = 0;
-    L.rem[l] = D->dt;
+    L.rem[l] = (float)D->dt;
     L.slot[0][l] = on ? (double)act[l] * D->input_scale : 0.0;
     for (k = 1; k < D->num_slots; ++k)
       L.slot[k][l] = on ? myr__param(e, D->slot_param[k], i0 + l) : 0.0;
@@ -254,39 +285,44 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
     if (D->kind[j] == K_GROUP) {
       int32_t n;
       const myr__op* op = prog(D, j, &n);
-      eval(op, n, &L, group[D->gslot[j]]);
+      eval(op, n, &L, L.ad);
+      for (l = 0; l < LANES; ++l) group[D->gslot[j]][l] = (float)L.ad[l];
     }
 
   while (any) {
     /* cumulative propensities, in reaction order */
+    fresh = 0;
     for (j = 0; j < R; ++j) {
-      const double* prev = j > 0 ? L.cum[j - 1] : NULL;
       int32_t q;
-      propensity(D, j, &L, (const double(*)[LANES])group);
-      for (l = 0; l < LANES; ++l) L.a[l] = L.a[l] > 0.0 ? L.a[l] : 0.0; /* <0, NaN: 0 */
-      for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q) {
-        const double* xs = L.x[D->rs_species[q]];
-        const double need = D->rs_need[q];
-        for (l = 0; l < LANES; ++l) L.a[l] = xs[l] < need ? 0.0 : L.a[l];
+      if (propensity(D, j, &L, (const float(*)[LANES])group, &fresh)) q = D->rs_start[j + 1];
+      else q = D->rs_start[j];
+      if (q == D->rs_start[j])
+        for (l = 0; l < LANES; ++l) L.a[l] = L.a[l] > 0.0f ? L.a[l] : 0.0f; /* <0, NaN: 0 */
+      for (; q < D->rs_start[j + 1]; ++q) {
+        const int32_t* xs = L.xi[D->rs_species[q]];
+        const int32_t need = D->rs_need[q];
+        for (l = 0; l < LANES; ++l) L.a[l] = xs[l] < need ? 0.0f : L.a[l];
       }
-      if (prev != NULL)
-        for (l = 0; l < LANES; ++l) L.cum[j][l] = prev[l] + L.a[l];
+      if (j > 0)
+        for (l = 0; l < LANES; ++l) L.cum[j][l] = L.cum[j - 1][l] + L.a[l];
       else
         for (l = 0; l < LANES; ++l) L.cum[j][l] = L.a[l];
     }
-    /* one event per lane: waiting time, then which reaction */
+    /* one event per lane: waiting time, then which reaction (the gene
+     * circuit's draws) */
     for (l = 0; l < LANES; ++l) {
       uint64_t z = myr_splitmix64(&L.rng[l]);
       uint32_t w1 = (uint32_t)z, w2 = (uint32_t)(z >> 32);
-      double a0 = L.cum[R - 1][l];
-      int32_t live = a0 > 0.0;
-      double safe = live ? a0 : 1.0;
-      /* u1 in (0, 1] with 24 random bits, as the gene circuit */
+      float a0 = L.cum[R - 1][l];
+      int32_t live = a0 > 0.0f;
+      float safe = myr_selectf(live, a0, 1.0f);
+      /* u1 in (0, 1] with 24 random bits */
       float u1 = (float)(int32_t)((w1 >> 8) + 1u) * 5.9604644775390625e-8f;
-      double tau = -(double)myr_logf_fast(u1) / safe;
+      float tau = -myr_logf_fast(u1) / safe;
       L.left[l] = L.rem[l] - tau;
-      L.fire[l] = L.act[l] & live & (L.left[l] >= 0.0);
-      L.r[l] = (double)w2 * 2.3283064365386963e-10 * a0; /* [0, a0) */
+      L.fire[l] = L.act[l] & live & (L.left[l] >= 0.0f);
+      /* r in [0, a0): u2 <= 1 - 2^-24 and round-to-nearest */
+      L.r[l] = (float)(int32_t)(w2 >> 8) * 5.9604644775390625e-8f * a0;
       L.a0[l] = a0;
       L.j[l] = 0;
     }
@@ -297,28 +333,27 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
     /* the cap, a count that would pass MYR_COUNT_MAX or an infinite a0
      * ends the lane's step (a hit); else the event is applied */
     for (l = 0; l < LANES; ++l)
-      L.over[l] = ((double)L.n[l] >= cap) | !(L.a0[l] < (double)INFINITY);
+      L.over[l] = (L.n[l] >= cap) | !(L.a0[l] <= FLT_MAX);
     for (s = 0; s < S; ++s)
+      NO_UNROLL
       for (l = 0; l < LANES; ++l) {
-        double dv = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
-        L.over[l] |= (dv > 0.0) & (L.x[s][l] + dv > (double)MYR_COUNT_MAX);
+        int32_t dv = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
+        L.over[l] |= (dv > 0) & (L.xi[s][l] > MYR_COUNT_MAX - dv);
       }
     any = 0;
     for (l = 0; l < LANES; ++l) {
       int32_t hit = L.fire[l] & L.over[l];
       L.fire[l] &= hit ^ 1; /* apply */
-      L.rem[l] = L.fire[l] ? L.left[l] : L.rem[l];
+      L.rem[l] = myr_selectf(L.fire[l], L.left[l], L.rem[l]);
       L.n[l] += L.fire[l];
       L.hit[l] |= hit;
       L.act[l] = L.fire[l];
       any |= L.fire[l];
     }
     for (s = 0; s < S; ++s)
-      for (l = 0; l < LANES; ++l) {
-        double dv = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
-        L.x[s][l] += L.fire[l] ? dv : 0.0;
-        L.xi[s][l] = (int32_t)L.x[s][l];
-      }
+      NO_UNROLL
+      for (l = 0; l < LANES; ++l)
+        L.xi[s][l] += D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s] & -L.fire[l];
   }
 
   for (l = 0; l < m; ++l) {
@@ -455,8 +490,8 @@ static int classify(net_data* D, int32_t tables) {
     }
   }
   if (!any_table) return MYR_OK;
-  D->tab = (double*)myr__alloc(sizeof(double) * (size_t)TABLE *
-                               (size_t)M->num_reactions);
+  D->tab = (float*)myr__alloc(sizeof(float) * (size_t)TABLE *
+                              (size_t)M->num_reactions);
   if (D->tab == NULL)
     return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
   {
@@ -470,7 +505,22 @@ static int classify(net_data* D, int32_t tables) {
       if (D->kind[j] != K_TABLE) continue;
       for (x0 = 0; x0 < TABLE; x0 += LANES) {
         for (l = 0; l < LANES; ++l) L->x[D->tab_species[j]][l] = (double)(x0 + l);
-        eval(op, n, L, D->tab + (size_t)j * TABLE + x0);
+        eval(op, n, L, L->ad);
+        for (l = 0; l < LANES; ++l) D->tab[(size_t)j * TABLE + (size_t)(x0 + l)] = (float)L->ad[l];
+      }
+      /* the step's clamp and reactant check, where they depend on the
+       * table's species only */
+      {
+        int32_t q, x, ok = 1;
+        float* t = D->tab + (size_t)j * TABLE;
+        for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q)
+          ok &= D->rs_species[q] == D->tab_species[j];
+        D->folded[j] = ok;
+        for (x = 0; ok && x < TABLE; ++x) {
+          t[x] = t[x] > 0.0f ? t[x] : 0.0f;
+          for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q)
+            if (x < D->rs_need[q]) t[x] = 0.0f;
+        }
       }
     }
     myr__free(L);
@@ -537,11 +587,10 @@ static int net_init(const myr__env* e, myr__decl* d, void** data) {
     int32_t s2, q = D->rs_start[k];
     for (s2 = 0; s2 < M->num_species; ++s2) {
       int32_t need = M->need[k * MYR__NET_SPECIES_MAX + s2];
-      D->delta[k * MYR__NET_SPECIES_MAX + s2] =
-          (double)M->delta[k * MYR__NET_SPECIES_MAX + s2];
+      D->delta[k * MYR__NET_SPECIES_MAX + s2] = M->delta[k * MYR__NET_SPECIES_MAX + s2];
       if (need > 0) {
         D->rs_species[q] = s2;
-        D->rs_need[q++] = (double)need;
+        D->rs_need[q++] = need;
       }
     }
     D->rs_start[k + 1] = q;
