@@ -87,11 +87,15 @@ void cli_models_list(FILE* f) {
     qsort(names, (size_t)count, sizeof names[0], by_name);
     fprintf(f, "shipped models (reaction-network; myriad run --env NAME), in %s:\n",
             dirs[i]);
+    if (!myr_sbml_available())
+      fprintf(f, "  (this build has no SBML support (libsbml): they cannot be loaded)\n");
     for (k = 0; k < count; ++k) {
       char path[4200];
       myr_model* m = NULL;
       snprintf(path, sizeof path, "%s/%s.xml", dirs[i], names[k]);
-      if (myr_model_load(path, NULL, &m) == MYR_OK) {
+      if (!myr_sbml_available()) {
+        fprintf(f, "  %s\n", names[k]);
+      } else if (myr_model_load(path, NULL, &m) == MYR_OK) {
         fprintf(f, "  %-16s %s\n", names[k], myr_model_name(m));
         myr_model_destroy(m);
       } else {

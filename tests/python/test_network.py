@@ -73,7 +73,7 @@ def test_builtin_model_without_sbml():
 def test_model_without_sbml_support_is_refused():
     if SBML:
         pytest.skip("SBML support is built in")
-    with pytest.raises(ValueError, match="built without SBML support"):
+    with pytest.raises(L.MyriadRuntimeError, match="built without SBML support"):
         myriad.make("sbml", 4, model=os.path.join(myriad.env.models_dir(), "ccasr.xml"))
 
 
