@@ -85,8 +85,11 @@ enum { P_DT, P_CAP, P_MAX_STEPS, P_TARGET, P_TABLES, P_OWN };
 enum {
   K_PROGRAM = 0, /* evaluate the program every iteration */
   K_GROUP = 1,   /* reads no species: evaluated once per group and step */
-  K_TABLE = 2    /* reads one species and no lane slot: tabulated over
+  K_TABLE = 2,   /* reads one species and no lane slot: tabulated over
                     counts below TABLE, the program beyond */
+  K_LINEAR = 3   /* a folded table whose program is c * X (c >= 0, X's
+                    stoichiometry as a reactant at most 1): the same
+                    double product, rounded, for every count */
 };
 
 /* ------------------------------------------------------------ the class */
@@ -121,6 +124,7 @@ typedef struct net_data {
    * holds the final propensity (clamped at 0, 0 where reactants are
    * short) */
   int32_t folded[NET_REACTIONS];
+  double lin[NET_REACTIONS];          /* K_LINEAR: c */
   float* tab;            /* K_TABLE reactions: TABLE values each, at
                             tab + j * TABLE (unused rows for the others) */
   /* reactants of reaction j: rs_species/rs_need[rs_start[j] ..
@@ -228,6 +232,13 @@ WIDE static int32_t propensity(const net_data* D, int32_t j, lanes* L,
   if (D->kind[j] == K_GROUP) {
     for (l = 0; l < LANES; ++l) L->a[l] = group[D->gslot[j]][l];
     return 0;
+  }
+  if (D->kind[j] == K_LINEAR) {
+    const int32_t* MYR_RESTRICT x = L->xi[D->tab_species[j]];
+    const double c = D->lin[j];
+    float* MYR_RESTRICT a = L->a;
+    for (l = 0; l < LANES; ++l) a[l] = (float)(c * (double)x[l]);
+    return 1;
   }
   if (D->kind[j] == K_TABLE) {
     const int32_t* MYR_RESTRICT x = L->xi[D->tab_species[j]];
@@ -520,6 +531,20 @@ static int classify(net_data* D, int32_t tables) {
           t[x] = t[x] > 0.0f ? t[x] : 0.0f;
           for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q)
             if (x < D->rs_need[q]) t[x] = 0.0f;
+        }
+        /* c * X or X * c (IEEE products commute): no table needed; with
+         * c >= 0 the clamp changes nothing, and a need of 1 only zeroes
+         * X = 0, where c * X is 0 already */
+        for (q = D->rs_start[j]; ok && q < D->rs_start[j + 1]; ++q)
+          ok &= D->rs_need[q] <= 1;
+        if (ok && n == 3 && op[2].code == MYR__OP_MUL &&
+            ((op[0].code == MYR__OP_CONST && op[1].code == MYR__OP_SPECIES) ||
+             (op[0].code == MYR__OP_SPECIES && op[1].code == MYR__OP_CONST))) {
+          double c = op[0].code == MYR__OP_CONST ? op[0].value : op[1].value;
+          if (c >= 0.0 && c <= (double)FLT_MAX) {
+            D->kind[j] = K_LINEAR;
+            D->lin[j] = c;
+          }
         }
       }
     }
