@@ -140,6 +140,7 @@ typedef struct net_data {
 typedef struct lanes {
   double x[MYR__NET_SPECIES_MAX][LANES];  /* counts, for programs */
   int32_t xi[MYR__NET_SPECIES_MAX][LANES]; /* counts */
+  int32_t dv[MYR__NET_SPECIES_MAX][LANES]; /* the chosen event's changes */
   double slot[SLOTS][LANES];
   float cum[NET_REACTIONS][LANES];
   double ad[LANES];   /* a program's result */
@@ -349,6 +350,7 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
       NO_UNROLL
       for (l = 0; l < LANES; ++l) {
         int32_t dv = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
+        L.dv[s][l] = dv;
         L.over[l] |= (dv > 0) & (L.xi[s][l] > MYR_COUNT_MAX - dv);
       }
     any = 0;
@@ -362,9 +364,7 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
       any |= L.fire[l];
     }
     for (s = 0; s < S; ++s)
-      NO_UNROLL
-      for (l = 0; l < LANES; ++l)
-        L.xi[s][l] += D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s] & -L.fire[l];
+      for (l = 0; l < LANES; ++l) L.xi[s][l] += L.dv[s][l] & -L.fire[l];
   }
 
   for (l = 0; l < m; ++l) {
