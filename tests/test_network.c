@@ -12,12 +12,16 @@
 
 #include "check.h"
 #include "myriad/myriad.h"
+#include "shell.h"
 
 #ifndef MYR_DATA_DIR
 #  define MYR_DATA_DIR "tests/data"
 #endif
 #define SBML_DIR MYR_DATA_DIR "/sbml/"
 #define MODELS_DIR MYR_DATA_DIR "/../../models/"
+#ifndef MYR_CLI
+#  define MYR_CLI "myriad"
+#endif
 
 /* moments of one integer field over the batch: mean, variance, and the
  * standard errors of both (from the sample's fourth central moment) */
@@ -307,6 +311,40 @@ done:
   free(trunc);
 }
 
+/* the command line: shipped models by name, --model with options, the
+ * species statistics, --record, and the errors */
+static void cli(void) {
+  static char out[16384];
+  char cmd[2048];
+  int rc;
+  snprintf(cmd, sizeof cmd, "%s run --env ccasr --num-envs 300 --steps 4 "
+           "--policy constant:1 --threads 2", MYR_CLI);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK_MSG(rc == 0, "%s -> %d: %s", cmd, rc, out);
+  CHECK(strstr(out, "env            reaction-network") != NULL);
+  CHECK(strstr(out, "models/ccasr.xml") != NULL);
+  CHECK(strstr(out, "mean H ") != NULL && strstr(out, "var F ") != NULL);
+  CHECK(strstr(out, "cap hits       0") != NULL);
+  snprintf(cmd, sizeof cmd, "%s run --model %sdimer.xml --observe A/2,B --dt 0.5 "
+           "--num-envs 200 --steps 6 --record /tmp/myriad_test_network_rec --force",
+           MYR_CLI, SBML_DIR);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK_MSG(rc == 0, "%s -> %d: %s", cmd, rc, out);
+  CHECK(strstr(out, "mean A ") != NULL && strstr(out, "var B ") != NULL);
+  CHECK(strstr(out, "obs.npy") != NULL && strstr(out, "(6, 200, 2)") != NULL);
+  (void)sh("rm -rf /tmp/myriad_test_network_rec");
+  snprintf(cmd, sizeof cmd, "%s run --model %srefuse_event.xml --num-envs 2",
+           MYR_CLI, SBML_DIR);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "event 'pulse'") != NULL, "%d: %s", rc, out);
+  snprintf(cmd, sizeof cmd, "%s run --env cartpole --input U", MYR_CLI);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "need a model") != NULL, "%d: %s", rc, out);
+  snprintf(cmd, sizeof cmd, "%s envs", MYR_CLI);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK(rc == 0 && strstr(out, "repressilator") != NULL && strstr(out, "toggle") != NULL);
+}
+
 int main(void) {
   builtin_birth_death();
   determinism("reaction-network", NULL, "random");
@@ -319,6 +357,7 @@ int main(void) {
   }
   refused();
   options();
+  cli();
   function_definition();
   {
     static const char* const files[] = {MODELS_DIR "ccasr.xml",
