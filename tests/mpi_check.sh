@@ -70,7 +70,7 @@ check_case gene-circuit 19 run --env gene-circuit --num-envs 10007 --steps 50 \
 # CcaS-CcaR model where SBML support is built in
 check_case reaction-network 11 run --env reaction-network --num-envs 10007 --steps 60
 if "$cli" run --env ccasr --num-envs 1 --steps 1 >/dev/null 2>&1; then
-  check_case sbml-ccasr 15 run --env ccasr --num-envs 10007 --steps 50 \
+  check_case sbml-ccasr 19 run --env ccasr --num-envs 10007 --steps 50 \
     --param max_steps=40
 fi
 # returns past int64 in 2^-10 units (about -2e16 an episode): the 128-bit

@@ -200,7 +200,8 @@ static void options(void) {
         double v[4];
         CHECK(e->obs_dim == 1 && e->max_steps_default == 7);
         CHECK(myr_batch_get_param(b, "dt", v) == MYR_OK && v[0] == 0.5);
-        CHECK(e->num_fields == 3 && strcmp(e->fields[1].name, "B") == 0);
+        CHECK(e->num_fields == 5 && strcmp(e->fields[1].name, "B") == 0 &&
+              strcmp(e->fields[4].name, "B_end") == 0);
         myr_batch_destroy(b);
       }
       /* a model is for the reaction network only */

@@ -99,7 +99,14 @@ typedef struct net_class {
   myr_model* m;                               /* owned copy */
   myr_param_info params[MYR_PARAMS_MAX];
   int32_t param_model[MYR_PARAMS_MAX];        /* model parameter, -1: own */
-  myr_field_info fields[MYR__NET_SPECIES_MAX + 1];
+  myr_field_info fields[2 * MYR__NET_SPECIES_MAX + 1];
+  /* columns: the species (S), t (S), then, where 2 S + 2 columns fit, the
+   * counts at each env's last episode end X_end (S + 1 ..), then the
+   * running return (col_ret) */
+  int32_t ends;
+  int32_t col_ret;
+  char end_name[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 4];
+  char end_desc[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 48];
   uint8_t types[MYR__COLS_MAX];
   char desc[256], observation[512], reward[160];
   char field_desc[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 32];
@@ -391,7 +398,7 @@ static void reset_one(const myr__env* e, int64_t i) {
   int32_t s, S = D->m->num_species;
   for (s = 0; s < S; ++s) e->col[s].i[i] = D->m->init[s];
   e->col[S].i[i] = 0;
-  e->col[S + 1].d[i] = 0.0;
+  e->col[D->nc->col_ret].d[i] = 0.0;
 }
 
 static void net_observe(const myr__env* e, int64_t begin, int64_t end,
@@ -428,7 +435,7 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
   const net_data* D = (const net_data*)e->data;
   const int32_t S = D->m->num_species;
   int32_t* t = e->col[S].i;
-  double* ret = e->col[S + 1].d;
+  double* ret = e->col[D->nc->col_ret].d;
   int64_t n = end - begin, k;
   uint8_t* pend = io->pending;
   int32_t od = D->m->num_obs;
@@ -462,6 +469,10 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
     if (myr__step_end((int)e->autoreset, kind, &pend[k], 0, tr) == MYR__END_NONE)
       continue;
     myr__stats_add_episode(st, ret[i], t[i]);
+    if (D->nc->ends) {
+      int32_t q;
+      for (q = 0; q < S; ++q) e->col[S + 1 + q].i[i] = e->col[q].i[i];
+    }
     if (e->autoreset == MYR_AUTORESET_SAME_STEP) {
       if (io->final_obs != NULL) observe_one(e, i, io->final_obs + k * od);
       reset_one(e, i);
@@ -717,12 +728,22 @@ static int net_build(const myr_batch_def* def, myr__env_class** out) {
   }
   nc->fields[s] = (myr_field_info){"t", "steps", "steps since reset", 1, 1, 0};
   nc->types[s] = MYR__I32;
-  nc->types[s + 1] = MYR__F64;
+  nc->ends = 2 * m->num_species + 2 <= MYR__COLS_MAX;
+  for (s = 0; nc->ends && s < m->num_species; ++s) {
+    snprintf(nc->end_name[s], sizeof nc->end_name[s], "%s_end", m->species[s]);
+    snprintf(nc->end_desc[s], sizeof nc->end_desc[s],
+             "%s at the end of the env's last finished episode", m->species[s]);
+    nc->fields[m->num_species + 1 + s] =
+        (myr_field_info){nc->end_name[s], "molecules", nc->end_desc[s], 1, 0, 0};
+    nc->types[m->num_species + 1 + s] = MYR__I32;
+  }
+  nc->cls.info.num_fields = m->num_species + 1 + (nc->ends ? m->num_species : 0);
+  nc->col_ret = nc->cls.info.num_fields;
+  nc->types[nc->col_ret] = MYR__F64;
   nc->cls.info.fields = nc->fields;
-  nc->cls.info.num_fields = m->num_species + 1;
   nc->cls.types = nc->types;
-  nc->cls.num_cols = m->num_species + 2;
-  nc->cls.info.state_bytes_per_env = (size_t)(4 * (m->num_species + 1) + 8 + 1);
+  nc->cls.num_cols = nc->col_ret + 1;
+  nc->cls.info.state_bytes_per_env = (size_t)(4 * nc->col_ret + 8 + 1);
 
   /* parameters: the env's own, then the model's (but the input) */
   nc->params[P_DT] = (myr_param_info){"dt", m->dt, 1e-12, 1e12, 0, "time",
@@ -801,8 +822,9 @@ static const myr_param_info template_params[] = {
 static const myr_field_info template_fields[] = {
     {"X", "molecules", "count of species X", 1, 1, (double)MYR_COUNT_MAX},
     {"t", "steps", "steps since reset", 1, 1, 0},
+    {"X_end", "molecules", "X at the end of the env's last finished episode", 1, 0, 0},
 };
-static const uint8_t template_types[] = {MYR__I32, MYR__I32, MYR__F64};
+static const uint8_t template_types[] = {MYR__I32, MYR__I32, MYR__I32, MYR__F64};
 
 const myr__env_class myr__network_class = {
     .info = {.id = "reaction-network", .aliases = "sbml",
@@ -814,7 +836,7 @@ const myr__env_class myr__network_class = {
              .params = template_params,
              .num_fields = (int32_t)(sizeof template_fields / sizeof template_fields[0]),
              .fields = template_fields, .max_steps_default = 200,
-             .state_bytes_per_env = 4 * 2 + 8 + 1,
+             .state_bytes_per_env = 4 * 3 + 8 + 1,
              .observation = "[X/100] (the model's observed species / scales)",
              .reward = "-|X - target| in molecules after the step (the model's reward species)"},
     .types = template_types, .num_cols = (int32_t)sizeof template_types,
