@@ -60,6 +60,9 @@
 #define NET_REACTIONS MYR__NET_REACTIONS_MAX
 /* counts 0 .. TABLE-1 of a tabulated propensity (a power of two) */
 #define TABLE 1024
+/* reactions up to which an event's changes are found by selects, not a
+ * gather */
+#define SELECT_MAX 16
 /* reactions evaluated once per group (K_GROUP) at most */
 #define GROUP_MAX 32
 /* the env's own parameters before the model's */
@@ -353,11 +356,25 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
      * ends the lane's step (a hit); else the event is applied */
     for (l = 0; l < LANES; ++l)
       L.over[l] = (L.n[l] >= cap) | !(L.a0[l] <= FLT_MAX);
+    if (R <= SELECT_MAX) {
+      /* few reactions: each change by selects, cheaper than a gather */
+      for (s = 0; s < S; ++s) {
+        for (l = 0; l < LANES; ++l) L.dv[s][l] = 0;
+        for (j = 0; j < R; ++j) {
+          const int32_t d = D->delta[j * MYR__NET_SPECIES_MAX + s];
+          if (d == 0) continue;
+          for (l = 0; l < LANES; ++l) L.dv[s][l] += d & -(int32_t)(L.j[l] == j);
+        }
+      }
+    } else {
+      for (s = 0; s < S; ++s)
+        NO_UNROLL
+        for (l = 0; l < LANES; ++l)
+          L.dv[s][l] = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
+    }
     for (s = 0; s < S; ++s)
-      NO_UNROLL
       for (l = 0; l < LANES; ++l) {
-        int32_t dv = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
-        L.dv[s][l] = dv;
+        int32_t dv = L.dv[s][l];
         L.over[l] |= (dv > 0) & (L.xi[s][l] > MYR_COUNT_MAX - dv);
       }
     any = 0;
