@@ -666,7 +666,7 @@ typedef struct bench_kind {
 #define COMMON_OPTS                                                      \
   (OPT_ENV | OPT_ENV_ALL | OPT_SEED | OPT_PARAM | OPT_PRECISION | OPT_FULL | \
    OPT_TUNED | \
-   OPT_BACKEND)
+   OPT_BACKEND | OPT_MODEL)
 
 static int bench_all(const cli_opts* o, const bench_suite_opts* s);
 

@@ -41,6 +41,13 @@ typedef struct cli_opts {
   int tuned;
   int quiet;
   int force;
+  /* reaction networks: --model FILE (or --env NAME of a shipped model,
+   * models.c), --input, --observe, --dt (NULL / 0: the sidecar's) */
+  const char* model;
+  const char* model_input;
+  const char* model_observe;
+  double model_dt;
+  char model_path[4096];
   int32_t num_params;
   myr_param_setting params[CLI_MAX_PARAMS];
   char param_names[CLI_MAX_PARAMS][64];
@@ -72,7 +79,8 @@ enum {
   OPT_BACKEND = 1 << 19,
   OPT_QUIET = 1 << 20,
   OPT_ENV_ALL = 1 << 21, /* --env all is accepted (bench, envs) */
-  OPT_FORCE = 1 << 22    /* run --record: replace an earlier recording */
+  OPT_FORCE = 1 << 22,   /* run --record: replace an earlier recording */
+  OPT_MODEL = 1 << 23    /* --model, --input, --observe, --dt */
 };
 
 void cli_opts_init(cli_opts* o, const char* cmd);
@@ -105,6 +113,16 @@ int cli_check_params(const cli_opts* o, const myr_env_info* e);
  * bytes of a recorded row) before the real batch exists; prints the error
  * and returns an exit code on failure */
 int cli_tiny_batch(const cli_opts* o, const myr_env_info* e, myr_batch** out);
+
+/* models.c: the path of shipped model `name` (models/NAME.xml in the
+ * source tree recorded at build time, $MYRIAD_MODELS, or the install's
+ * share/myriad/models) in buf; 0 if there is none */
+int cli_model_find(const char* name, char* buf, size_t size);
+/* list the shipped models (`myriad envs`) */
+void cli_models_list(FILE* f);
+/* load the options' model (--model and the model options); prints the
+ * error and returns an exit code on failure */
+int cli_model_load(const cli_opts* o, myr_model** out);
 
 /* exit code for a library status */
 int cli_exit_code(int status);

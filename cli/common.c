@@ -190,6 +190,20 @@ static int set_i32(cli_opts* o, const cli_option* opt, const char* v) {
   return rc;
 }
 
+static int set_real(cli_opts* o, const cli_option* opt, const char* v) {
+  char* end = NULL;
+  double d;
+  errno = 0;
+  d = strtod(v, &end);
+  if (end == v || *end != '\0' || errno == ERANGE || !isfinite(d) || d <= 0.0) {
+    cli_error("%s: bad value '%s' for %s (want a positive number)", o->cmd, v,
+              opt->name);
+    return CLI_EXIT_USAGE;
+  }
+  *(double*)field_of(o, opt->field) = d;
+  return 0;
+}
+
 static int set_seed(cli_opts* o, const cli_option* opt, const char* v) {
   char* end = NULL;
   uint64_t seed;
@@ -276,6 +290,10 @@ static const cli_option options[] = {
     {OPTION("--backend", OPT_BACKEND, set_choice, backend), .choices = backends},
     {OPTION("--quiet", OPT_QUIET, NULL, quiet)},
     {OPTION("--force", OPT_FORCE, NULL, force)},
+    {OPTION("--model", OPT_MODEL, set_string, model)},
+    {OPTION("--input", OPT_MODEL, set_string, model_input)},
+    {OPTION("--observe", OPT_MODEL, set_string, model_observe)},
+    {OPTION("--dt", OPT_MODEL, set_real, model_dt)},
 };
 
 #define NUM_OPTIONS (sizeof options / sizeof options[0])
@@ -307,7 +325,7 @@ static const cli_option* find_option(const char* name, unsigned acc) {
 }
 
 /* is --env a registered env (or `all` where accepted)?  prints the error */
-static int check_env(const cli_opts* o, unsigned acc) {
+static int check_env(cli_opts* o, unsigned acc) {
   const char* near;
   if (strcmp(o->env, "all") == 0) {
     if (acc & OPT_ENV_ALL) return 0;
@@ -316,6 +334,13 @@ static int check_env(const cli_opts* o, unsigned acc) {
     return CLI_EXIT_USAGE;
   }
   if (myr_env_find(o->env) != NULL) return 0;
+  /* a shipped model by name: the reaction-network env with that model */
+  if ((acc & OPT_MODEL) &&
+      cli_model_find(o->env, o->model_path, sizeof o->model_path)) {
+    o->model = o->model_path;
+    o->env = "reaction-network";
+    return 0;
+  }
   near = suggest_env(o->env);
   if (near != NULL)
     cli_error("unknown environment '%s'; did you mean '%s'? (try 'myriad "
@@ -362,6 +387,23 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
   }
   if ((acc & OPT_ENV) && o->env != NULL && (rc = check_env(o, acc)) != 0)
     return rc;
+  if (o->model != NULL) {
+    const myr_env_info* e = myr_env_find(o->env);
+    if (o->model == o->model_path) {
+      /* --env NAME of a shipped model */
+    } else if (e != NULL && e != myr_env_find("reaction-network") &&
+               strcmp(o->env, "cartpole-v1") != 0) {
+      cli_error("%s: --model is for the reaction-network env, not '%s'",
+                o->cmd, o->env);
+      return CLI_EXIT_USAGE;
+    }
+    o->env = "reaction-network";
+  } else if ((o->model_input != NULL || o->model_observe != NULL ||
+              o->model_dt != 0.0)) {
+    cli_error("%s: --input, --observe and --dt need a model (--model FILE or "
+              "--env MODEL)", o->cmd);
+    return CLI_EXIT_USAGE;
+  }
   if (strcmp(o->backend, "cuda") == 0 &&
       !myr_backend_available(MYR_BACKEND_CUDA)) {
     cli_error("%s: backend not built in: cuda (this build: %s)", o->cmd,
@@ -407,7 +449,15 @@ int cli_make_batch(const cli_opts* o, myr_batch** out) {
   def.params = o->params;
   def.backend = strcmp(o->backend, "cuda") == 0 ? MYR_BACKEND_CUDA
                                                 : MYR_BACKEND_CPU;
-  rc = myr_batch_create(o->env, count, &def, out);
+  if (o->model != NULL) {
+    myr_model* m = NULL;
+    if ((rc = cli_model_load(o, &m)) != 0) return rc;
+    def.model = m;
+    rc = myr_batch_create(o->env, count, &def, out);
+    myr_model_destroy(m); /* the batch keeps its own copy */
+  } else {
+    rc = myr_batch_create(o->env, count, &def, out);
+  }
   if (rc == MYR_OK && o->block > 0) {
     rc = myr_batch_set_block_size(*out, o->block);
     if (rc != MYR_OK) {

@@ -28,7 +28,8 @@ static const char* envs_usage =
     "\n"
     "List every environment (or one) with its observation layout and bounds,\n"
     "action space, reward, state fields and parameters (name, default,\n"
-    "range, unit, meaning).\n";
+    "range, unit, meaning), then the shipped reaction-network models (run\n"
+    "one with 'myriad run --env NAME'; --env NAME shows its env here).\n";
 
 static void print_env(const myr_env_info* e) {
   int32_t i;
@@ -70,13 +71,25 @@ int cli_cmd_envs(int argc, char** argv) {
   int32_t i;
   cli_opts_init(&o, "envs");
   o.env = NULL;
-  if ((rc = cli_parse(&o, argc, argv, OPT_ENV | OPT_ENV_ALL, envs_usage)) != 0)
+  if ((rc = cli_parse(&o, argc, argv, OPT_ENV | OPT_ENV_ALL | OPT_MODEL,
+                      envs_usage)) != 0)
     return rc < 0 ? 0 : rc;
+  if (o.model != NULL) { /* a model: the env a batch of it gets */
+    myr_batch* b = NULL;
+    o.num_envs = 1;
+    o.threads = 1;
+    if ((rc = cli_make_batch(&o, &b)) != 0) return rc;
+    printf("model %s\n", o.model);
+    print_env(myr_batch_env(b));
+    myr_batch_destroy(b);
+    return 0;
+  }
   if (o.env != NULL && strcmp(o.env, "all") != 0) {
     print_env(myr_env_find(o.env));
     return 0;
   }
   for (i = 0; i < myr_env_count(); ++i) print_env(myr_env_at(i));
+  cli_models_list(stdout);
   return 0;
 }
 

@@ -139,6 +139,7 @@ void cli_report_run(FILE* f, const cli_opts* o, const myr_batch* b,
   const myr_env_info* e = myr_batch_env(b);
   double rate = st->wall_seconds > 0 ? (double)st->steps / st->wall_seconds : 0;
   fprintf(f, "env            %s\n", e->id);
+  if (o->model != NULL) fprintf(f, "model          %s\n", o->model);
   /* o->num_envs is the global count (all MPI ranks) */
   fprintf(f, "num_envs       %lld\n", (long long)o->num_envs);
   fprintf(f, "steps          %lld per env (%lld env-steps)\n",

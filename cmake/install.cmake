@@ -15,6 +15,10 @@ install(TARGETS myriad_shared myriad EXPORT myriadTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS myriad_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# the shipped reaction-network models and their sidecars
+install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/models/
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/myriad/models
+  FILES_MATCHING PATTERN "*.xml" PATTERN "*.myriad")
 install(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/include/myriad
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT myriadTargets NAMESPACE myriad:: DESTINATION ${MYR_CMAKE_DIR})
@@ -32,6 +36,9 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/myriadConfig.cmake
 
 # pkg-config: paths relative to the .pc file, so the prefix may move
 set(MYR_PC_PRIVATE "-lpthread -lm")
+if(MYR_SBML_ENABLED)
+  string(APPEND MYR_PC_PRIVATE " ${MYR_SBML_LIBRARY}")
+endif()
 if(MYR_PC_CUDA_LIBS)
   string(APPEND MYR_PC_PRIVATE " ${MYR_PC_CUDA_LIBS}")
 endif()

@@ -66,6 +66,13 @@ check_case cartpole 9 run --env cartpole --num-envs 10007 --steps 200 --seed 123
 # episodes end at step 40, so the H_end/F_end moments are not all zero
 check_case gene-circuit 19 run --env gene-circuit --num-envs 10007 --steps 50 \
   --param max_steps=40
+# the reaction-network env: its built-in model, and the shipped SBML
+# CcaS-CcaR model where SBML support is built in
+check_case reaction-network 11 run --env reaction-network --num-envs 10007 --steps 60
+if "$cli" run --env ccasr --num-envs 1 --steps 1 >/dev/null 2>&1; then
+  check_case sbml-ccasr 19 run --env ccasr --num-envs 10007 --steps 50 \
+    --param max_steps=40
+fi
 # returns past int64 in 2^-10 units (about -2e16 an episode): the 128-bit
 # sums of the ranks add up to the single process's
 check_case pendulum-huge-returns 9 run --env pendulum-v1 --num-envs 401 --steps 1000 \

@@ -107,6 +107,36 @@ static void replay_param_strict(const char* path, const char* name) {
   if (slurp(path, text, sizeof text) == 0) replay_param_text(text, name, 1);
 }
 
+/* fuzz_sbml's steps: load the model text (an optional observe option
+ * after a line "--"), then step a batch of it */
+static void replay_sbml(const char* path, const char* name) {
+  static char text[1 << 16];
+  myr_model_opts o = myr_model_opts_default();
+  myr_model* m = NULL;
+  char* sep;
+  (void)name;
+  if (slurp(path, text, sizeof text) != 0) return;
+  o.sidecar = "";
+  if ((sep = strstr(text, "\n--\n")) != NULL) {
+    *sep = '\0';
+    o.observe = sep + 4;
+  }
+  if (myr_model_load_string(text, strlen(text), &o, &m) == MYR_OK) {
+    myr_batch_def def = myr_batch_def_default();
+    myr_batch* b = NULL;
+    myr_rollout_def r = myr_rollout_def_default();
+    def.threads = 1;
+    def.model = m;
+    r.steps = 3;
+    CHECK_OK(myr_batch_create("reaction-network", 17, &def, &b));
+    if (b != NULL) CHECK_OK(myr_batch_rollout(b, &r, NULL));
+    myr_batch_destroy(b);
+    myr_model_destroy(m);
+  } else {
+    CHECK_MSG(myr_last_error()[0] != '\0', "%s: a failed load without a message", name);
+  }
+}
+
 static void replay_envid(const char* path, const char* name) {
   char text[4096];
   myr_batch* b = NULL;
@@ -184,6 +214,8 @@ int main(void) {
   CHECK(each_file("fuzz/corpus/envid", replay_envid) > 0);
   (void)each_file("fuzz/regressions/envid", replay_envid);
   CHECK(each_file("fuzz/corpus/policy", replay_policy) > 0);
+  CHECK(each_file("fuzz/corpus/sbml", replay_sbml) > 0);
+  (void)each_file("fuzz/regressions/sbml", replay_sbml);
   (void)each_file("fuzz/regressions/policy", replay_policy);
 
   /* the combination of extremes on Acrobot, longer */

@@ -51,6 +51,7 @@ static myr_param_setting per_env_param(const char* id) {
   if (strcmp(id, "mountaincar-v0") == 0) s.name = "force", s.a = 0.0008, s.b = 0.0012;
   if (strcmp(id, "acrobot-v1") == 0) s.name = "link_mass_1", s.a = 0.8, s.b = 1.2;
   if (strcmp(id, "opto-hill-1d") == 0) s.name = "k_prod", s.a = 2.0, s.b = 8.0;
+  if (strcmp(id, "reaction-network") == 0) s.name = "k", s.a = 5.0, s.b = 15.0;
   if (strcmp(id, "ccasr-gfp-sysid") == 0)
     s.name = "nu_scale", s.dist = MYR_DIST_FIXED, s.a = 0.2;
   return s;

@@ -287,10 +287,15 @@ typedef struct myr_batch_def {
                                fixed parameters; its rollouts take the
                                random and constant policies, without
                                recording */
+  const struct myr_model* model; /* "reaction-network" (alias "sbml"): the
+                               model the batch simulates (myr_model_load),
+                               borrowed for the create call (the batch keeps
+                               its own copy); NULL (default) for every
+                               other env, which refuses a model */
 } myr_batch_def;
 
 /* seed 0, threads 0, MYR_FLOAT32, MYR_AUTORESET_SAME_STEP, env_offset 0, no
- * parameters, MYR_BACKEND_CPU. */
+ * parameters, MYR_BACKEND_CPU, no model. */
 MYR_API myr_batch_def myr_batch_def_default(void);
 
 typedef struct myr_batch myr_batch;
@@ -634,6 +639,76 @@ MYR_API int myr_batch_rollout(myr_batch* batch, const myr_rollout_def* def,
  * NULL, or the spec is invalid for env; the message says why).  It does
  * not check backend support. */
 MYR_API int myr_policy_check(const myr_env_info* env, const char* spec);
+
+/* ---------------------------------------------------------------- models */
+
+/* A reaction network as data, for the "reaction-network" env (alias
+ * "sbml"): species with integer initial counts, parameters, reactions with
+ * integer stoichiometry and propensities (compiled expressions), plus how
+ * the env uses it: one input held for each step, the observed species and
+ * their scales, the model time per step, the horizon, the reaction cap and
+ * an optional tracking reward.  docs/reaction-networks.md describes the
+ * SBML subset, the sidecar file and the exactness rules.  A model is
+ * immutable once loaded; batches copy what they need, so it may be
+ * destroyed after myr_batch_create(). */
+typedef struct myr_model myr_model;
+
+/* How the env uses a model.  Every field left at its default (NULL, 0)
+ * takes the sidecar's value (the file next to the model with the extension
+ * .myriad, key = value lines), else the default named here. */
+typedef struct myr_model_opts {
+  const char* input;    /* the global parameter set by the action (e.g.
+                           "U"); "" for none; default: none */
+  int32_t input_levels; /* discrete levels of the input, >= 2: action a in
+                           [0, levels) sets input = input_max * a /
+                           (levels - 1); default 2 */
+  double input_max;     /* > 0; default 1 */
+  const char* observe;  /* observed species, comma-separated, each NAME or
+                           NAME/SCALE (observation = count / SCALE);
+                           default: every species, scale 1 */
+  double dt;            /* model time per step, > 0; default 1 */
+  int32_t horizon;      /* steps per episode (truncation), >= 1; default
+                           1000 */
+  int32_t cap;          /* reactions per env-step at most, >= 1; default
+                           100000 */
+  const char* reward;   /* species tracked: reward -|count - target|; ""
+                           or default: reward 0 */
+  double target;        /* the constant target, >= 0; default 0 */
+  const char* sidecar;  /* the sidecar's path; NULL: FILE.myriad next to
+                           the model if it exists; "": none */
+} myr_model_opts;
+
+/* every field NULL / 0: the sidecar's values, else the defaults */
+MYR_API myr_model_opts myr_model_opts_default(void);
+
+/* Load an SBML file (Level 3 core, or Level 2; docs/reaction-networks.md)
+ * into a model.  opts may be NULL.  Returns MYR_OK, or
+ *   MYR_EINVAL  path or out NULL; the file cannot be read or is not valid
+ *               SBML (libSBML's first error, with its line); the model uses
+ *               something an exact SSA cannot honour (events, rules,
+ *               initial assignments, non-integer stoichiometry, fast or
+ *               reversible reactions, delays, a concentration without a
+ *               compartment volume, an unknown MathML function, ...): the
+ *               message names the element and its id; opts or the sidecar
+ *               name an unknown species or parameter, or a bad value;
+ *               more species than the env's columns allow (the message
+ *               names the limit)
+ *   MYR_ENODEV  built without SBML support (libsbml)
+ *   MYR_ENOMEM  an allocation failed
+ * *out is NULL on failure. */
+MYR_API int myr_model_load(const char* path, const myr_model_opts* opts,
+                           myr_model** out);
+/* The same from SBML text in memory (len bytes; no sidecar unless
+ * opts->sidecar names one). */
+MYR_API int myr_model_load_string(const char* text, size_t len,
+                                  const myr_model_opts* opts,
+                                  myr_model** out);
+/* NULL is a no-op. */
+MYR_API void myr_model_destroy(myr_model* model);
+/* The model's name (its SBML name or id), "" for NULL. */
+MYR_API const char* myr_model_name(const myr_model* model);
+/* 1 if this library was built with SBML support, else 0. */
+MYR_API int myr_sbml_available(void);
 
 /* ---------------------------------------------------------------- parsing */
 

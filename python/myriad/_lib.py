@@ -171,6 +171,22 @@ class myr_batch_def(ctypes.Structure):
         ("num_params", c_int32),
         ("params", ctypes.POINTER(myr_param_setting)),
         ("backend", c_int32),
+        ("model", ctypes.c_void_p),
+    ]
+
+
+class myr_model_opts(ctypes.Structure):
+    _fields_ = [
+        ("input", ctypes.c_char_p),
+        ("input_levels", c_int32),
+        ("input_max", c_double),
+        ("observe", ctypes.c_char_p),
+        ("dt", c_double),
+        ("horizon", c_int32),
+        ("cap", c_int32),
+        ("reward", ctypes.c_char_p),
+        ("target", c_double),
+        ("sidecar", ctypes.c_char_p),
     ]
 
 
@@ -351,6 +367,13 @@ myr_precision_name = _fn("myr_precision_name", ctypes.c_char_p, [c_enum])
 myr_build_info = _fn("myr_build_info", ctypes.c_char_p, [])
 myr_simd_isa = _fn("myr_simd_isa", ctypes.c_char_p, [])
 myr_cpu_count = _fn("myr_cpu_count", c_int32, [])
+myr_model_opts_default = _fn("myr_model_opts_default", myr_model_opts, [])
+myr_model_load = _fn("myr_model_load", ctypes.c_int,
+                     [ctypes.c_char_p, ctypes.POINTER(myr_model_opts),
+                      ctypes.POINTER(ctypes.c_void_p)])
+myr_model_destroy = _fn("myr_model_destroy", None, [_P])
+myr_model_name = _fn("myr_model_name", ctypes.c_char_p, [_P])
+myr_sbml_available = _fn("myr_sbml_available", ctypes.c_int, [])
 
 
 def error(status, interrupted_by_signal=False, message=None):

@@ -19,6 +19,7 @@ and fails with ``ValueError`` without changing the batch.
 
 import ctypes
 import math
+import os
 import threading
 
 import numpy as np
@@ -265,7 +266,8 @@ class VectorEnv(_VectorBase):
 
     def __init__(self, env_id, num_envs, seed=0, threads=0,
                  autoreset="same_step", precision="float32", copy=True,
-                 render_mode=None, render_envs=1, **params):
+                 render_mode=None, render_envs=1, model=None, input=None,
+                 observe=None, dt=None, **params):
         self._h = None
         self._hist = None
         # calls in flight, so that close() from another thread (or from a
@@ -301,8 +303,13 @@ class VectorEnv(_VectorBase):
         if not -(2 ** 63) <= n < 2 ** 63:
             raise ValueError("num_envs out of range")
         h = ctypes.c_void_p()
-        L.check(L.myr_batch_create(_env_id_bytes(env_id), n,
-                                   ctypes.byref(d), ctypes.byref(h)))
+        m = _load_model(model, input, observe, dt)
+        d.model = m
+        try:
+            L.check(L.myr_batch_create(_env_id_bytes(env_id), n,
+                                       ctypes.byref(d), ctypes.byref(h)))
+        finally:
+            L.myr_model_destroy(m)  # the batch keeps its own copy
         self._h = h.value
         try:
             self._setup(n, autoreset, copy, settings)
@@ -1025,10 +1032,53 @@ def _run_interruptible(call, stop):
     return result[0]
 
 
+def models_dir():
+    """The shipped reaction-network models (models/ of the source tree)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.join(os.path.dirname(os.path.dirname(here)), "models")
+
+
+def _load_model(model, input, observe, dt):
+    """A myr_model handle (or None) for make(model=..., input=...)."""
+    if model is None:
+        if input is not None or observe is not None or dt is not None:
+            raise ValueError("input, observe and dt need a model (model=PATH)")
+        return None
+    path = os.fspath(model)
+    if not os.path.exists(path) and os.sep not in path and \
+            not path.endswith(".xml"):
+        shipped = os.path.join(models_dir(), path.replace("-", "_") + ".xml")
+        if os.path.exists(shipped):
+            path = shipped
+    o = L.myr_model_opts_default()
+    if input is not None:
+        o.input = str(input).encode()
+    if observe is not None:
+        if not isinstance(observe, str):
+            observe = ",".join(str(x) for x in observe)
+        o.observe = observe.encode()
+    if dt is not None:
+        dt = float(dt)
+        if not dt > 0 or dt != dt:
+            raise ValueError("dt must be a positive number (got %r)" % (dt,))
+        o.dt = dt
+    h = ctypes.c_void_p()
+    L.check(L.myr_model_load(path.encode(), ctypes.byref(o), ctypes.byref(h)))
+    return h.value
+
+
 def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
          precision="float32", copy=True, render_mode=None, render_envs=1,
-         **params):
+         model=None, input=None, observe=None, dt=None, **params):
     """Make a :class:`VectorEnv` of ``num_envs`` environments.
+
+    Reaction networks: ``make("sbml", N, model="models/ccasr.xml",
+    input="U", observe=["F/80"], dt=5)`` (env "reaction-network", alias
+    "sbml"): ``model`` is an SBML file (or the name of a shipped model,
+    e.g. "repressilator"), ``input`` the parameter the action sets,
+    ``observe`` the observed species (NAME or NAME/SCALE), ``dt`` the model
+    time per step; what is not given comes from the model's sidecar
+    (docs/reaction-networks.md).
 
     ``env_id``: "cartpole-v1" (alias "cartpole"), see :func:`myriad.envs`.
     ``autoreset``: "same_step" (default), "next_step" or "disabled" (or a
@@ -1049,4 +1099,5 @@ def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
     return VectorEnv(env_id, num_envs, seed=seed, threads=threads,
                      autoreset=autoreset, precision=precision, copy=copy,
                      render_mode=render_mode, render_envs=render_envs,
+                     model=model, input=input, observe=observe, dt=dt,
                      **params)

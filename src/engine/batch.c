@@ -25,6 +25,7 @@ myr_batch_def myr_batch_def_default(void) {
   d.env_offset = 0;
   d.num_params = 0;
   d.params = NULL;
+  d.model = NULL;
   return d;
 }
 
@@ -211,11 +212,22 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   if (out == NULL) return myr__fail(MYR_EINVAL, "output pointer is NULL");
   *out = NULL;
   if ((rc = check_def(cls, env_id, num_envs, &def, &be)) != MYR_OK) return rc;
+  if (cls->build == NULL && def.model != NULL)
+    return myr__fail(MYR_EINVAL, "'%s' takes no model (myr_batch_def.model is "
+                     "for 'reaction-network')", cls->info.id);
   b = (myr_batch*)myr__alloc(sizeof *b);
   if (b == NULL) return myr__fail(MYR_ENOMEM, "out of memory (batch)");
   memset(b, 0, sizeof *b);
   atomic_init(&b->state, 0);
+  if (cls->build != NULL) {
+    if ((rc = cls->build(&def, &b->own_cls)) != MYR_OK) {
+      myr__free(b);
+      return rc;
+    }
+    cls = b->own_cls;
+  }
   b->cls = cls;
+  b->v.model = cls->model;
   b->be = myr__backend_find(MYR_BACKEND_CPU); /* until be->create succeeds */
   b->v.num_envs = num_envs;
   b->v.env_offset = def.env_offset;
@@ -254,6 +266,7 @@ static void batch_free(myr_batch* b) {
   myr__pool_destroy(b->pool);
   myr__policy_state_free(b->policy_state);
   if (b->data != NULL && b->cls->fini != NULL) b->cls->fini(b->data);
+  if (b->own_cls != NULL) b->own_cls->free_class(b->own_cls);
   myr__free_aligned(b->scratch);
   myr__free_aligned(b->mem);
   myr__free(b);

@@ -123,6 +123,9 @@ int32_t myr__env_class_count(void);
 
 struct myr_batch {
   const myr__env_class* cls;
+  /* the class made for this batch (cls->build of the registered class),
+   * or NULL; cls points to it when set */
+  myr__env_class* own_cls;
   /* cls->info with this batch's values: init() may set obs_dim from the
    * parameters (myr_batch_env() returns this copy) */
   myr_env_info info;

@@ -212,6 +212,8 @@ typedef struct myr__env {
    * derived once from each env's parameters by the class's
    * derive_pcols(); all NULL unless some parameter is randomised */
   myr__col pcol[MYR__PCOLS_MAX];
+  /* a class made per batch (build() below): its description, else NULL */
+  const void* model;
 } myr__env;
 
 /* value of parameter k for env i (per-env if randomised, else shared) */
@@ -293,6 +295,15 @@ typedef struct myr__env_class {
    * these; every later view of the batch sees them read-only. */
   int32_t num_pcols;
   void (*derive_pcols)(const myr__env* e, int64_t begin, int64_t end);
+  /* optional: a class made per batch from its def (the reaction network:
+   * fields and parameters come from def->model).  myr_batch_create calls
+   * the registered class's build() first and uses the class it returns
+   * (owned by the batch, freed by that class's free_class() after fini at
+   * destroy); `model` is the made class's description, which its env
+   * functions see as e->model.  A class without build() refuses a model. */
+  int (*build)(const myr_batch_def* def, struct myr__env_class** out);
+  void (*free_class)(struct myr__env_class* cls);
+  const void* model;
 } myr__env_class;
 
 /* ------------------------------------------------------------ one at a time */

@@ -20,6 +20,7 @@ STRUCTS = {
     "myr_traj_chunk": L.myr_traj_chunk,
     "myr_rollout_def": L.myr_rollout_def,
     "myr_rollout_stats": L.myr_rollout_stats,
+    "myr_model_opts": L.myr_model_opts,
 }
 
 

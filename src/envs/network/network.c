@@ -1,0 +1,863 @@
+/*
+ * network.c -- the reaction-network env class (id "reaction-network",
+ * alias "sbml"): any reaction network given as data (myr_model: SBML
+ * through myr_model_load, or the built-in birth-death model when a batch
+ * is created without one), simulated by the exact Gillespie direct method.
+ *
+ * The class is made per batch: the template registered in env_list.h
+ * describes the built-in model; myr_batch_create calls its build() with
+ * the batch's def, which returns the batch's own class (fields = the
+ * model's species then t, parameters = dt, cap, max_steps, target then the
+ * model's global parameters but the input, as many as fit MYR_PARAMS_MAX)
+ * holding a copy of the model; the batch frees it at destroy.
+ *
+ * Invariants:
+ *  - per env: species counts in [0, MYR_COUNT_MAX], step counter t, the
+ *    running return (hidden F64);
+ *  - the SSA of env g in the step at clock c draws from one generator
+ *    seeded by one Philox call (seed, g, c, MYR_STREAM_SSA), as the gene
+ *    circuit does: one SplitMix64 output per reaction, low 32 bits -> u1 in
+ *    (0, 1], 24 random bits (waiting time -ln(u1) / a0), high 32 bits ->
+ *    u2 in [0, 1), 24 bits
+ *    (reaction: the first j with u2 * a0 < a_0 + ... + a_j).  The
+ *    trajectory of an env is a pure function of (seed, g, actions): the
+ *    same for any thread count, block size or process layout;
+ *  - exactness rules of the gene circuit: a reaction whose time falls past
+ *    the step boundary is not applied (memorylessness makes discarding it
+ *    exact); a0 == 0 ends the step with no event; the cumulative sums are
+ *    computed once in one order and u2 * a0 < a0, so a reaction with
+ *    propensity 0 is never chosen; at most `cap` reactions per env-step,
+ *    and a reaction that would take a count past MYR_COUNT_MAX (or an
+ *    infinite total propensity) ends the step the same way -- both are
+ *    counted as cap hits; the episode truncates when a count reaches
+ *    MYR_COUNT_MAX;
+ *  - a propensity is the reaction's program evaluated in double and
+ *    rounded to float32; sums, waiting times and the time left are
+ *    float32 (the gene circuit's choice); a value that is negative or NaN
+ *    counts as 0, and a reaction whose reactants are short (count <
+ *    stoichiometry) has propensity 0, so counts never go negative;
+ *  - a step never allocates: programs are compiled when the batch is made
+ *    (shared parameters folded in as constants, the input and per-env
+ *    parameters read from per-lane slots).
+ *
+ * The step runs LANES envs at a time: every iteration evaluates each
+ * reaction's program for all lanes at once (one loop over lanes per
+ * operation, which the compiler vectorises), then advances each lane by
+ * one direct-method event; lanes whose step is over idle until the group
+ * ends.  A lane's arithmetic never depends on the others, so grouping
+ * never changes a result.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "../ccasr/physics.h" /* myr_ccasr_rng_seed, myr_logf_fast */
+
+#define LANES 16
+/* reactions the lane loop's cumulative table holds */
+#define NET_REACTIONS MYR__NET_REACTIONS_MAX
+/* counts 0 .. TABLE-1 of a tabulated propensity (a power of two) */
+#define TABLE 1024
+/* reactions up to which an event's changes are found by selects, not a
+ * gather */
+#define SELECT_MAX 16
+/* reactions evaluated once per group (K_GROUP) at most */
+#define GROUP_MAX 32
+/* the env's own parameters before the model's */
+enum { P_DT, P_CAP, P_MAX_STEPS, P_TARGET, P_TABLES, P_OWN };
+/* lane slots: the input, then per-env parameters */
+#define SLOTS (MYR_PARAMS_MAX + 1)
+/* GCC's tuning prefers 256-bit vectors; the lane loops gain from 512 */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
+#  define WIDE __attribute__((target("prefer-vector-width=512")))
+#else
+#  define WIDE
+#endif
+/* a lane loop with a gather: GCC would unroll it into scalar loads before
+ * the vectoriser sees it */
+#if defined(__GNUC__) && !defined(__clang__)
+#  define NO_UNROLL _Pragma("GCC unroll 1")
+#else
+#  define NO_UNROLL
+#endif
+
+/* how the step gets reaction j's propensity (all give the same doubles:
+ * tables and per-group values are the program's own results) */
+enum {
+  K_PROGRAM = 0, /* evaluate the program every iteration */
+  K_GROUP = 1,   /* reads no species: evaluated once per group and step */
+  K_TABLE = 2,   /* reads one species and no lane slot: tabulated over
+                    counts below TABLE, the program beyond */
+  K_LINEAR = 3   /* a folded table whose program is c * X (c >= 0, X's
+                    stoichiometry as a reactant at most 1): the same
+                    double product, rounded, for every count */
+};
+
+/* ------------------------------------------------------------ the class */
+
+typedef struct net_class {
+  myr__env_class cls;
+  myr_model* m;                               /* owned copy */
+  myr_param_info params[MYR_PARAMS_MAX];
+  int32_t param_model[MYR_PARAMS_MAX];        /* model parameter, -1: own */
+  myr_field_info fields[2 * MYR__NET_SPECIES_MAX + 1];
+  /* columns: the species (S), t (S), then, where 2 S + 2 columns fit, the
+   * counts at each env's last episode end X_end (S + 1 ..), then the
+   * running return (col_ret) */
+  int32_t ends;
+  int32_t col_ret;
+  char end_name[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 4];
+  char end_desc[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 48];
+  uint8_t types[MYR__COLS_MAX];
+  char desc[256], observation[512], reward[160];
+  char field_desc[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 32];
+  char param_desc[MYR_PARAMS_MAX][MYR__NET_NAME + 32];
+} net_class;
+
+/* per batch: the values in force and the batch's programs */
+typedef struct net_data {
+  const myr_model* m;
+  const net_class* nc;
+  double dt;
+  int32_t cap, max_steps;
+  double target;
+  myr__op* ops;          /* m->num_ops, PARAM resolved to CONST / LANE */
+  int32_t num_slots;     /* slot 0: the input (always present) */
+  int32_t slot_param[SLOTS]; /* env parameter of slot k >= 1 */
+  double input_scale;    /* input = action * input_scale */
+  int32_t kind[NET_REACTIONS];
+  int32_t tab_species[NET_REACTIONS]; /* K_TABLE: the species read */
+  int32_t gslot[NET_REACTIONS];       /* K_GROUP: its row of group values */
+  /* K_TABLE: its reactants are the table's species only, so the table
+   * holds the final propensity (clamped at 0, 0 where reactants are
+   * short) */
+  int32_t folded[NET_REACTIONS];
+  double lin[NET_REACTIONS];          /* K_LINEAR: c */
+  float* tab;            /* K_TABLE reactions: TABLE values each, at
+                            tab + j * TABLE (unused rows for the others) */
+  /* reactants of reaction j: rs_species/rs_need[rs_start[j] ..
+   * rs_start[j+1]) */
+  int32_t rs_start[NET_REACTIONS + 1];
+  int32_t rs_species[NET_REACTIONS * MYR__NET_SPECIES_MAX];
+  int32_t rs_need[NET_REACTIONS * MYR__NET_SPECIES_MAX];
+  int32_t delta[NET_REACTIONS * MYR__NET_SPECIES_MAX]; /* m->delta */
+} net_data;
+
+/* ------------------------------------------------------------ lanes */
+
+typedef struct lanes {
+  double x[MYR__NET_SPECIES_MAX][LANES];  /* counts, for programs */
+  int32_t xi[MYR__NET_SPECIES_MAX][LANES]; /* counts */
+  int32_t dv[MYR__NET_SPECIES_MAX][LANES]; /* the chosen event's changes */
+  double slot[SLOTS][LANES];
+  float cum[NET_REACTIONS][LANES];
+  double ad[LANES];   /* a program's result */
+  float a[LANES];
+  float rem[LANES];
+  float r[LANES];
+  float left[LANES];
+  float a0[LANES];
+  uint64_t rng[LANES];
+  int32_t j[LANES];
+  int32_t fire[LANES];
+  int32_t over[LANES];
+  int32_t n[LANES];
+  int32_t act[LANES];
+  int32_t hit[LANES];
+} lanes;
+
+/* reaction j's propensity for every lane into out */
+WIDE static void eval(const myr__op* op, int32_t n, const lanes* L,
+                      double* MYR_RESTRICT out) {
+  double st[MYR__NET_STACK][LANES];
+  int32_t k, l, sp = 0;
+  for (k = 0; k < n; ++k) {
+    const myr__op* o = &op[k];
+    double* a = st[sp > 0 ? sp - 1 : 0];
+    double* b = st[sp > 1 ? sp - 2 : 0];
+    switch (o->code) {
+      case MYR__OP_CONST:
+        for (l = 0; l < LANES; ++l) st[sp][l] = o->value;
+        sp++;
+        break;
+      case MYR__OP_SPECIES:
+        for (l = 0; l < LANES; ++l) st[sp][l] = L->x[o->arg][l];
+        sp++;
+        break;
+      case MYR__OP_LANE:
+        for (l = 0; l < LANES; ++l) st[sp][l] = L->slot[o->arg][l];
+        sp++;
+        break;
+      case MYR__OP_ADD: for (l = 0; l < LANES; ++l) b[l] += a[l]; sp--; break;
+      case MYR__OP_SUB: for (l = 0; l < LANES; ++l) b[l] -= a[l]; sp--; break;
+      case MYR__OP_MUL: for (l = 0; l < LANES; ++l) b[l] *= a[l]; sp--; break;
+      case MYR__OP_DIV: for (l = 0; l < LANES; ++l) b[l] /= a[l]; sp--; break;
+      case MYR__OP_POW:
+        for (l = 0; l < LANES; ++l) b[l] = pow(b[l], a[l]);
+        sp--;
+        break;
+      case MYR__OP_MIN:
+        for (l = 0; l < LANES; ++l) b[l] = fmin(b[l], a[l]);
+        sp--;
+        break;
+      case MYR__OP_MAX:
+        for (l = 0; l < LANES; ++l) b[l] = fmax(b[l], a[l]);
+        sp--;
+        break;
+      case MYR__OP_NEG: for (l = 0; l < LANES; ++l) a[l] = -a[l]; break;
+      case MYR__OP_EXP: for (l = 0; l < LANES; ++l) a[l] = exp(a[l]); break;
+      case MYR__OP_LN: for (l = 0; l < LANES; ++l) a[l] = log(a[l]); break;
+      case MYR__OP_LOG10: for (l = 0; l < LANES; ++l) a[l] = log10(a[l]); break;
+      case MYR__OP_SQRT: for (l = 0; l < LANES; ++l) a[l] = sqrt(a[l]); break;
+      case MYR__OP_ABS: for (l = 0; l < LANES; ++l) a[l] = fabs(a[l]); break;
+      case MYR__OP_FLOOR: for (l = 0; l < LANES; ++l) a[l] = floor(a[l]); break;
+      case MYR__OP_CEIL: for (l = 0; l < LANES; ++l) a[l] = ceil(a[l]); break;
+      default: break; /* programs are checked at load */
+    }
+  }
+  for (l = 0; l < LANES; ++l) out[l] = st[0][l];
+}
+
+static const myr__op* prog(const net_data* D, int32_t j, int32_t* n) {
+  *n = D->m->start[j + 1] - D->m->start[j];
+  return D->ops + D->m->start[j];
+}
+
+/* the counts as doubles, for programs */
+WIDE static void counts_to_double(lanes* L, int32_t S) {
+  int32_t s, l;
+  for (s = 0; s < S; ++s)
+    for (l = 0; l < LANES; ++l) L->x[s][l] = (double)L->xi[s][l];
+}
+
+/* reaction j's propensity for every lane into L->a, by its kind (group:
+ * the K_GROUP values of this group and step; *fresh: L->x holds the
+ * current counts); returns 1 if that is already the final value (a
+ * folded table), 0 if the clamp and the reactant check are still due */
+WIDE static int32_t propensity(const net_data* D, int32_t j, lanes* L,
+                               const float (*group)[LANES], int32_t* fresh) {
+  int32_t l, n;
+  const myr__op* op;
+  if (D->kind[j] == K_GROUP) {
+    for (l = 0; l < LANES; ++l) L->a[l] = group[D->gslot[j]][l];
+    return 0;
+  }
+  if (D->kind[j] == K_LINEAR) {
+    const int32_t* MYR_RESTRICT x = L->xi[D->tab_species[j]];
+    const double c = D->lin[j];
+    float* MYR_RESTRICT a = L->a;
+    for (l = 0; l < LANES; ++l) a[l] = (float)(c * (double)x[l]);
+    return 1;
+  }
+  if (D->kind[j] == K_TABLE) {
+    const int32_t* MYR_RESTRICT x = L->xi[D->tab_species[j]];
+    const float* MYR_RESTRICT t = D->tab + (size_t)j * TABLE;
+    float* MYR_RESTRICT a = L->a;
+    uint32_t bits = 0;
+    /* TABLE is a power of two: some count >= TABLE iff their OR is */
+    NO_UNROLL
+    for (l = 0; l < LANES; ++l) bits |= (uint32_t)x[l];
+    if (bits < (uint32_t)TABLE) {
+      NO_UNROLL
+      for (l = 0; l < LANES; ++l) a[l] = t[x[l]];
+      return D->folded[j];
+    }
+  }
+  if (!*fresh) {
+    counts_to_double(L, D->m->num_species);
+    *fresh = 1;
+  }
+  op = prog(D, j, &n);
+  eval(op, n, L, L->ad);
+  for (l = 0; l < LANES; ++l) L->a[l] = (float)L->ad[l];
+  return 0;
+}
+
+/* one step of the SSA for the m envs of a group starting at env i0 */
+WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
+                           const int32_t* act, const uint8_t* pend,
+                           uint64_t clock, myr__stats* st) {
+  const net_data* D = (const net_data*)e->data;
+  const myr_model* M = D->m;
+  const int32_t S = M->num_species, R = M->num_reactions;
+  const uint32_t g0 = (uint32_t)(e->env_offset + i0);
+  const int32_t cap = D->cap;
+  lanes L;
+  float group[GROUP_MAX][LANES]; /* K_GROUP propensities */
+  int32_t l, s, j, k, any = 0, sum_n = 0, sum_hit = 0, fresh;
+
+  for (l = 0; l < LANES; ++l) {
+    int32_t on = l < m &&
+                 myr__step_kind((int)e->autoreset, pend[l]) != MYR__STEP_RESET;
+    for (s = 0; s < S; ++s) L.xi[s][l] = on ? e->col[s].i[i0 + l] : 0;
+    L.act[l] = on;
+    L.n[l] = 0;
+    L.hit[l] = 0;
+    L.rem[l] = (float)D->dt;
+    L.slot[0][l] = on ? (double)act[l] * D->input_scale : 0.0;
+    for (k = 1; k < D->num_slots; ++k)
+      L.slot[k][l] = on ? myr__param(e, D->slot_param[k], i0 + l) : 0.0;
+    L.rng[l] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)l, clock);
+    any |= on;
+  }
+  /* K_GROUP reactions read no species: once for the group and step */
+  for (j = 0; j < R; ++j)
+    if (D->kind[j] == K_GROUP) {
+      int32_t n;
+      const myr__op* op = prog(D, j, &n);
+      eval(op, n, &L, L.ad);
+      for (l = 0; l < LANES; ++l) group[D->gslot[j]][l] = (float)L.ad[l];
+    }
+
+  while (any) {
+    /* cumulative propensities, in reaction order */
+    fresh = 0;
+    for (j = 0; j < R; ++j) {
+      int32_t q;
+      if (propensity(D, j, &L, (const float(*)[LANES])group, &fresh)) q = D->rs_start[j + 1];
+      else q = D->rs_start[j];
+      if (q == D->rs_start[j])
+        for (l = 0; l < LANES; ++l) L.a[l] = L.a[l] > 0.0f ? L.a[l] : 0.0f; /* <0, NaN: 0 */
+      for (; q < D->rs_start[j + 1]; ++q) {
+        const int32_t* xs = L.xi[D->rs_species[q]];
+        const int32_t need = D->rs_need[q];
+        for (l = 0; l < LANES; ++l) L.a[l] = xs[l] < need ? 0.0f : L.a[l];
+      }
+      if (j > 0)
+        for (l = 0; l < LANES; ++l) L.cum[j][l] = L.cum[j - 1][l] + L.a[l];
+      else
+        for (l = 0; l < LANES; ++l) L.cum[j][l] = L.a[l];
+    }
+    /* one event per lane: waiting time, then which reaction (the gene
+     * circuit's draws) */
+    for (l = 0; l < LANES; ++l) {
+      uint64_t z = myr_splitmix64(&L.rng[l]);
+      uint32_t w1 = (uint32_t)z, w2 = (uint32_t)(z >> 32);
+      float a0 = L.cum[R - 1][l];
+      int32_t live = a0 > 0.0f;
+      float safe = myr_selectf(live, a0, 1.0f);
+      /* u1 in (0, 1] with 24 random bits */
+      float u1 = (float)(int32_t)((w1 >> 8) + 1u) * 5.9604644775390625e-8f;
+      float tau = -myr_logf_fast(u1) / safe;
+      L.left[l] = L.rem[l] - tau;
+      L.fire[l] = L.act[l] & live & (L.left[l] >= 0.0f);
+      /* r in [0, a0): u2 <= 1 - 2^-24 and round-to-nearest */
+      L.r[l] = (float)(int32_t)(w2 >> 8) * 5.9604644775390625e-8f * a0;
+      L.a0[l] = a0;
+      L.j[l] = 0;
+    }
+    /* the first j with r < cum[j]: cum never decreases, so it is the
+     * number of j < R-1 with cum[j] <= r */
+    for (j = 0; j < R - 1; ++j)
+      for (l = 0; l < LANES; ++l) L.j[l] += L.r[l] >= L.cum[j][l];
+    /* the cap, a count that would pass MYR_COUNT_MAX or an infinite a0
+     * ends the lane's step (a hit); else the event is applied */
+    for (l = 0; l < LANES; ++l)
+      L.over[l] = (L.n[l] >= cap) | !(L.a0[l] <= FLT_MAX);
+    if (R <= SELECT_MAX) {
+      /* few reactions: each change by selects, cheaper than a gather */
+      for (s = 0; s < S; ++s) {
+        for (l = 0; l < LANES; ++l) L.dv[s][l] = 0;
+        for (j = 0; j < R; ++j) {
+          const int32_t d = D->delta[j * MYR__NET_SPECIES_MAX + s];
+          if (d == 0) continue;
+          for (l = 0; l < LANES; ++l) L.dv[s][l] += d & -(int32_t)(L.j[l] == j);
+        }
+      }
+    } else {
+      for (s = 0; s < S; ++s)
+        NO_UNROLL
+        for (l = 0; l < LANES; ++l)
+          L.dv[s][l] = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
+    }
+    for (s = 0; s < S; ++s)
+      for (l = 0; l < LANES; ++l) {
+        int32_t dv = L.dv[s][l];
+        L.over[l] |= (dv > 0) & (L.xi[s][l] > MYR_COUNT_MAX - dv);
+      }
+    any = 0;
+    for (l = 0; l < LANES; ++l) {
+      int32_t hit = L.fire[l] & L.over[l];
+      L.fire[l] &= hit ^ 1; /* apply */
+      L.rem[l] = myr_selectf(L.fire[l], L.left[l], L.rem[l]);
+      L.n[l] += L.fire[l];
+      L.hit[l] |= hit;
+      L.act[l] = L.fire[l];
+      any |= L.fire[l];
+    }
+    for (s = 0; s < S; ++s)
+      for (l = 0; l < LANES; ++l) L.xi[s][l] += L.dv[s][l] & -L.fire[l];
+  }
+
+  for (l = 0; l < m; ++l) {
+    if (myr__step_kind((int)e->autoreset, pend[l]) == MYR__STEP_RESET) continue;
+    for (s = 0; s < S; ++s) e->col[s].i[i0 + l] = L.xi[s][l];
+    sum_n += L.n[l];
+    sum_hit += L.hit[l];
+  }
+  st->reactions += sum_n;
+  st->cap_hits += sum_hit;
+}
+
+/* ------------------------------------------------------------ env functions */
+
+static void observe_one(const myr__env* e, int64_t i, float* o) {
+  const net_data* D = (const net_data*)e->data;
+  int32_t k;
+  for (k = 0; k < D->m->num_obs; ++k)
+    o[k] = (float)((double)e->col[D->m->obs[k]].i[i] / D->m->obs_scale[k]);
+}
+
+static void reset_one(const myr__env* e, int64_t i) {
+  const net_data* D = (const net_data*)e->data;
+  int32_t s, S = D->m->num_species;
+  for (s = 0; s < S; ++s) e->col[s].i[i] = D->m->init[s];
+  e->col[S].i[i] = 0;
+  e->col[D->nc->col_ret].d[i] = 0.0;
+}
+
+static void net_observe(const myr__env* e, int64_t begin, int64_t end,
+                        float* obs) {
+  const net_data* D = (const net_data*)e->data;
+  int64_t i;
+  for (i = begin; i < end; ++i)
+    observe_one(e, i, obs + (i - begin) * D->m->num_obs);
+}
+
+static void net_reset(const myr__env* e, uint64_t clock, int64_t begin,
+                      int64_t end, const uint8_t* mask, uint32_t stream,
+                      float* obs) {
+  const net_data* D = (const net_data*)e->data;
+  int64_t i;
+  (void)clock;
+  (void)stream; /* deterministic reset: the model's initial counts */
+  for (i = begin; i < end; ++i) {
+    if (mask != NULL && !mask[i]) continue;
+    reset_one(e, i);
+    if (obs != NULL) observe_one(e, i, obs + (i - begin) * D->m->num_obs);
+  }
+}
+
+static int32_t at_end(const myr__env* e, int64_t i) {
+  const net_data* D = (const net_data*)e->data;
+  int32_t s, S = D->m->num_species, full = 0;
+  for (s = 0; s < S; ++s) full |= e->col[s].i[i] >= MYR_COUNT_MAX;
+  return (e->col[S].i[i] >= D->max_steps) | full;
+}
+
+static void net_step(const myr__env* e, int64_t begin, int64_t end,
+                     const myr__io* io, myr__stats* st) {
+  const net_data* D = (const net_data*)e->data;
+  const int32_t S = D->m->num_species;
+  int32_t* t = e->col[S].i;
+  double* ret = e->col[D->nc->col_ret].d;
+  int64_t n = end - begin, k;
+  uint8_t* pend = io->pending;
+  int32_t od = D->m->num_obs;
+
+  for (k = 0; k < n; k += LANES) {
+    int32_t m = n - k < LANES ? (int32_t)(n - k) : LANES;
+    ssa_group(e, begin + k, m, io->act_i + k, pend + k, io->clock, st);
+  }
+  for (k = 0; k < n; ++k) {
+    int64_t i = begin + k;
+    int kind = myr__step_kind((int)e->autoreset, pend[k]);
+    float r = 0.0f;
+    uint8_t tr;
+    if (kind == MYR__STEP_RESET) {
+      reset_one(e, i);
+      pend[k] = 0;
+      io->reward[k] = 0.0f;
+      io->terminated[k] = 0;
+      io->truncated[k] = 0;
+      continue;
+    }
+    t[i] += 1;
+    if (D->m->reward >= 0 && kind == MYR__STEP_RUN) {
+      r = (float)-fabs((double)e->col[D->m->reward].i[i] - D->target);
+      ret[i] += (double)r;
+    }
+    tr = (uint8_t)at_end(e, i);
+    io->reward[k] = myr__step_reward(kind, r);
+    io->terminated[k] = 0;
+    io->truncated[k] = tr;
+    if (myr__step_end((int)e->autoreset, kind, &pend[k], 0, tr) == MYR__END_NONE)
+      continue;
+    myr__stats_add_episode(st, ret[i], t[i]);
+    if (D->nc->ends) {
+      int32_t q;
+      for (q = 0; q < S; ++q) e->col[S + 1 + q].i[i] = e->col[q].i[i];
+    }
+    if (e->autoreset == MYR_AUTORESET_SAME_STEP) {
+      if (io->final_obs != NULL) observe_one(e, i, io->final_obs + k * od);
+      reset_one(e, i);
+    }
+  }
+  if (io->obs != NULL) net_observe(e, begin, end, io->obs);
+}
+
+/* ------------------------------------------------------------ create */
+
+static void net_fini(void* data);
+
+/* each reaction's kind and, for K_TABLE, its table: the program's own
+ * values (the same eval), so the kinds never change a result */
+static int classify(net_data* D, int32_t tables) {
+  const myr_model* M = D->m;
+  int32_t j, k, l, groups = 0, any_table = 0;
+  for (j = 0; j < M->num_reactions; ++j) {
+    int32_t species = -1, many = 0, lane = 0;
+    for (k = M->start[j]; k < M->start[j + 1]; ++k) {
+      const myr__op* o = &D->ops[k];
+      if (o->code == MYR__OP_LANE) lane = 1;
+      if (o->code == MYR__OP_SPECIES) {
+        if (species >= 0 && species != o->arg) many = 1;
+        species = o->arg;
+      }
+    }
+    D->kind[j] = K_PROGRAM;
+    if (!tables) continue;
+    if (species < 0 && groups < GROUP_MAX) {
+      D->kind[j] = K_GROUP;
+      D->gslot[j] = groups++;
+    } else if (species >= 0 && !many && !lane) {
+      D->kind[j] = K_TABLE;
+      D->tab_species[j] = species;
+      any_table = 1;
+    }
+  }
+  if (!any_table) return MYR_OK;
+  D->tab = (float*)myr__alloc(sizeof(float) * (size_t)TABLE *
+                              (size_t)M->num_reactions);
+  if (D->tab == NULL)
+    return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
+  {
+    lanes* L = (lanes*)myr__alloc(sizeof *L); /* only the counts are read */
+    if (L == NULL)
+      return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
+    memset(L, 0, sizeof *L);
+    for (j = 0; j < M->num_reactions; ++j) {
+      int32_t x0, n;
+      const myr__op* op = prog(D, j, &n);
+      if (D->kind[j] != K_TABLE) continue;
+      for (x0 = 0; x0 < TABLE; x0 += LANES) {
+        for (l = 0; l < LANES; ++l) L->x[D->tab_species[j]][l] = (double)(x0 + l);
+        eval(op, n, L, L->ad);
+        for (l = 0; l < LANES; ++l) D->tab[(size_t)j * TABLE + (size_t)(x0 + l)] = (float)L->ad[l];
+      }
+      /* the step's clamp and reactant check, where they depend on the
+       * table's species only */
+      {
+        int32_t q, x, ok = 1;
+        float* t = D->tab + (size_t)j * TABLE;
+        for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q)
+          ok &= D->rs_species[q] == D->tab_species[j];
+        D->folded[j] = ok;
+        for (x = 0; ok && x < TABLE; ++x) {
+          t[x] = t[x] > 0.0f ? t[x] : 0.0f;
+          for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q)
+            if (x < D->rs_need[q]) t[x] = 0.0f;
+        }
+        /* c * X or X * c (IEEE products commute): no table needed; with
+         * c >= 0 the clamp changes nothing, and a need of 1 only zeroes
+         * X = 0, where c * X is 0 already */
+        for (q = D->rs_start[j]; ok && q < D->rs_start[j + 1]; ++q)
+          ok &= D->rs_need[q] <= 1;
+        if (ok && n == 3 && op[2].code == MYR__OP_MUL &&
+            ((op[0].code == MYR__OP_CONST && op[1].code == MYR__OP_SPECIES) ||
+             (op[0].code == MYR__OP_SPECIES && op[1].code == MYR__OP_CONST))) {
+          double c = op[0].code == MYR__OP_CONST ? op[0].value : op[1].value;
+          if (c >= 0.0 && c <= (double)FLT_MAX) {
+            D->kind[j] = K_LINEAR;
+            D->lin[j] = c;
+          }
+        }
+      }
+    }
+    myr__free(L);
+  }
+  return MYR_OK;
+}
+
+static int net_init(const myr__env* e, myr__decl* d, void** data) {
+  const net_class* nc = (const net_class*)e->model;
+  const myr_model* M = nc->m;
+  const double* v = e->param_values;
+  net_data* D;
+  int32_t k, slot_of[MYR__NET_PARAMS_MAX];
+  for (k = 0; k < P_OWN; ++k)
+    if (d->randomised[k])
+      return myr__fail(MYR_EINVAL, "parameter '%s' of 'reaction-network' "
+                       "cannot vary per env (the model's parameters can)",
+                       nc->params[k].name);
+  D = (net_data*)myr__alloc(sizeof *D);
+  if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (reaction-network)");
+  memset(D, 0, sizeof *D);
+  D->ops = (myr__op*)myr__alloc(sizeof(myr__op) * (size_t)(M->num_ops > 0 ? M->num_ops : 1));
+  if (D->ops == NULL) {
+    myr__free(D);
+    return myr__fail(MYR_ENOMEM, "out of memory (reaction-network)");
+  }
+  D->m = M;
+  D->nc = nc;
+  D->dt = v[P_DT];
+  D->cap = (int32_t)v[P_CAP];
+  D->max_steps = (int32_t)v[P_MAX_STEPS];
+  D->target = v[P_TARGET];
+  D->input_scale = M->input >= 0 ? M->input_max / (double)(M->input_levels - 1) : 0.0;
+  /* the model's parameters: the input (slot 0), per-env (a slot each) or
+   * shared (a constant) */
+  D->num_slots = 1;
+  for (k = 0; k < M->num_params; ++k) slot_of[k] = -1;
+  for (k = P_OWN; k < nc->cls.info.num_params; ++k)
+    if (d->randomised[k]) {
+      slot_of[nc->param_model[k]] = D->num_slots;
+      D->slot_param[D->num_slots++] = k;
+    }
+  for (k = 0; k < M->num_ops; ++k) {
+    myr__op o = M->ops[k];
+    if (o.code == MYR__OP_PARAM) {
+      int32_t p = o.arg, q;
+      if (p == M->input) {
+        o.code = MYR__OP_LANE;
+        o.arg = 0;
+      } else if (slot_of[p] >= 0) {
+        o.code = MYR__OP_LANE;
+        o.arg = slot_of[p];
+      } else {
+        o.code = MYR__OP_CONST;
+        o.value = M->param_value[p];
+        for (q = P_OWN; q < nc->cls.info.num_params; ++q)
+          if (nc->param_model[q] == p) o.value = v[q];
+      }
+    }
+    D->ops[k] = o;
+  }
+  /* reactants and net changes */
+  for (k = 0; k < M->num_reactions; ++k) {
+    int32_t s2, q = D->rs_start[k];
+    for (s2 = 0; s2 < M->num_species; ++s2) {
+      int32_t need = M->need[k * MYR__NET_SPECIES_MAX + s2];
+      D->delta[k * MYR__NET_SPECIES_MAX + s2] = M->delta[k * MYR__NET_SPECIES_MAX + s2];
+      if (need > 0) {
+        D->rs_species[q] = s2;
+        D->rs_need[q++] = need;
+      }
+    }
+    D->rs_start[k + 1] = q;
+  }
+  if (classify(D, (int32_t)v[P_TABLES]) != MYR_OK) {
+    net_fini(D);
+    return MYR_ENOMEM;
+  }
+  d->obs_dim = M->num_obs;
+  *data = D;
+  return MYR_OK;
+}
+
+static void net_fini(void* data) {
+  net_data* D = (net_data*)data;
+  myr__free(D->tab);
+  myr__free(D->ops);
+  myr__free(D);
+}
+
+static void net_free_class(myr__env_class* cls) {
+  net_class* nc = (net_class*)cls;
+  myr_model_destroy(nc->m);
+  myr__free(nc);
+}
+
+/* the built-in model: birth-death, 0 -> X at k * U, X -> 0 at g * X */
+static int builtin_model(myr_model** out) {
+  myr_model* m;
+  myr_model_opts o = myr_model_opts_default();
+  int rc = myr__model_new(2, 6, &m);
+  static const myr__op ops[6] = {{MYR__OP_PARAM, 0, 0}, {MYR__OP_PARAM, 2, 0},
+                                 {MYR__OP_MUL, 0, 0},   {MYR__OP_PARAM, 1, 0},
+                                 {MYR__OP_SPECIES, 0, 0}, {MYR__OP_MUL, 0, 0}};
+  if (rc != MYR_OK) return rc;
+  snprintf(m->name, sizeof m->name, "birth-death (built in)");
+  m->num_species = 1;
+  strcpy(m->species[0], "X");
+  m->num_params = 3;
+  strcpy(m->params[0], "k");
+  strcpy(m->params[1], "g");
+  strcpy(m->params[2], "U");
+  m->param_value[0] = 10.0;
+  m->param_value[1] = 0.1;
+  m->num_reactions = 2;
+  m->num_ops = 6;
+  memcpy(m->ops, ops, sizeof ops);
+  m->start[0] = 0;
+  m->start[1] = 3;
+  m->start[2] = 6;
+  m->delta[0] = 1;
+  m->delta[MYR__NET_SPECIES_MAX] = -1;
+  m->need[MYR__NET_SPECIES_MAX] = 1;
+  o.input = "U";
+  o.observe = "X/100";
+  o.horizon = 200;
+  o.reward = "X";
+  o.target = 50;
+  o.sidecar = "";
+  if ((rc = myr__model_finish(m, &o, NULL)) != MYR_OK) {
+    myr_model_destroy(m);
+    return rc;
+  }
+  *out = m;
+  return MYR_OK;
+}
+
+extern const myr__env_class myr__network_class;
+
+static int net_build(const myr_batch_def* def, myr__env_class** out) {
+  net_class* nc;
+  myr_model* m = NULL;
+  const myr_model* src = def->model;
+  int32_t s, k, np;
+  size_t used;
+  int rc;
+  *out = NULL;
+  rc = src != NULL ? myr__model_copy(src, &m) : builtin_model(&m);
+  if (rc != MYR_OK) return rc;
+  nc = (net_class*)myr__alloc(sizeof *nc);
+  if (nc == NULL) {
+    myr_model_destroy(m);
+    return myr__fail(MYR_ENOMEM, "out of memory (reaction-network class)");
+  }
+  memset(nc, 0, sizeof *nc);
+  nc->cls = myr__network_class;
+  nc->m = m;
+  nc->cls.model = nc;
+  nc->cls.build = NULL;
+  nc->cls.free_class = net_free_class;
+
+  /* fields: species, then t; columns add the return */
+  for (s = 0; s < m->num_species; ++s) {
+    snprintf(nc->field_desc[s], sizeof nc->field_desc[s], "count of species %s",
+             m->species[s]);
+    nc->fields[s] = (myr_field_info){m->species[s], "molecules", nc->field_desc[s],
+                                     1, 1, (double)MYR_COUNT_MAX};
+    nc->types[s] = MYR__I32;
+  }
+  nc->fields[s] = (myr_field_info){"t", "steps", "steps since reset", 1, 1, 0};
+  nc->types[s] = MYR__I32;
+  nc->ends = 2 * m->num_species + 2 <= MYR__COLS_MAX;
+  for (s = 0; nc->ends && s < m->num_species; ++s) {
+    snprintf(nc->end_name[s], sizeof nc->end_name[s], "%s_end", m->species[s]);
+    snprintf(nc->end_desc[s], sizeof nc->end_desc[s],
+             "%s at the end of the env's last finished episode", m->species[s]);
+    nc->fields[m->num_species + 1 + s] =
+        (myr_field_info){nc->end_name[s], "molecules", nc->end_desc[s], 1, 0, 0};
+    nc->types[m->num_species + 1 + s] = MYR__I32;
+  }
+  nc->cls.info.num_fields = m->num_species + 1 + (nc->ends ? m->num_species : 0);
+  nc->col_ret = nc->cls.info.num_fields;
+  nc->types[nc->col_ret] = MYR__F64;
+  nc->cls.info.fields = nc->fields;
+  nc->cls.types = nc->types;
+  nc->cls.num_cols = nc->col_ret + 1;
+  nc->cls.info.state_bytes_per_env = (size_t)(4 * nc->col_ret + 8 + 1);
+
+  /* parameters: the env's own, then the model's (but the input) */
+  nc->params[P_DT] = (myr_param_info){"dt", m->dt, 1e-12, 1e12, 0, "time",
+                                      "model time per step (exact SSA inside)"};
+  nc->params[P_CAP] = (myr_param_info){"cap", (double)m->cap, 1.0, 1e9, 1,
+                                       "reactions", "reactions per env-step at "
+                                       "most (hits are counted)"};
+  nc->params[P_MAX_STEPS] = (myr_param_info){"max_steps", (double)m->horizon, 1.0,
+                                             2147483647.0, 1, "steps",
+                                             "truncation horizon"};
+  nc->params[P_TARGET] = (myr_param_info){"target", m->target, 0.0, 1e12, 0,
+                                          "molecules", "constant target of the "
+                                          "reward species"};
+  nc->params[P_TABLES] = (myr_param_info){"tables", 1.0, 0.0, 1.0, 1, "",
+                                          "1: tabulated propensities (the same "
+                                          "values), 0: every program every event"};
+  for (k = 0; k < P_OWN; ++k) nc->param_model[k] = -1;
+  np = P_OWN;
+  for (k = 0; k < m->num_params && np < MYR_PARAMS_MAX; ++k) {
+    if (k == m->input) continue;
+    snprintf(nc->param_desc[np], sizeof nc->param_desc[np], "model parameter %s",
+             m->params[k]);
+    nc->params[np] = (myr_param_info){m->params[k], m->param_value[k], -1e300,
+                                      1e300, 0, "", nc->param_desc[np]};
+    nc->param_model[np] = k;
+    np++;
+  }
+  nc->cls.info.params = nc->params;
+  nc->cls.info.num_params = np;
+  nc->cls.info.max_steps_default = m->horizon;
+
+  nc->cls.info.obs_dim = m->num_obs;
+  nc->cls.info.obs_low = 0.0f;
+  nc->cls.info.obs_high = INFINITY;
+  nc->cls.info.action_space = (myr_space){MYR_SPACE_DISCRETE,
+                                          m->input >= 0 ? m->input_levels : 1,
+                                          0.0f, 1.0f};
+  snprintf(nc->desc, sizeof nc->desc, "reaction network '%s', exact SSA: %d "
+           "species, %d reactions; input %s", m->name, (int)m->num_species,
+           (int)m->num_reactions, m->input >= 0 ? m->params[m->input] : "none");
+  nc->cls.info.description = nc->desc;
+  used = (size_t)snprintf(nc->observation, sizeof nc->observation, "[");
+  for (k = 0; k < m->num_obs && used < sizeof nc->observation; ++k)
+    used += (size_t)snprintf(nc->observation + used, sizeof nc->observation - used,
+                             "%s%s/%g", k ? ", " : "", m->species[m->obs[k]],
+                             m->obs_scale[k]);
+  if (used < sizeof nc->observation)
+    snprintf(nc->observation + used, sizeof nc->observation - used, "]");
+  nc->cls.info.observation = nc->observation;
+  if (m->reward >= 0)
+    snprintf(nc->reward, sizeof nc->reward, "-|%s - target| in molecules after "
+             "the step", m->species[m->reward]);
+  else
+    snprintf(nc->reward, sizeof nc->reward, "0 (system identification)");
+  nc->cls.info.reward = nc->reward;
+  *out = &nc->cls;
+  return MYR_OK;
+}
+
+/* ------------------------------------------------------------ the template */
+
+/* what net_build makes of the built-in model (a batch made without a
+ * model gets exactly this) */
+static const myr_param_info template_params[] = {
+    {"dt", 1.0, 1e-12, 1e12, 0, "time", "model time per step (exact SSA inside)"},
+    {"cap", 100000.0, 1.0, 1e9, 1, "reactions",
+     "reactions per env-step at most (hits are counted)"},
+    {"max_steps", 200.0, 1.0, 2147483647.0, 1, "steps", "truncation horizon"},
+    {"target", 50.0, 0.0, 1e12, 0, "molecules",
+     "constant target of the reward species"},
+    {"tables", 1.0, 0.0, 1.0, 1, "",
+     "1: tabulated propensities (the same values), 0: every program every event"},
+    {"k", 10.0, -1e300, 1e300, 0, "", "model parameter k"},
+    {"g", 0.1, -1e300, 1e300, 0, "", "model parameter g"},
+};
+static const myr_field_info template_fields[] = {
+    {"X", "molecules", "count of species X", 1, 1, (double)MYR_COUNT_MAX},
+    {"t", "steps", "steps since reset", 1, 1, 0},
+    {"X_end", "molecules", "X at the end of the env's last finished episode", 1, 0, 0},
+};
+static const uint8_t template_types[] = {MYR__I32, MYR__I32, MYR__I32, MYR__F64};
+
+const myr__env_class myr__network_class = {
+    .info = {.id = "reaction-network", .aliases = "sbml",
+             .description = "any reaction network (SBML model: myr_batch_def.model), "
+                            "exact SSA; without a model: birth-death 0->X (k*U), X->0 (g*X)",
+             .obs_dim = 1, .obs_low = 0.0f, .obs_high = INFINITY,
+             .action_space = {MYR_SPACE_DISCRETE, 2, 0.0f, 1.0f},
+             .num_params = (int32_t)(sizeof template_params / sizeof template_params[0]),
+             .params = template_params,
+             .num_fields = (int32_t)(sizeof template_fields / sizeof template_fields[0]),
+             .fields = template_fields, .max_steps_default = 200,
+             .state_bytes_per_env = 4 * 3 + 8 + 1,
+             .observation = "[X/100] (the model's observed species / scales)",
+             .reward = "-|X - target| in molecules after the step (the model's reward species)"},
+    .types = template_types, .num_cols = (int32_t)sizeof template_types,
+    .per_env_params = 1, /* the model's parameters (init refuses the own ones) */
+    .init = net_init, .fini = net_fini, .reset = net_reset, .step = net_step,
+    .observe = net_observe, .build = net_build,
+};

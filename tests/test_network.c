@@ -1,0 +1,381 @@
+/*
+ * The reaction-network env: the built-in birth-death model against its
+ * exact distribution (Poisson), determinism (threads, block sizes, the
+ * tabulated propensities against the general programs), and, where SBML
+ * support is built in: every refused SBML feature (the error names the
+ * element and its id), the options and sidecar errors, the SBML CcaS-CcaR
+ * model against the hand-written gene-circuit env and against the
+ * chemical master equation (tests/data/ccasr_cme_reference.csv).  Without
+ * SBML support, loading must fail with the "built without" error.
+ */
+#include <stdint.h>
+
+#include "check.h"
+#include "myriad/myriad.h"
+#include "shell.h"
+
+#ifndef MYR_DATA_DIR
+#  define MYR_DATA_DIR "tests/data"
+#endif
+#define SBML_DIR MYR_DATA_DIR "/sbml/"
+#define MODELS_DIR MYR_DATA_DIR "/../../models/"
+#ifndef MYR_CLI
+#  define MYR_CLI "myriad"
+#endif
+
+/* moments of one integer field over the batch: mean, variance, and the
+ * standard errors of both (from the sample's fourth central moment) */
+typedef struct moments {
+  double mean, var, se_mean, se_var;
+} moments;
+
+static moments field_moments(myr_batch* b, const char* field) {
+  int64_t n = myr_batch_num_envs(b), i;
+  double* x = (double*)malloc(sizeof(double) * (size_t)n);
+  double s = 0, s2 = 0, s4 = 0;
+  moments m = {0, 0, 0, 0};
+  if (x == NULL || myr_batch_get_state(b, field, x) != MYR_OK) {
+    free(x);
+    return m;
+  }
+  for (i = 0; i < n; ++i) s += x[i];
+  m.mean = s / (double)n;
+  for (i = 0; i < n; ++i) {
+    double d = x[i] - m.mean;
+    s2 += d * d;
+    s4 += d * d * d * d;
+  }
+  m.var = s2 / (double)(n - 1);
+  m.se_mean = sqrt(m.var / (double)n);
+  m.se_var = sqrt(fmax(s4 / (double)n - m.var * m.var, 1e-12) / (double)n);
+  free(x);
+  return m;
+}
+
+static myr_batch* make(const char* env, int64_t n, const myr_model* model,
+                       int threads, const char* param, double value) {
+  myr_batch_def d = myr_batch_def_default();
+  myr_param_setting p = {param, MYR_DIST_FIXED, value, 0};
+  myr_batch* b = NULL;
+  d.seed = 7;
+  d.threads = threads;
+  d.model = model;
+  if (param != NULL) {
+    d.num_params = 1;
+    d.params = &p;
+  }
+  CHECK_OK(myr_batch_create(env, n, &d, &b));
+  return b;
+}
+
+static void rollout(myr_batch* b, int64_t steps, const char* policy) {
+  myr_rollout_def r = myr_rollout_def_default();
+  r.steps = steps;
+  r.policy = policy;
+  CHECK_OK(myr_batch_rollout(b, &r, NULL));
+}
+
+/* |x - want| within 5 standard errors */
+static int near5(double x, double want, double se) {
+  return fabs(x - want) <= 5.0 * se + 1e-12;
+}
+
+/* ------------------------------------------------------------ built in */
+
+static void builtin_birth_death(void) {
+  /* 0 -> X at k*U = 10, X -> 0 at g = 0.1 per X; from X = 0 the count at
+   * time t is Poisson with mean 100 (1 - exp(-0.1 t)) */
+  const int64_t n = 40000;
+  const int steps = 30;
+  myr_batch* b = make("reaction-network", n, NULL, 0, NULL, 0);
+  double lam = 100.0 * (1.0 - exp(-0.1 * steps));
+  moments m;
+  if (b == NULL) return;
+  rollout(b, steps, "constant:1");
+  m = field_moments(b, "X");
+  CHECK_MSG(near5(m.mean, lam, sqrt(lam / (double)n)), "mean X %f, want %f",
+            m.mean, lam);
+  CHECK_MSG(near5(m.var, lam, sqrt((lam + 2.0 * lam * lam) / (double)n)),
+            "var X %f, want %f", m.var, lam);
+  myr_batch_destroy(b);
+}
+
+/* the same final state for any thread count, block size, and with or
+ * without tabulated propensities */
+static void determinism(const char* env, const myr_model* model,
+                        const char* policy) {
+  uint64_t h[6];
+  int k;
+  for (k = 0; k < 6; ++k) {
+    myr_batch* b = make(env, 3001, model, k < 3 ? k + 1 : 2,
+                        k == 5 ? "tables" : NULL, 0.0);
+    if (b == NULL) return;
+    if (k == 3) CHECK_OK(myr_batch_set_block_size(b, 64));
+    if (k == 4) CHECK_OK(myr_batch_set_block_size(b, 1000));
+    rollout(b, 60, policy);
+    h[k] = myr_batch_state_hash(b);
+    myr_batch_destroy(b);
+  }
+  for (k = 1; k < 6; ++k)
+    CHECK_MSG(h[k] == h[0], "%s: variant %d hash %016llx != %016llx", env, k,
+              (unsigned long long)h[k], (unsigned long long)h[0]);
+}
+
+/* ------------------------------------------------------------ SBML */
+
+static myr_model* load(const char* path, const myr_model_opts* o) {
+  myr_model* m = NULL;
+  CHECK_OK(myr_model_load(path, o, &m));
+  return m;
+}
+
+static void refused(void) {
+  static const struct {
+    const char* file;
+    const char* words[3];
+  } cases[] = {
+      {"refuse_event.xml", {"event", "'pulse'", NULL}},
+      {"refuse_rate_rule.xml", {"rateRule", "'k'", NULL}},
+      {"refuse_assignment_rule.xml", {"assignmentRule", "'k'", NULL}},
+      {"refuse_algebraic_rule.xml", {"algebraicRule", "rule 1", NULL}},
+      {"refuse_initial_assignment.xml", {"initialAssignment", "'k'", NULL}},
+      {"refuse_stoichiometry.xml", {"non-integer stoichiometry", "'conv'", "'A'"}},
+      {"refuse_fast.xml", {"fast", "'conv'", NULL}},
+      {"refuse_reversible.xml", {"reversible", "'conv'", NULL}},
+      {"refuse_delay.xml", {"delay", "'conv'", NULL}},
+      {"refuse_time.xml", {"time", "'conv'", NULL}},
+      {"refuse_function.xml", {"MathML function 'sin'", "'conv'", NULL}},
+      {"refuse_piecewise.xml", {"'piecewise'", "'conv'", NULL}},
+      {"refuse_concentration.xml", {"species 'A'", "concentration", "compartment 'cell'"}},
+      {"refuse_unknown_symbol.xml", {"unknown symbol 'Z'", "'conv'", NULL}},
+      {"refuse_non_integer_amount.xml", {"species 'C'", "2.5", NULL}},
+      {"refuse_too_many_species.xml", {"15 species", "at most 14", NULL}},
+      {"refuse_malformed.xml", {"not valid SBML", "line", NULL}},
+  };
+  size_t i;
+  int w;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
+    char path[512];
+    myr_model* m = (myr_model*)1;
+    int rc;
+    snprintf(path, sizeof path, "%s%s", SBML_DIR, cases[i].file);
+    rc = myr_model_load(path, NULL, &m);
+    CHECK_MSG(rc == MYR_EINVAL && m == NULL, "%s: rc %d", cases[i].file, rc);
+    for (w = 0; w < 3 && cases[i].words[w] != NULL; ++w)
+      CHECK_MSG(strstr(myr_last_error(), cases[i].words[w]) != NULL,
+                "%s: '%s' not in \"%s\"", cases[i].file, cases[i].words[w],
+                myr_last_error());
+  }
+}
+
+static void options(void) {
+  myr_model_opts o = myr_model_opts_default();
+  myr_model* m = (myr_model*)1;
+  FILE* f;
+  const char* side = "/tmp/myriad_test_network_sidecar.myriad";
+  o.observe = "A, Q";
+  CHECK(myr_model_load(SBML_DIR "ok_base.xml", &o, &m) == MYR_EINVAL && m == NULL);
+  CHECK(strstr(myr_last_error(), "no species 'Q'") != NULL);
+  o = myr_model_opts_default();
+  o.input = "nope";
+  CHECK(myr_model_load(SBML_DIR "ok_base.xml", &o, &m) == MYR_EINVAL);
+  CHECK(strstr(myr_last_error(), "no global parameter 'nope'") != NULL);
+  f = fopen(side, "w");
+  if (f != NULL) {
+    fputs("# comment\nobserve = B/2\ncolour = red\n", f);
+    fclose(f);
+    o = myr_model_opts_default();
+    o.sidecar = side;
+    CHECK(myr_model_load(SBML_DIR "ok_base.xml", &o, &m) == MYR_EINVAL);
+    CHECK_MSG(strstr(myr_last_error(), ":3: unknown key 'colour'") != NULL, "%s",
+              myr_last_error());
+    f = fopen(side, "w");
+    fputs("observe = B/2\ndt = 0.5\nhorizon = 7\n", f);
+    fclose(f);
+    m = load(SBML_DIR "ok_base.xml", &o);
+    if (m != NULL) {
+      myr_batch* b = make("sbml", 4, m, 1, NULL, 0);
+      if (b != NULL) {
+        const myr_env_info* e = myr_batch_env(b);
+        double v[4];
+        CHECK(e->obs_dim == 1 && e->max_steps_default == 7);
+        CHECK(myr_batch_get_param(b, "dt", v) == MYR_OK && v[0] == 0.5);
+        CHECK(e->num_fields == 5 && strcmp(e->fields[1].name, "B") == 0 &&
+              strcmp(e->fields[4].name, "B_end") == 0);
+        myr_batch_destroy(b);
+      }
+      /* a model is for the reaction network only */
+      {
+        myr_batch_def d = myr_batch_def_default();
+        myr_batch* c = NULL;
+        d.model = m;
+        CHECK(myr_batch_create("cartpole-v1", 4, &d, &c) == MYR_EINVAL && c == NULL);
+        CHECK(strstr(myr_last_error(), "takes no model") != NULL);
+      }
+      myr_model_destroy(m);
+    }
+    remove(side);
+  }
+}
+
+/* an inlined function definition computes what the plain law does */
+static void function_definition(void) {
+  myr_model* a = load(SBML_DIR "ok_base.xml", NULL);
+  myr_model* b = load(SBML_DIR "ok_function_definition.xml", NULL);
+  uint64_t h[2] = {1, 2};
+  int k;
+  for (k = 0; k < 2 && a != NULL && b != NULL; ++k) {
+    myr_batch* x = make("sbml", 500, k ? b : a, 1, NULL, 0);
+    if (x == NULL) break;
+    rollout(x, 5, "random");
+    h[k] = myr_batch_state_hash(x);
+    myr_batch_destroy(x);
+  }
+  CHECK(h[0] == h[1]);
+  myr_model_destroy(a);
+  myr_model_destroy(b);
+}
+
+/* the SBML CcaS-CcaR model against the hand-written env: both exact SSAs
+ * of the same chain, so their statistics agree (not their draws) */
+static void ccasr_vs_gene_circuit(const myr_model* m) {
+  const int64_t n = 40000;
+  myr_batch* a = make("sbml", n, m, 0, NULL, 0);
+  myr_batch* g = make("gene-circuit", n, NULL, 0, NULL, 0);
+  const char* f[2] = {"H", "F"};
+  int k;
+  if (a == NULL || g == NULL) return;
+  rollout(a, 40, "constant:1");
+  rollout(g, 40, "constant:1");
+  for (k = 0; k < 2; ++k) {
+    moments x = field_moments(a, f[k]), y = field_moments(g, f[k]);
+    double se_m = sqrt(x.se_mean * x.se_mean + y.se_mean * y.se_mean);
+    double se_v = sqrt(x.se_var * x.se_var + y.se_var * y.se_var);
+    CHECK_MSG(near5(x.mean, y.mean, se_m), "mean %s: sbml %f, gene-circuit %f",
+              f[k], x.mean, y.mean);
+    CHECK_MSG(near5(x.var, y.var, se_v), "var %s: sbml %f, gene-circuit %f",
+              f[k], x.var, y.var);
+  }
+  myr_batch_destroy(a);
+  myr_batch_destroy(g);
+}
+
+/* the SBML CcaS-CcaR model under the 10-on/10-off schedule against the
+ * chemical master equation, at every listed step */
+static void ccasr_vs_cme(const myr_model* model) {
+  const int64_t n = 100000;
+  FILE* f = fopen(MYR_DATA_DIR "/ccasr_cme_reference.csv", "r");
+  myr_batch* b = make("sbml", n, model, 0, NULL, 0);
+  char line[256];
+  int32_t* act = (int32_t*)malloc(sizeof(int32_t) * (size_t)n);
+  float* obs = (float*)malloc(sizeof(float) * (size_t)n);
+  float* rew = (float*)malloc(sizeof(float) * (size_t)n);
+  uint8_t* term = (uint8_t*)malloc((size_t)n);
+  uint8_t* trunc = (uint8_t*)malloc((size_t)n);
+  int step = 0, rows = 0;
+  CHECK(f != NULL);
+  if (f == NULL || b == NULL || !act || !obs || !rew || !term || !trunc) goto done;
+  if (fgets(line, sizeof line, f) == NULL) goto done; /* header */
+  while (fgets(line, sizeof line, f) != NULL) {
+    int k, u;
+    double mh, vh, mf, vf;
+    myr_step_out out = {obs, rew, term, trunc, NULL};
+    moments h, g;
+    if (sscanf(line, "%d,%d,%lf,%lf,%lf,%lf", &k, &u, &mh, &vh, &mf, &vf) != 6)
+      continue;
+    while (step < k) { /* U during step s (1-based): on for 10, off for 10 */
+      int64_t i;
+      int on = ((step / 10) % 2) == 0;
+      for (i = 0; i < n; ++i) act[i] = on;
+      CHECK_OK(myr_batch_step(b, act, &out));
+      step++;
+    }
+    CHECK(u == (((k - 1) / 10) % 2 == 0));
+    h = field_moments(b, "H");
+    g = field_moments(b, "F");
+    CHECK_MSG(near5(h.mean, mh, h.se_mean), "step %d mean H %f, CME %f", k, h.mean, mh);
+    CHECK_MSG(near5(h.var, vh, h.se_var), "step %d var H %f, CME %f", k, h.var, vh);
+    CHECK_MSG(near5(g.mean, mf, g.se_mean), "step %d mean F %f, CME %f", k, g.mean, mf);
+    CHECK_MSG(near5(g.var, vf, g.se_var), "step %d var F %f, CME %f", k, g.var, vf);
+    rows++;
+  }
+  CHECK_MSG(rows >= 10, "%d reference rows", rows);
+  printf("test_network: CcaS-CcaR SBML vs the CME: %d steps compared at %lld envs\n",
+         rows, (long long)n);
+done:
+  if (f != NULL) fclose(f);
+  myr_batch_destroy(b);
+  free(act);
+  free(obs);
+  free(rew);
+  free(term);
+  free(trunc);
+}
+
+/* the command line: shipped models by name, --model with options, the
+ * species statistics, --record, and the errors */
+static void cli(void) {
+  static char out[16384];
+  char cmd[2048];
+  int rc;
+  snprintf(cmd, sizeof cmd, "%s run --env ccasr --num-envs 300 --steps 4 "
+           "--policy constant:1 --threads 2", MYR_CLI);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK_MSG(rc == 0, "%s -> %d: %s", cmd, rc, out);
+  CHECK(strstr(out, "env            reaction-network") != NULL);
+  CHECK(strstr(out, "models/ccasr.xml") != NULL);
+  CHECK(strstr(out, "mean H ") != NULL && strstr(out, "var F ") != NULL);
+  CHECK(strstr(out, "cap hits       0") != NULL);
+  snprintf(cmd, sizeof cmd, "%s run --model %sdimer.xml --observe A/2,B --dt 0.5 "
+           "--num-envs 200 --steps 6 --record /tmp/myriad_test_network_rec --force",
+           MYR_CLI, SBML_DIR);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK_MSG(rc == 0, "%s -> %d: %s", cmd, rc, out);
+  CHECK(strstr(out, "mean A ") != NULL && strstr(out, "var B ") != NULL);
+  CHECK(strstr(out, "obs.npy") != NULL && strstr(out, "(6, 200, 2)") != NULL);
+  (void)sh("rm -rf /tmp/myriad_test_network_rec");
+  snprintf(cmd, sizeof cmd, "%s run --model %srefuse_event.xml --num-envs 2",
+           MYR_CLI, SBML_DIR);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "event 'pulse'") != NULL, "%d: %s", rc, out);
+  snprintf(cmd, sizeof cmd, "%s run --env cartpole --input U", MYR_CLI);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK_MSG(rc == 2 && strstr(out, "need a model") != NULL, "%d: %s", rc, out);
+  snprintf(cmd, sizeof cmd, "%s envs", MYR_CLI);
+  rc = sh_capture(cmd, out, sizeof out);
+  CHECK(rc == 0 && strstr(out, "repressilator") != NULL && strstr(out, "toggle") != NULL);
+}
+
+int main(void) {
+  builtin_birth_death();
+  determinism("reaction-network", NULL, "random");
+  if (!myr_sbml_available()) {
+    myr_model* m = (myr_model*)1;
+    CHECK(myr_model_load(SBML_DIR "ok_base.xml", NULL, &m) == MYR_ENODEV && m == NULL);
+    CHECK(strstr(myr_last_error(), "built without SBML support (libsbml)") != NULL);
+    printf("test_network: built without SBML support: SBML tests skipped\n");
+    return check_summary("test_network");
+  }
+  refused();
+  options();
+  cli();
+  function_definition();
+  {
+    static const char* const files[] = {MODELS_DIR "ccasr.xml",
+                                        MODELS_DIR "repressilator.xml",
+                                        MODELS_DIR "toggle.xml",
+                                        SBML_DIR "dimer.xml"};
+    size_t i;
+    for (i = 0; i < sizeof files / sizeof files[0]; ++i) {
+      myr_model* m = load(files[i], NULL);
+      if (m == NULL) continue;
+      determinism("sbml", m, "random");
+      if (i == 0) {
+        ccasr_vs_gene_circuit(m);
+        ccasr_vs_cme(m);
+      }
+      myr_model_destroy(m);
+    }
+  }
+  return check_summary("test_network");
+}
