@@ -4,7 +4,7 @@ PYTHON ?= /usr/bin/python3
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all build install demo peers gym-venv pip-check test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
+.PHONY: all build install demo peers gym-venv video-venv pip-check test test-unit test-sanitize test-asan test-tsan test-fuzz bench plots clean
 
 all: build
 
@@ -24,14 +24,22 @@ demo: build
 test: test-unit test-sanitize test-fuzz
 
 # the suite; tests/python also runs with gymnasium from tests/.venv-gym,
-# made here when pip can reach PyPI (else that test is skipped)
+# and test_record_video.py with gymnasium and moviepy from
+# tests/.venv-video, each made here when pip can reach PyPI (else that test
+# is skipped)
 test-unit: build
 	@scripts/gym-venv.sh || echo "gym-venv: not made (offline?): python_gymnasium will be skipped"
+	@scripts/video-venv.sh || echo "video-venv: not made (offline?): python_video will be skipped"
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # the test venv with a pinned gymnasium (tests/.venv-gym)
 gym-venv:
 	scripts/gym-venv.sh
+
+# the test venv of test_record_video.py: gymnasium, moviepy, its own NumPy
+# (tests/.venv-video)
+video-venv:
+	scripts/video-venv.sh
 
 # pip install ./python into a fresh venv of python3 (PIP_CHECK_PYTHON),
 # then import, step and the `myriad` command (needs PyPI)

@@ -432,6 +432,16 @@ typedef struct myr_step_out {
 MYR_API int myr_batch_step(myr_batch* batch, const int32_t* actions,
                            const myr_step_out* out);
 
+/* Same as myr_batch_step with N int64 actions (e.g. NumPy's default integer
+ * type), stepped at the int32 speed and with the same results: every action
+ * is checked first, then narrowed to int32 a block at a time in the
+ * workers' scratch (the CPU backend) or on the host on its way to the device
+ * (CUDA), with no allocation.  Returns the errors of myr_batch_step; an
+ * action outside [0, n) (negative, n, 2^40, ...) is MYR_EINVAL naming the
+ * env and the value, and leaves the batch unchanged. */
+MYR_API int myr_batch_step_i64(myr_batch* batch, const int64_t* actions,
+                               const myr_step_out* out);
+
 /* Same for box action spaces: actions N x n float32, each finite, clipped
  * to [low, high] by the env as Gymnasium does.  Returns MYR_EINVAL (batch,
  * actions or a required output NULL; a discrete env; an action not finite;

@@ -342,6 +342,7 @@ myr_batch_reset = _fn("myr_batch_reset", ctypes.c_int,
 myr_batch_reset_mask = _fn("myr_batch_reset_mask", ctypes.c_int, [_P, _P, _P])
 # step functions take raw addresses: the hot path passes plain ints
 myr_batch_step = _fn("myr_batch_step", ctypes.c_int, [_P, _P, _P])
+myr_batch_step_i64 = _fn("myr_batch_step_i64", ctypes.c_int, [_P, _P, _P])
 myr_batch_step_box = _fn("myr_batch_step_box", ctypes.c_int, [_P, _P, _P])
 myr_batch_random_actions = _fn("myr_batch_random_actions", ctypes.c_int,
                                [_P, _P])

@@ -9,12 +9,13 @@ per-step allocation or copy.  A caller who keeps results across steps asks
 for ``copy=True``.
 
 Actions: an ``int32`` C-contiguous array of shape ``(num_envs,)`` is passed
-to C as it is.  Other integer arrays and lists are
-copied into an ``int32`` buffer allocated with the env, after checking that
-every value is a valid action (so a cast cannot wrap an invalid action into
-a valid one): int64 actions from ``action_space.sample()`` step at nearly
-the int32 speed.  The range check against the action space happens in C too
-and fails with ``ValueError`` without changing the batch.
+to C as it is (``myr_batch_step``), and so is an ``int64`` one (the dtype of
+``action_space.sample()``), through ``myr_batch_step_i64``, which checks the
+int64 values and narrows them in C at the int32 speed.  Other integer arrays
+and lists are copied into an ``int32`` buffer allocated with the env, after
+checking that every value is a valid action (so a cast cannot wrap an
+invalid action into a valid one).  The range check against the action space
+happens in C too and fails with ``ValueError`` without changing the batch.
 """
 
 import ctypes
@@ -38,6 +39,7 @@ except Exception:
     _GymAutoresetMode = None
 
 _INT32 = np.dtype(np.int32)
+_INT64 = np.dtype(np.int64)
 _FLOAT32 = np.dtype(np.float32)
 _I32_MIN, _I32_MAX = -(2 ** 31), 2 ** 31 - 1
 _U64_MAX = 2 ** 64 - 1
@@ -339,6 +341,7 @@ class VectorEnv(_VectorBase):
         # n as unsigned NumPy scalars: max(actions) >= n without converting
         self._act_lim = {4: np.uint32(self._act_n), 8: np.uint64(self._act_n)}
         self._step_fn = L.myr_batch_step_box if self._box else L.myr_batch_step
+        self._step_i64 = L.myr_batch_step_i64
 
         # buffers C writes into, allocated once (zero-filled: pages touched)
         self._obs = np.zeros((n, od), dtype=np.float32)
@@ -358,10 +361,12 @@ class VectorEnv(_VectorBase):
             if self._final_obs is not None else None
         self._out = out
         self._out_addr = ctypes.addressof(out)
-        # last pass-through action array and its address (the array is
-        # held, so its data pointer stays valid and cannot be reused)
+        # last pass-through action array, its address (the array is held,
+        # so its data pointer stays valid and cannot be reused) and the step
+        # call for its dtype
         self._act_obj = None
         self._act_ptr = None
+        self._act_fn = self._step_fn
         # the int32 (float32 for Box) buffer other dtypes are copied into
         self._act_buf = np.zeros(self._act_shape, dtype=self._act_dtype)
         self._act_buf_ptr = self._act_buf.ctypes.data
@@ -716,15 +721,17 @@ class VectorEnv(_VectorBase):
             L.MYR_EINVAL)
 
     def _actions_address(self, actions):
-        """Address of an action buffer C can read (converting if needed).
+        """The step call and the address of an action buffer it can read.
 
-        An int32 C-contiguous array is passed as it is.  Any other integer
-        array (int64 from ``action_space.sample()``, uint8, a strided view,
-        ...) is copied into one int32 buffer allocated with the env, whose
-        address is known: a range check and one copy, no allocation.  Wide
-        types (32 and 64 bits) are checked before the copy, so that a value
-        that would wrap (2**32 + 1) cannot turn into a valid action; narrow
-        ones convert exactly and C checks their range."""
+        An int32 C-contiguous array is passed as it is to myr_batch_step, an
+        int64 one (``action_space.sample()``) to myr_batch_step_i64, which
+        checks and narrows it in C.  Any other integer array (uint8, uint64,
+        a strided view, ...) is copied into one int32 buffer allocated with
+        the env, whose address is known: a range check and one copy, no
+        allocation.  Wide types (32 and 64 bits) are checked before the
+        copy, so that a value that would wrap (2**32 + 1) cannot turn into a
+        valid action; narrow ones convert exactly and C checks their
+        range."""
         a = actions
         if type(a) is not np.ndarray:
             a = np.asarray(a)
@@ -736,11 +743,14 @@ class VectorEnv(_VectorBase):
             if dt.kind not in "fiu":
                 raise TypeError("actions must be numbers, not %s" % dt)
             if dt == _FLOAT32 and a.flags.c_contiguous:
-                return self._remember(a, actions)
+                return self._remember(a, actions, self._step_fn)
             self._act_buf[...] = a  # float64 etc.: as np.asarray(a, float32)
-            return self._act_buf_ptr
-        if dt == _INT32 and a.flags.c_contiguous:
-            return self._remember(a, actions)
+            return self._step_fn, self._act_buf_ptr
+        if a.flags.c_contiguous:
+            if dt == _INT32:
+                return self._remember(a, actions, self._step_fn)
+            if dt == _INT64:  # C checks the range before anything moves
+                return self._remember(a, actions, self._step_i64)
         kind = dt.kind
         if kind not in "iu":
             raise TypeError("actions must be integers, not %s" % dt)
@@ -752,18 +762,19 @@ class VectorEnv(_VectorBase):
             if _max(u) >= self._act_lim[dt.itemsize]:  # u is 1-D
                 raise self._bad_action(a, u, self._act_n)
         self._act_buf[...] = a  # exact: checked above, or a narrow type
-        return self._act_buf_ptr
+        return self._step_fn, self._act_buf_ptr
 
-    def _remember(self, a, actions):
-        """Address of an int32 (float32) C-contiguous action array."""
+    def _remember(self, a, actions, fn):
+        """fn and the address of a C-contiguous action array it reads."""
         if a is actions:
             # pass-through: remember it, keeping it alive, so that the next
             # step with the same array skips the checks above
             self._act_obj = a
             self._act_ptr = a.ctypes.data
-            return self._act_ptr
+            self._act_fn = fn
+            return fn, self._act_ptr
         self._conv = a  # alive until the call returns
-        return a.ctypes.data
+        return fn, a.ctypes.data
 
     def step(self, actions):
         """Advance every environment one step.
@@ -777,12 +788,12 @@ class VectorEnv(_VectorBase):
         (rows outside the mask are stale).
         """
         if actions is self._act_obj and actions is not None:
-            ptr = self._act_ptr
+            fn, ptr = self._act_fn, self._act_ptr
         else:
-            ptr = self._actions_address(actions)
+            fn, ptr = self._actions_address(actions)
         h = self._enter()
         try:
-            rc = self._step_fn(h, ptr, self._out_addr)
+            rc = fn(h, ptr, self._out_addr)
         finally:
             self._exit()
         if rc != 0:

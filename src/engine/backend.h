@@ -27,11 +27,11 @@ typedef struct myr__backend {
    * with the batch's current seed and epoch; obs (host, n x obs_dim) may be
    * NULL */
   int (*reset)(myr_batch* b, const uint8_t* mask, float* obs);
-  /* one step with host actions (act_i discrete or act_f box) and host
-   * outputs; adds reaction-cap hits to b->cap_hits; the engine advances the
+  /* one step with host actions (act_i int32 or act_l int64 discrete, in
+   * range, or act_f box; the others NULL) and host outputs; adds reaction-cap hits to b->cap_hits; the engine advances the
    * clock on success */
-  int (*step)(myr_batch* b, const int32_t* act_i, const float* act_f,
-              const myr_step_out* out);
+  int (*step)(myr_batch* b, const int32_t* act_i, const int64_t* act_l,
+              const float* act_f, const myr_step_out* out);
   /* fused rollout with a parsed policy (the engine has validated def and
    * parsed the policy); advances the clock by the steps it completed */
   int (*rollout)(myr_batch* b, const myr_rollout_def* def,

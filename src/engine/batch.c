@@ -32,7 +32,8 @@ myr_batch_def myr_batch_def_default(void) {
 /* ------------------------------------------------------------ scratch */
 
 /* per worker, on its own cache lines: the worker's statistics (64 bytes),
- * then 4 x block random words, block actions (int32 or float32 x dim),
+ * then 4 x block random words, block actions (int32 or float32 x dim; also
+ * where the CPU step narrows myr_batch_step_i64's actions),
  * reward, terminated, truncated, obs (block x obs_dim) */
 static size_t scratch_stride(const myr_batch* b) {
   size_t blk = (size_t)b->block_size;
@@ -436,10 +437,10 @@ static int check_step(const myr_batch* b, myr_space_kind kind,
   return MYR_OK;
 }
 
-static int run_step(myr_batch* b, const int32_t* act_i, const float* act_f,
-                    const myr_step_out* out) {
+static int run_step(myr_batch* b, const int32_t* act_i, const int64_t* act_l,
+                    const float* act_f, const myr_step_out* out) {
   int64_t hits0 = b->cap_hits;
-  int rc = b->be->step(b, act_i, act_f, out);
+  int rc = b->be->step(b, act_i, act_l, act_f, out);
   if (rc == MYR_OK) b->clock += 1;
   if (b->cap_hits > hits0)
     myr__log(1, "%s: the reaction cap was hit %lld times in this step",
@@ -460,7 +461,25 @@ static int batch_step(myr_batch* b, const int32_t* actions,
       return myr__fail(MYR_EINVAL,
                        "action %d of env %lld is outside the action space "
                        "{0..%d}", (int)actions[i], (long long)i, (int)na - 1);
-  return run_step(b, actions, NULL, out);
+  return run_step(b, actions, NULL, NULL, out);
+}
+
+/* all actions are checked before any env moves: an error changes nothing */
+static int batch_step_i64(myr_batch* b, const int64_t* actions,
+                          const myr_step_out* out) {
+  int64_t i, n;
+  int32_t na;
+  int rc;
+  if ((rc = check_step(b, MYR_SPACE_DISCRETE, actions, out)) != MYR_OK) return rc;
+  n = b->v.num_envs;
+  na = b->cls->info.action_space.n;
+  for (i = 0; i < n; ++i)
+    if ((uint64_t)actions[i] >= (uint64_t)na)
+      return myr__fail(MYR_EINVAL,
+                       "action %lld of env %lld is outside the action space "
+                       "{0..%d}", (long long)actions[i], (long long)i,
+                       (int)na - 1);
+  return run_step(b, NULL, actions, NULL, out);
 }
 
 static int batch_step_box(myr_batch* b, const float* actions,
@@ -472,7 +491,7 @@ static int batch_step_box(myr_batch* b, const float* actions,
   for (i = 0; i < n; ++i)
     if (!isfinite(actions[i]))
       return myr__fail(MYR_EINVAL, "action %lld is not finite", (long long)i);
-  return run_step(b, NULL, actions, out);
+  return run_step(b, NULL, NULL, actions, out);
 }
 
 /* ------------------------------------------------------------ one call at a time */
@@ -496,6 +515,11 @@ int myr_batch_reset_mask(myr_batch* b, const uint8_t* mask, float* obs) {
 int myr_batch_step(myr_batch* b, const int32_t* actions,
                    const myr_step_out* out) {
   MYR__GUARDED(b, batch_step(b, actions, out));
+}
+
+int myr_batch_step_i64(myr_batch* b, const int64_t* actions,
+                       const myr_step_out* out) {
+  MYR__GUARDED(b, batch_step_i64(b, actions, out));
 }
 
 int myr_batch_step_box(myr_batch* b, const float* actions,

@@ -1,7 +1,9 @@
 /*
  * cpu.c -- the CPU backend's reset and step: the pool splits the batch into
  * contiguous ranges aligned to MYR__RANGE_ALIGN envs and each worker runs
- * the env class's step on its range with its own statistics slot.
+ * the env class's step on its range with its own statistics slot.  int64
+ * actions (myr_batch_step_i64, already checked) are narrowed to int32 a
+ * block at a time into the worker's scratch, just before the block steps.
  */
 #include <string.h>
 
@@ -10,12 +12,13 @@
 typedef struct step_job {
   myr_batch* b;
   const int32_t* act_i;
+  const int64_t* act_l;
   const float* act_f;
   const myr_step_out* out;
 } step_job;
 
-static void step_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
-  step_job* j = (step_job*)ctx;
+static void step_envs(step_job* j, int64_t begin, int64_t end, int32_t w,
+                      const int32_t* act_i) {
   myr_batch* b = j->b;
   int32_t od = b->info.obs_dim;
   int32_t ad = b->info.action_space.kind == MYR_SPACE_BOX
@@ -23,7 +26,7 @@ static void step_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
                    : 1;
   myr__io io;
   io.clock = b->clock;
-  io.act_i = j->act_i ? j->act_i + begin : NULL;
+  io.act_i = act_i;
   io.act_f = j->act_f ? j->act_f + begin * ad : NULL;
   io.obs = j->out->obs + begin * od;
   io.reward = j->out->reward + begin;
@@ -34,14 +37,34 @@ static void step_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
   b->cls->step(&b->v, begin, end, &io, myr__worker_stats(b, w));
 }
 
-static int cpu_step(myr_batch* b, const int32_t* act_i, const float* act_f,
-                    const myr_step_out* out) {
+static void step_range(void* ctx, int64_t begin, int64_t end, int32_t w) {
+  step_job* j = (step_job*)ctx;
+  myr_batch* b = j->b;
+  int64_t lo, hi, e;
+  int32_t* act;
+  if (j->act_l == NULL) {
+    step_envs(j, begin, end, w, j->act_i ? j->act_i + begin : NULL);
+    return;
+  }
+  /* the actions slot of the scratch (layout: batch.c, scratch_stride):
+   * block_size int32 after the 4 x block_size random words */
+  act = (int32_t*)(myr__scratch(b, w) + (size_t)b->block_size * 16);
+  for (lo = begin; lo < end; lo = hi) {
+    hi = end - lo < b->block_size ? end : lo + b->block_size;
+    for (e = lo; e < hi; ++e) act[e - lo] = (int32_t)j->act_l[e];
+    step_envs(j, lo, hi, w, act);
+  }
+}
+
+static int cpu_step(myr_batch* b, const int32_t* act_i, const int64_t* act_l,
+                    const float* act_f, const myr_step_out* out) {
   step_job j;
   int32_t w;
   for (w = 0; w < b->threads; ++w)
     memset(myr__worker_stats(b, w), 0, sizeof(myr__stats));
   j.b = b;
   j.act_i = act_i;
+  j.act_l = act_l;
   j.act_f = act_f;
   j.out = out;
   myr__pool_for(b->pool, b->v.num_envs, MYR__RANGE_ALIGN, step_range, &j);

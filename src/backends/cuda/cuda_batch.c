@@ -276,8 +276,22 @@ static int cuda_reset(myr_batch* b, const uint8_t* mask, float* obs) {
   return MYR_OK;
 }
 
+/* int64 actions (checked by the engine) narrowed to int32 on the host, a
+ * stack buffer at a time, on their way to the device's action buffer */
+static int copy_actions_i64(int32_t* dact, const int64_t* act_l, size_t n) {
+  int32_t buf[4096];
+  size_t lo, k, m;
+  for (lo = 0; lo < n; lo += m) {
+    m = n - lo < 4096 ? n - lo : 4096;
+    for (k = 0; k < m; ++k) buf[k] = (int32_t)act_l[lo + k];
+    if (myr__cuda_copy(dact + lo, buf, 4 * m, 1) != 0) return -1;
+  }
+  return 0;
+}
+
 static int cuda_step(myr_batch* b, const int32_t* actions,
-                     const float* act_f, const myr_step_out* out) {
+                     const int64_t* act_l, const float* act_f,
+                     const myr_step_out* out) {
   myr__cuda_batch* d = (myr__cuda_batch*)b->dev;
   myr_cuda_step_io io;
   uint8_t* dmask;
@@ -286,7 +300,8 @@ static int cuda_step(myr_batch* b, const int32_t* actions,
   int rc;
   (void)act_f; /* the CUDA envs have discrete actions */
   if ((rc = io_buffers(b, &io, &dmask)) != MYR_OK) return rc;
-  if (myr__cuda_copy((void*)io.act, actions, 4 * n, 1) != 0)
+  if ((act_l != NULL ? copy_actions_i64((int32_t*)io.act, act_l, n)
+                     : myr__cuda_copy((void*)io.act, actions, 4 * n, 1)) != 0)
     return cuda_fail("copy of actions");
   /* rows of final_obs of envs that did not end stay as the caller had them */
   if (out->final_obs != NULL &&
