@@ -310,6 +310,16 @@ static void heavy_chunk(void) {
    * nothing either way, so the pair is sent again after a longer wait. */
   args[8] = "100000";
   args[16] = "cap=10000000"; /* one env-step about a second */
+#if defined(__SANITIZE_THREAD__)
+  /* ThreadSanitizer runs a handler only when the thread reaches one of
+   * its interceptors: a thread inside a long SSA step gets both Ctrl-C
+   * at the end of the step, as one pending signal, so the run stops
+   * there instead of dying.  The plain and ASan builds check this. */
+  (void)attempt;
+  printf("double Ctrl-C not checked under ThreadSanitizer (it defers "
+         "signals to its interceptors)\n");
+  return;
+#endif
   for (attempt = 0; attempt < 4; ++attempt) {
     struct timespec wait = {1 << attempt, 0};
     pid = start(out, err, NULL, args);
