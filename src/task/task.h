@@ -409,8 +409,10 @@ static inline void myr__observe_each(
  *                       some parameter has a per-env distribution
  *   tag_load(e, i, p)   env i's value of every parameter
  *   tag_init            the class's init(): the shared constants
- *   tag_p, tag_pf       env i's constants: the shared ones, or (some
- *                       parameter per env) its own, built in *tmp */
+ *   tag_p               env i's constants: the shared ones, or (some
+ *                       parameter per env) its own, built in *tmp (the
+ *                       float32 steps read per-env constants from pcols:
+ *                       MYR__DEFINE_PCOLS below) */
 #define MYR__DEFINE_CONSTS(tag, ptype, pftype, to_f, PARAMS)                  \
   typedef struct tag##_data {                                                \
     ptype p;                                                                 \
@@ -438,15 +440,6 @@ static inline void myr__observe_each(
     const tag##_data* D = (const tag##_data*)e->data;                        \
     if (!D->random) return &D->p;                                            \
     tag##_load(e, i, tmp);                                                   \
-    return tmp;                                                              \
-  }                                                                          \
-  static inline const pftype* tag##_pf(const myr__env* e, int64_t i,         \
-                                       pftype* tmp) {                        \
-    const tag##_data* D = (const tag##_data*)e->data;                        \
-    ptype p;                                                                 \
-    if (!D->random) return &D->pf;                                           \
-    tag##_load(e, i, &p);                                                    \
-    *tmp = to_f(&p);                                                         \
     return tmp;                                                              \
   }
 
