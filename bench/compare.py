@@ -160,7 +160,7 @@ def measure(run, runs, warmup):
 # before step C of the pass is followed to its end (CartPole truncates at
 # 500), none other is counted; C is chosen so that about EPISODES_TARGET
 # episodes are counted (at least 20 steps).
-EPISODES_TARGET = 15000
+EPISODES_TARGET = 60000
 
 
 def count_cutoff(n):
