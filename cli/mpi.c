@@ -117,7 +117,7 @@ uint64_t cli_mpi_sum_u64(uint64_t value) { return value; }
 #endif
 
 void cli_mpi_reduce_stats(myr_rollout_stats* st) {
-  int64_t sums[9];
+  int64_t sums[10];
   uint64_t lo = (uint64_t)st->return_sum_fixed;
   if (g_size == 1) return;
   sums[0] = st->steps;
@@ -131,7 +131,8 @@ void cli_mpi_reduce_stats(myr_rollout_stats* st) {
   sums[6] = (int64_t)(lo & 0xFFFFFFFFu);
   sums[7] = (int64_t)(lo >> 32);
   sums[8] = st->return_sum_fixed_hi;
-  cli_mpi_sum_i64(sums, 9);
+  sums[9] = st->bad_propensities;
+  cli_mpi_sum_i64(sums, 10);
   cli_mpi_max_f64(&st->wall_seconds, 1);
   st->steps = sums[0];
   st->episodes = sums[1];
@@ -139,6 +140,7 @@ void cli_mpi_reduce_stats(myr_rollout_stats* st) {
   st->cap_hits = sums[3];
   st->reactions = sums[4];
   st->return_overflows = sums[5];
+  st->bad_propensities = sums[9];
   /* reassemble hi * 2^64 + halves[1] * 2^32 + halves[0] (both halves are
    * non-negative sums below 2^63), carrying into the high word */
   {

@@ -166,6 +166,10 @@ void cli_report_run(FILE* f, const cli_opts* o, const myr_batch* b,
             st->steps > 0 ? (double)st->reactions / (double)st->steps : 0.0);
     fprintf(f, "cap hits       %lld\n", (long long)st->cap_hits);
   }
+  if (st->bad_propensities > 0)
+    fprintf(f, "bad propensity %lld env-steps (a negative or NaN propensity, "
+            "counted as 0: check the model's kinetic laws)\n",
+            (long long)st->bad_propensities);
   report_counts(f, b, st->episodes);
   fprintf(f, "state hash     %016llx\n",
           (unsigned long long)cli_mpi_sum_u64(myr_batch_state_hash(b)));

@@ -346,8 +346,126 @@ static void cli(void) {
   CHECK(rc == 0 && strstr(out, "repressilator") != NULL && strstr(out, "toggle") != NULL);
 }
 
+/* a negative rate constant (k = -1: birth at k * U < 0) is counted and
+ * reported, never silently run; the same model with k >= 0 counts none */
+static void bad_propensities(void) {
+  myr_batch* b = make("reaction-network", 100, NULL, 0, "k", -1.0);
+  myr_rollout_def r = myr_rollout_def_default();
+  myr_rollout_stats st;
+  if (b == NULL) return;
+  r.steps = 3;
+  r.policy = "constant:1";
+  CHECK_OK(myr_batch_rollout(b, &r, &st));
+  CHECK_MSG(st.bad_propensities == 300, "bad propensities %lld, want 300",
+            (long long)st.bad_propensities);
+  CHECK(myr_batch_bad_propensities(b) == 300);
+  r.policy = "constant:0"; /* U = 0: k * U = -0.0, not negative */
+  CHECK_OK(myr_batch_rollout(b, &r, &st));
+  CHECK(st.bad_propensities == 0 && myr_batch_bad_propensities(b) == 300);
+  myr_batch_destroy(b);
+  b = make("reaction-network", 100, NULL, 0, "k", 0.0);
+  if (b == NULL) return;
+  r.policy = "constant:1";
+  CHECK_OK(myr_batch_rollout(b, &r, &st));
+  CHECK(st.bad_propensities == 0 && myr_batch_bad_propensities(b) == 0);
+  myr_batch_destroy(b);
+}
+
+/* init_X: a fixed initial count, and one drawn per env (uniform over the
+ * integers of [lo, hi], each env its own, the same again at every reset);
+ * a lognormal one is refused */
+static void initial_counts(void) {
+  const int64_t n = 20000;
+  myr_batch_def d = myr_batch_def_default();
+  myr_param_setting p = {"init_X", MYR_DIST_UNIFORM, 10.0, 20.0};
+  myr_batch* b = make("reaction-network", 64, NULL, 0, "init_X", 30.0);
+  double* x = (double*)malloc(sizeof(double) * (size_t)n);
+  double* y = (double*)malloc(sizeof(double) * (size_t)n);
+  int64_t i, lo = 0, hi = 0, bad = 0, same = 1;
+  uint8_t* all = (uint8_t*)malloc((size_t)n);
+  if (b == NULL || x == NULL || y == NULL || all == NULL) goto out;
+  CHECK_OK(myr_batch_get_state(b, "X", x));
+  for (i = 0; i < 64; ++i) bad += x[i] != 30.0;
+  CHECK(bad == 0);
+  myr_batch_destroy(b);
+  b = NULL;
+  d.seed = 3;
+  d.num_params = 1;
+  d.params = &p;
+  CHECK_OK(myr_batch_create("reaction-network", n, &d, &b));
+  if (b == NULL) goto out;
+  CHECK_OK(myr_batch_get_state(b, "X", x));
+  for (i = 0; i < n; ++i) {
+    bad += x[i] < 10.0 || x[i] > 20.0 || x[i] != floor(x[i]);
+    lo += x[i] == 10.0;
+    hi += x[i] == 20.0;
+  }
+  /* 11 values, each with probability 1/11 */
+  CHECK_MSG(bad == 0 && lo > n / 11 - 300 && hi > n / 11 - 300, "init_X: %lld "
+            "outside, %lld at 10, %lld at 20", (long long)bad, (long long)lo,
+            (long long)hi);
+  rollout(b, 5, "random");
+  memset(all, 1, (size_t)n);
+  CHECK_OK(myr_batch_reset_mask(b, all, NULL));
+  CHECK_OK(myr_batch_get_state(b, "X", y));
+  for (i = 0; i < n; ++i) same &= x[i] == y[i];
+  CHECK(same);
+  myr_batch_destroy(b);
+  b = NULL;
+  p.dist = MYR_DIST_LOGNORMAL;
+  p.a = 2.0;
+  p.b = 0.5;
+  CHECK(myr_batch_create("reaction-network", 16, &d, &b) == MYR_EINVAL && b == NULL);
+  CHECK(strstr(myr_last_error(), "init_X") != NULL &&
+        strstr(myr_last_error(), "uniform") != NULL);
+out:
+  myr_batch_destroy(b);
+  free(x);
+  free(y);
+  free(all);
+}
+
+/* target_amp: the reward tracks target + amp sin(2 pi t dt / period) */
+static void sine_target(void) {
+  myr_batch_def d = myr_batch_def_default();
+  myr_param_setting p[3] = {{"target_amp", MYR_DIST_FIXED, 20.0, 0},
+                            {"target_period", MYR_DIST_FIXED, 40.0, 0},
+                            {"dt", MYR_DIST_FIXED, 3.0, 0}};
+  myr_batch* b = NULL;
+  enum { N = 8 };
+  float obs[N], rew[N];
+  uint8_t term[N], trunc[N];
+  int32_t act[N];
+  double x[N];
+  myr_step_out out = {obs, rew, term, trunc, NULL};
+  int t, i, bad = 0;
+  d.seed = 5;
+  d.num_params = 3;
+  d.params = p;
+  CHECK_OK(myr_batch_create("reaction-network", N, &d, &b));
+  if (b == NULL) return;
+  for (i = 0; i < N; ++i) act[i] = i & 1;
+  CHECK_OK(myr_batch_reset(b, NULL, obs));
+  for (t = 1; t <= 30; ++t) {
+    double want = 50.0 + 20.0 * sin(2.0 * 3.14159265358979323846 *
+                                    fmod(3.0 * t, 40.0) / 40.0);
+    CHECK_OK(myr_batch_step(b, act, &out));
+    CHECK_OK(myr_batch_get_state(b, "X", x));
+    for (i = 0; i < N; ++i) bad += rew[i] != (float)-fabs(x[i] - want);
+  }
+  CHECK_MSG(bad == 0, "sine target: %d rewards differ", bad);
+  myr_batch_destroy(b);
+  p[0].a = 60.0; /* above target 50: the target would go negative */
+  b = NULL;
+  CHECK(myr_batch_create("reaction-network", N, &d, &b) == MYR_ERANGE && b == NULL);
+  CHECK(strstr(myr_last_error(), "target_amp") != NULL);
+}
+
 int main(void) {
   builtin_birth_death();
+  bad_propensities();
+  initial_counts();
+  sine_target();
   determinism("reaction-network", NULL, "random");
   if (!myr_sbml_available()) {
     myr_model* m = (myr_model*)1;

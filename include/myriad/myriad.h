@@ -367,6 +367,10 @@ MYR_API size_t myr_batch_device_bytes(const myr_batch* batch);
 /* Reaction-cap hits of all steps and rollouts since create (stochastic envs;
  * 0 otherwise); resets do not clear it. */
 MYR_API int64_t myr_batch_cap_hits(const myr_batch* batch);
+/* Env-steps since create in which some reaction's propensity was negative
+ * or NaN (reaction networks; it counted as 0, so the model is wrong there);
+ * 0 otherwise; resets do not clear it. */
+MYR_API int64_t myr_batch_bad_propensities(const myr_batch* batch);
 
 /* Set the worker thread count: threads in [0, 1024], 0 = myr_cpu_count().
  * Results do not depend on it.  Replaces the thread pool (same count: no-op).
@@ -605,6 +609,9 @@ typedef struct myr_rollout_stats {
    * backend-specific: a CUDA rollout's chunk is one kernel launch) */
   int64_t chunk_size;
   int64_t block_size;
+  /* env-steps in which a reaction's propensity was negative or NaN
+   * (reaction networks: it counts as 0; a model error, reported) */
+  int64_t bad_propensities;
 } myr_rollout_stats;
 
 /* Fixed-point scale of the return sums: 2^10 keeps 1/1024 per episode. */
@@ -616,7 +623,7 @@ typedef struct myr_rollout_stats {
 MYR_API void myr_rollout_stats_finish(myr_rollout_stats* stats);
 
 /* Add the counts and exact sums of `from` to `into` (steps, episodes,
- * wall_seconds, cap_hits, reactions, length_sum, the return sum,
+ * wall_seconds, cap_hits, reactions, bad_propensities, length_sum, the return sum,
  * return_overflows; wall_seconds add up, as for pieces run one after
  * another; chunk_size and block_size stay into's), then finish `into`.
  * Either NULL is a no-op. */

@@ -247,6 +247,7 @@ class myr_rollout_stats(ctypes.Structure):
         ("return_overflows", c_int64),
         ("chunk_size", c_int64),
         ("block_size", c_int64),
+        ("bad_propensities", c_int64),
     ]
 
 
@@ -335,6 +336,7 @@ myr_batch_seed = _fn("myr_batch_seed", c_uint64, [_P])
 myr_batch_clock = _fn("myr_batch_clock", c_uint64, [_P])
 myr_batch_state_bytes = _fn("myr_batch_state_bytes", ctypes.c_size_t, [_P])
 myr_batch_cap_hits = _fn("myr_batch_cap_hits", c_int64, [_P])
+myr_batch_bad_propensities = _fn("myr_batch_bad_propensities", c_int64, [_P])
 myr_batch_set_threads = _fn("myr_batch_set_threads", ctypes.c_int,
                             [_P, c_int32])
 myr_batch_reset = _fn("myr_batch_reset", ctypes.c_int,

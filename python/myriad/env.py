@@ -665,6 +665,12 @@ class VectorEnv(_VectorBase):
     def cap_hits(self):
         return self._call(L.myr_batch_cap_hits)
 
+    @property
+    def bad_propensities(self):
+        """Env-steps since make() in which a reaction's propensity was
+        negative or NaN (reaction networks; it counted as 0)."""
+        return self._call(L.myr_batch_bad_propensities)
+
     def state_hash(self):
         """Order-independent 64-bit hash of the full state."""
         return self._call(L.myr_batch_state_hash)

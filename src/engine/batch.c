@@ -337,6 +337,17 @@ size_t myr_batch_device_bytes(const myr_batch* b) {
                                                   : 0;
 }
 int64_t myr_batch_cap_hits(const myr_batch* b) { return b ? b->cap_hits : 0; }
+void myr__log_bad_propensities(const myr_batch* b, int64_t before,
+                               const char* what) {
+  if (b->bad_propensities > before)
+    myr__log(1, "%s: a propensity was negative or NaN (counted as 0) in %lld "
+             "env-steps of this %s: the model's kinetic laws are wrong there",
+             b->cls->info.id, (long long)(b->bad_propensities - before), what);
+}
+
+int64_t myr_batch_bad_propensities(const myr_batch* b) {
+  return b ? b->bad_propensities : 0;
+}
 int64_t myr_batch_block_size(const myr_batch* b) { return b ? b->block_size : 0; }
 
 static int batch_set_threads(myr_batch* b, int32_t threads) {
@@ -439,12 +450,13 @@ static int check_step(const myr_batch* b, myr_space_kind kind,
 
 static int run_step(myr_batch* b, const int32_t* act_i, const int64_t* act_l,
                     const float* act_f, const myr_step_out* out) {
-  int64_t hits0 = b->cap_hits;
+  int64_t hits0 = b->cap_hits, bad0 = b->bad_propensities;
   int rc = b->be->step(b, act_i, act_l, act_f, out);
   if (rc == MYR_OK) b->clock += 1;
   if (b->cap_hits > hits0)
     myr__log(1, "%s: the reaction cap was hit %lld times in this step",
              b->cls->info.id, (long long)(b->cap_hits - hits0));
+  myr__log_bad_propensities(b, bad0, "step");
   return rc;
 }
 

@@ -149,6 +149,7 @@ struct myr_batch {
   size_t mem_bytes;
   void* data;       /* the env class's constants (init), v.data */
   int64_t cap_hits;
+  int64_t bad_propensities;
   /* per-worker scratch for fused rollouts */
   void* scratch;
   size_t scratch_stride;
@@ -177,6 +178,11 @@ static inline int myr__stop_requested(volatile sig_atomic_t* stop) {
 
 /* MYR_EINVAL if the batch is torn (see myr_batch.torn), else MYR_OK */
 int myr__check_whole(const myr_batch* b);
+/* warn (log level 1) when env-steps with a negative or NaN propensity
+ * were counted since b->bad_propensities was `before` (what: "step",
+ * "rollout") */
+void myr__log_bad_propensities(const myr_batch* b, int64_t before,
+                               const char* what);
 
 /* One call at a time on a batch: every call that steps, resets, reads or
  * writes the state claims the batch first and returns MYR_EBUSY if another

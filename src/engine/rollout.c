@@ -19,7 +19,7 @@ myr_rollout_def myr_rollout_def_default(void) {
 static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
                          myr_rollout_stats* stats_out) {
   myr__policy policy;
-  int64_t hits0;
+  int64_t hits0, bad0;
   int rc;
   if (b == NULL || def == NULL)
     return myr__fail(MYR_EINVAL, "batch or rollout definition is NULL");
@@ -37,10 +37,12 @@ static int batch_rollout(myr_batch* b, const myr_rollout_def* def,
                          &policy);
   if (rc != MYR_OK) return rc;
   hits0 = b->cap_hits;
+  bad0 = b->bad_propensities;
   rc = b->be->rollout(b, def, &policy, stats_out);
   if (b->cap_hits > hits0)
     myr__log(1, "%s: the reaction cap was hit %lld times in this rollout",
              b->cls->info.id, (long long)(b->cap_hits - hits0));
+  myr__log_bad_propensities(b, bad0, "rollout");
   return rc;
 }
 

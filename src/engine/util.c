@@ -254,6 +254,7 @@ void myr_rollout_stats_add(myr_rollout_stats* into, const myr_rollout_stats* fro
   into->wall_seconds += from->wall_seconds;
   into->cap_hits += from->cap_hits;
   into->reactions += from->reactions;
+  into->bad_propensities += from->bad_propensities;
   into->length_sum += from->length_sum;
   lo = (uint64_t)into->return_sum_fixed;
   add128(&into->return_sum_fixed_hi, &lo, from->return_sum_fixed_hi,
@@ -270,12 +271,14 @@ void myr__stats_merge(myr__stats* into, const myr__stats* from) {
   into->return_overflows += from->return_overflows;
   into->cap_hits += from->cap_hits;
   into->reactions += from->reactions;
+  into->bad_propensities += from->bad_propensities;
 }
 
 void myr__stats_publish(const myr__stats* s, myr_rollout_stats* out) {
   out->episodes = s->episodes;
   out->cap_hits = s->cap_hits;
   out->reactions = s->reactions;
+  out->bad_propensities = s->bad_propensities;
   out->length_sum = s->length_sum;
   out->return_sum_fixed = (int64_t)s->return_lo;
   out->return_sum_fixed_hi = s->return_hi;

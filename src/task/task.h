@@ -95,6 +95,9 @@ typedef struct myr__stats {
   int64_t return_overflows; /* episodes whose return could not be summed */
   int64_t cap_hits;
   int64_t reactions;
+  /* env-steps in which some propensity was negative or NaN (it counted
+   * as 0): a model error the run reports */
+  int64_t bad_propensities;
 } myr__stats;
 
 void myr__stats_add_episode(myr__stats* s, double ret, int64_t length);

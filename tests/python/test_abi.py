@@ -52,7 +52,7 @@ def test_struct_layout_matches_header(tmp_path, root_dir):
     # myr_rollout_def.stop points to a sig_atomic_t, mirrored as c_int
     assert int(got["sig_atomic_t size"]) == ctypes.sizeof(ctypes.c_int)
     # every field of the C structs is mirrored (no field missing at the end)
-    assert len(L.myr_rollout_stats._fields_) == 13
+    assert len(L.myr_rollout_stats._fields_) == 14
 
 
 def test_enum_values_match_header():

@@ -68,8 +68,10 @@ static int cpu_step(myr_batch* b, const int32_t* act_i, const int64_t* act_l,
   j.act_f = act_f;
   j.out = out;
   myr__pool_for(b->pool, b->v.num_envs, MYR__RANGE_ALIGN, step_range, &j);
-  for (w = 0; w < b->threads; ++w)
+  for (w = 0; w < b->threads; ++w) {
     b->cap_hits += myr__worker_stats(b, w)->cap_hits;
+    b->bad_propensities += myr__worker_stats(b, w)->bad_propensities;
+  }
   return MYR_OK;
 }
 

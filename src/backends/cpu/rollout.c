@@ -277,6 +277,7 @@ int myr__cpu_rollout(myr_batch* b, const myr_rollout_def* def,
   for (w = 0; w < b->threads; ++w)
     myr__stats_merge(&total, myr__worker_stats(b, w));
   b->cap_hits += total.cap_hits;
+  b->bad_propensities += total.bad_propensities;
   if (stats_out != NULL) {
     stats_out->wall_seconds = myr__now() - t0;
     stats_out->steps = done * b->v.num_envs;

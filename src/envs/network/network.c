@@ -108,6 +108,11 @@ typedef struct net_class {
    * running return (col_ret) */
   int32_t ends;
   int32_t col_ret;
+  /* env parameters after the model's: the sine target, then init_<S> */
+  int32_t p_amp, p_period;
+  int32_t p_init[MYR__NET_SPECIES_MAX]; /* -1: not a parameter */
+  char init_name[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 8];
+  char init_desc[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 48];
   char end_name[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 4];
   char end_desc[MYR__NET_SPECIES_MAX][MYR__NET_NAME + 48];
   uint8_t types[MYR__COLS_MAX];
@@ -123,6 +128,7 @@ typedef struct net_data {
   double dt;
   int32_t cap, max_steps;
   double target;
+  double amp, period;    /* sine target: target + amp sin(2 pi t dt / period) */
   myr__op* ops;          /* m->num_ops, PARAM resolved to CONST / LANE */
   int32_t num_slots;     /* slot 0: the input (always present) */
   int32_t slot_param[SLOTS]; /* env parameter of slot k >= 1 */
@@ -166,6 +172,7 @@ typedef struct lanes {
   int32_t n[LANES];
   int32_t act[LANES];
   int32_t hit[LANES];
+  int32_t bad[LANES];  /* a propensity was negative or NaN this step */
 } lanes;
 
 /* reaction j's propensity for every lane into out */
@@ -286,7 +293,7 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
   const int32_t cap = D->cap;
   lanes L;
   float group[GROUP_MAX][LANES]; /* K_GROUP propensities */
-  int32_t l, s, j, k, any = 0, sum_n = 0, sum_hit = 0, fresh;
+  int32_t l, s, j, k, any = 0, sum_n = 0, sum_hit = 0, sum_bad = 0, fresh;
 
   for (l = 0; l < LANES; ++l) {
     int32_t on = l < m &&
@@ -295,6 +302,7 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
     L.act[l] = on;
     L.n[l] = 0;
     L.hit[l] = 0;
+    L.bad[l] = 0;
     L.rem[l] = (float)D->dt;
     L.slot[0][l] = on ? (double)act[l] * D->input_scale : 0.0;
     for (k = 1; k < D->num_slots; ++k)
@@ -315,15 +323,19 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
     /* cumulative propensities, in reaction order */
     fresh = 0;
     for (j = 0; j < R; ++j) {
-      int32_t q;
-      if (propensity(D, j, &L, (const float(*)[LANES])group, &fresh)) q = D->rs_start[j + 1];
-      else q = D->rs_start[j];
-      if (q == D->rs_start[j])
-        for (l = 0; l < LANES; ++l) L.a[l] = L.a[l] > 0.0f ? L.a[l] : 0.0f; /* <0, NaN: 0 */
-      for (; q < D->rs_start[j + 1]; ++q) {
-        const int32_t* xs = L.xi[D->rs_species[q]];
-        const int32_t need = D->rs_need[q];
-        for (l = 0; l < LANES; ++l) L.a[l] = xs[l] < need ? 0.0f : L.a[l];
+      /* a folded table or c * X is final; else short reactants give 0,
+       * then a negative or NaN value counts as 0 and is reported */
+      if (!propensity(D, j, &L, (const float(*)[LANES])group, &fresh)) {
+        int32_t q;
+        for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q) {
+          const int32_t* xs = L.xi[D->rs_species[q]];
+          const int32_t need = D->rs_need[q];
+          for (l = 0; l < LANES; ++l) L.a[l] = xs[l] < need ? 0.0f : L.a[l];
+        }
+        for (l = 0; l < LANES; ++l) {
+          L.bad[l] |= L.act[l] & !(L.a[l] >= 0.0f);
+          L.a[l] = L.a[l] > 0.0f ? L.a[l] : 0.0f;
+        }
       }
       if (j > 0)
         for (l = 0; l < LANES; ++l) L.cum[j][l] = L.cum[j - 1][l] + L.a[l];
@@ -396,9 +408,11 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
     for (s = 0; s < S; ++s) e->col[s].i[i0 + l] = L.xi[s][l];
     sum_n += L.n[l];
     sum_hit += L.hit[l];
+    sum_bad += L.bad[l];
   }
   st->reactions += sum_n;
   st->cap_hits += sum_hit;
+  st->bad_propensities += sum_bad;
 }
 
 /* ------------------------------------------------------------ env functions */
@@ -413,7 +427,10 @@ static void observe_one(const myr__env* e, int64_t i, float* o) {
 static void reset_one(const myr__env* e, int64_t i) {
   const net_data* D = (const net_data*)e->data;
   int32_t s, S = D->m->num_species;
-  for (s = 0; s < S; ++s) e->col[s].i[i] = D->m->init[s];
+  for (s = 0; s < S; ++s)
+    e->col[s].i[i] = D->nc->p_init[s] >= 0
+                         ? (int32_t)myr__param(e, D->nc->p_init[s], i)
+                         : D->m->init[s];
   e->col[S].i[i] = 0;
   e->col[D->nc->col_ret].d[i] = 0.0;
 }
@@ -476,7 +493,11 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
     }
     t[i] += 1;
     if (D->m->reward >= 0 && kind == MYR__STEP_RUN) {
-      r = (float)-fabs((double)e->col[D->m->reward].i[i] - D->target);
+      double target = D->target;
+      if (D->amp != 0.0)
+        target += D->amp * sin(2.0 * 3.14159265358979323846 *
+                               fmod((double)t[i] * D->dt, D->period) / D->period);
+      r = (float)-fabs((double)e->col[D->m->reward].i[i] - target);
       ret[i] += (double)r;
     }
     tr = (uint8_t)at_end(e, i);
@@ -554,6 +575,14 @@ static int classify(net_data* D, int32_t tables) {
         float* t = D->tab + (size_t)j * TABLE;
         for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q)
           ok &= D->rs_species[q] == D->tab_species[j];
+        /* a negative or NaN value where the reactants suffice is left to
+         * the step, which reports it */
+        for (x = 0; ok && x < TABLE; ++x) {
+          int32_t short_ = 0;
+          for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q)
+            short_ |= x < D->rs_need[q];
+          ok &= short_ | (t[x] >= 0.0f);
+        }
         D->folded[j] = ok;
         for (x = 0; ok && x < TABLE; ++x) {
           t[x] = t[x] > 0.0f ? t[x] : 0.0f;
@@ -592,6 +621,20 @@ static int net_init(const myr__env* e, myr__decl* d, void** data) {
       return myr__fail(MYR_EINVAL, "parameter '%s' of 'reaction-network' "
                        "cannot vary per env (the model's parameters can)",
                        nc->params[k].name);
+  if (d->randomised[nc->p_amp] || d->randomised[nc->p_period])
+    return myr__fail(MYR_EINVAL, "parameters 'target_amp' and 'target_period' "
+                     "of 'reaction-network' cannot vary per env");
+  if (v[nc->p_amp] > v[P_TARGET])
+    return myr__fail(MYR_ERANGE, "sine target of 'reaction-network' would go "
+                     "negative: target_amp (%g) > target (%g)",
+                     v[nc->p_amp], v[P_TARGET]);
+  for (k = 0; k < M->num_species; ++k)
+    if (nc->p_init[k] >= 0 && d->randomised[nc->p_init[k]] &&
+        d->dist[nc->p_init[k]].dist != MYR_DIST_UNIFORM)
+      return myr__fail(MYR_EINVAL, "parameter '%s' of 'reaction-network': an "
+                       "initial count per env takes a uniform(lo,hi) "
+                       "distribution (a lognormal one is unbounded)",
+                       nc->params[nc->p_init[k]].name);
   D = (net_data*)myr__alloc(sizeof *D);
   if (D == NULL) return myr__fail(MYR_ENOMEM, "out of memory (reaction-network)");
   memset(D, 0, sizeof *D);
@@ -606,13 +649,15 @@ static int net_init(const myr__env* e, myr__decl* d, void** data) {
   D->cap = (int32_t)v[P_CAP];
   D->max_steps = (int32_t)v[P_MAX_STEPS];
   D->target = v[P_TARGET];
+  D->amp = v[nc->p_amp];
+  D->period = v[nc->p_period];
   D->input_scale = M->input >= 0 ? M->input_max / (double)(M->input_levels - 1) : 0.0;
   /* the model's parameters: the input (slot 0), per-env (a slot each) or
    * shared (a constant) */
   D->num_slots = 1;
   for (k = 0; k < M->num_params; ++k) slot_of[k] = -1;
   for (k = P_OWN; k < nc->cls.info.num_params; ++k)
-    if (d->randomised[k]) {
+    if (d->randomised[k] && nc->param_model[k] >= 0) {
       slot_of[nc->param_model[k]] = D->num_slots;
       D->slot_param[D->num_slots++] = k;
     }
@@ -779,7 +824,7 @@ static int net_build(const myr_batch_def* def, myr__env_class** out) {
                                           "values), 0: every program every event"};
   for (k = 0; k < P_OWN; ++k) nc->param_model[k] = -1;
   np = P_OWN;
-  for (k = 0; k < m->num_params && np < MYR_PARAMS_MAX; ++k) {
+  for (k = 0; k < m->num_params && np < MYR_PARAMS_MAX - 2; ++k) {
     if (k == m->input) continue;
     snprintf(nc->param_desc[np], sizeof nc->param_desc[np], "model parameter %s",
              m->params[k]);
@@ -787,6 +832,32 @@ static int net_build(const myr_batch_def* def, myr__env_class** out) {
                                       1e300, 0, "", nc->param_desc[np]};
     nc->param_model[np] = k;
     np++;
+  }
+  /* after the model's (their per-env draws keep their sub-streams): the
+   * sine target, then each species' initial count where the name is free
+   * and a slot is left */
+  nc->p_amp = np;
+  nc->params[np] = (myr_param_info){"target_amp", 0.0, 0.0, 1e12, 0, "molecules",
+                                    "sine target: amplitude (0: the constant "
+                                    "target)"};
+  nc->param_model[np++] = -1;
+  nc->p_period = np;
+  nc->params[np] = (myr_param_info){"target_period", 100.0 * m->dt, 1e-12, 1e12, 0,
+                                    "time", "sine target: period in model time"};
+  nc->param_model[np++] = -1;
+  for (s = 0; s < m->num_species; ++s) {
+    int32_t q, taken = 0;
+    nc->p_init[s] = -1;
+    snprintf(nc->init_name[s], sizeof nc->init_name[s], "init_%s", m->species[s]);
+    for (q = 0; q < np; ++q) taken |= strcmp(nc->params[q].name, nc->init_name[s]) == 0;
+    if (taken || np >= MYR_PARAMS_MAX) continue;
+    snprintf(nc->init_desc[s], sizeof nc->init_desc[s],
+             "initial count of %s (per env: uniform(lo,hi))", m->species[s]);
+    nc->params[np] = (myr_param_info){nc->init_name[s], (double)m->init[s], 0.0,
+                                      (double)(MYR_COUNT_MAX - 1), 1, "molecules",
+                                      nc->init_desc[s]};
+    nc->p_init[s] = np;
+    nc->param_model[np++] = -1;
   }
   nc->cls.info.params = nc->params;
   nc->cls.info.num_params = np;
@@ -835,6 +906,12 @@ static const myr_param_info template_params[] = {
      "1: tabulated propensities (the same values), 0: every program every event"},
     {"k", 10.0, -1e300, 1e300, 0, "", "model parameter k"},
     {"g", 0.1, -1e300, 1e300, 0, "", "model parameter g"},
+    {"target_amp", 0.0, 0.0, 1e12, 0, "molecules",
+     "sine target: amplitude (0: the constant target)"},
+    {"target_period", 100.0, 1e-12, 1e12, 0, "time",
+     "sine target: period in model time"},
+    {"init_X", 0.0, 0.0, (double)(MYR_COUNT_MAX - 1), 1, "molecules",
+     "initial count of X (per env: uniform(lo,hi))"},
 };
 static const myr_field_info template_fields[] = {
     {"X", "molecules", "count of species X", 1, 1, (double)MYR_COUNT_MAX},
