@@ -173,6 +173,8 @@ typedef struct lanes {
   int32_t act[LANES];
   int32_t hit[LANES];
   int32_t bad[LANES];  /* a propensity was negative or NaN this step */
+  int32_t live[LANES]; /* the lane holds an env (act: its step goes on) */
+  int64_t k[LANES];    /* its index in the range */
 } lanes;
 
 /* reaction j's propensity for every lane into out */
@@ -282,44 +284,108 @@ WIDE static int32_t propensity(const net_data* D, int32_t j, lanes* L,
   return 0;
 }
 
-/* one step of the SSA for the m envs of a group starting at env i0 */
-WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
+/* the envs of a range in the lanes: the next env to load, and the sums
+ * of the envs written back */
+typedef struct feed {
+  const myr__env* e;
+  const net_data* D;
+  int64_t begin;
+  int64_t n, next;
+  const int32_t* act;
+  const uint8_t* pend;
+  uint64_t clock;
+  int64_t sum_n, sum_hit, sum_bad;
+} feed;
+
+/* lane l takes the next env of the range that steps (envs that reset
+ * instead are passed over); returns 0, the lane left idle with zero counts
+ * and slots, once the range is exhausted */
+static int32_t load(feed* F, lanes* L, int32_t l) {
+  const myr__env* e = F->e;
+  const net_data* D = F->D;
+  const int32_t S = D->m->num_species;
+  int32_t s, k;
+  int64_t i;
+  while (F->next < F->n &&
+         myr__step_kind((int)e->autoreset, F->pend[F->next]) == MYR__STEP_RESET)
+    F->next++;
+  if (F->next >= F->n) {
+    for (s = 0; s < S; ++s) L->xi[s][l] = 0;
+    for (k = 0; k < D->num_slots; ++k) L->slot[k][l] = 0.0;
+    L->act[l] = 0;
+    L->live[l] = 0;
+    return 0;
+  }
+  L->k[l] = F->next++;
+  i = F->begin + L->k[l];
+  for (s = 0; s < S; ++s) L->xi[s][l] = e->col[s].i[i];
+  L->n[l] = 0;
+  L->hit[l] = 0;
+  L->bad[l] = 0;
+  L->rem[l] = (float)D->dt;
+  L->slot[0][l] = (double)F->act[L->k[l]] * D->input_scale;
+  for (k = 1; k < D->num_slots; ++k)
+    L->slot[k][l] = myr__param(e, D->slot_param[k], i);
+  L->rng[l] = myr_ccasr_rng_seed(e->seed, (uint32_t)(e->env_offset + i), F->clock);
+  L->act[l] = 1;
+  L->live[l] = 1;
+  return 1;
+}
+
+/* the env of lane l is done: write it back */
+static void retire(feed* F, const lanes* L, int32_t l) {
+  const int64_t i = F->begin + L->k[l];
+  int32_t s;
+  for (s = 0; s < F->D->m->num_species; ++s) F->e->col[s].i[i] = L->xi[s][l];
+  F->sum_n += L->n[l];
+  F->sum_hit += L->hit[l];
+  F->sum_bad += L->bad[l];
+}
+
+/* K_GROUP reactions read no species: their values for the lanes' envs
+ * (again after a refill; an unchanged lane gets the same values) */
+WIDE static void group_values(const net_data* D, lanes* L,
+                              float (*group)[LANES]) {
+  int32_t j, l, n;
+  for (j = 0; j < D->m->num_reactions; ++j)
+    if (D->kind[j] == K_GROUP) {
+      const myr__op* op = prog(D, j, &n);
+      eval(op, n, L, L->ad);
+      for (l = 0; l < LANES; ++l) group[D->gslot[j]][l] = (float)L->ad[l];
+    }
+}
+
+/* One step of the SSA for the envs [begin, begin + n): LANES lanes run the
+ * event loop; after an event sweep in which some lane's step ended, those
+ * envs are written back and the lanes load the next envs of the range, so
+ * lanes idle only once the range runs out (lane refill, as the gene
+ * circuit).  Every env runs the same events on its own generator whichever
+ * lane and sweep it is in, so the schedule never changes a result. */
+WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
                            const int32_t* act, const uint8_t* pend,
                            uint64_t clock, myr__stats* st) {
   const net_data* D = (const net_data*)e->data;
   const myr_model* M = D->m;
   const int32_t S = M->num_species, R = M->num_reactions;
-  const uint32_t g0 = (uint32_t)(e->env_offset + i0);
   const int32_t cap = D->cap;
+  feed F;
   lanes L;
   float group[GROUP_MAX][LANES]; /* K_GROUP propensities */
-  int32_t l, s, j, k, any = 0, sum_n = 0, sum_hit = 0, sum_bad = 0, fresh;
+  int32_t l, s, j, busy = 0, fresh, done;
 
-  for (l = 0; l < LANES; ++l) {
-    int32_t on = l < m &&
-                 myr__step_kind((int)e->autoreset, pend[l]) != MYR__STEP_RESET;
-    for (s = 0; s < S; ++s) L.xi[s][l] = on ? e->col[s].i[i0 + l] : 0;
-    L.act[l] = on;
-    L.n[l] = 0;
-    L.hit[l] = 0;
-    L.bad[l] = 0;
-    L.rem[l] = (float)D->dt;
-    L.slot[0][l] = on ? (double)act[l] * D->input_scale : 0.0;
-    for (k = 1; k < D->num_slots; ++k)
-      L.slot[k][l] = on ? myr__param(e, D->slot_param[k], i0 + l) : 0.0;
-    L.rng[l] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)l, clock);
-    any |= on;
-  }
-  /* K_GROUP reactions read no species: once for the group and step */
-  for (j = 0; j < R; ++j)
-    if (D->kind[j] == K_GROUP) {
-      int32_t n;
-      const myr__op* op = prog(D, j, &n);
-      eval(op, n, &L, L.ad);
-      for (l = 0; l < LANES; ++l) group[D->gslot[j]][l] = (float)L.ad[l];
-    }
+  F.e = e;
+  F.D = D;
+  F.begin = begin;
+  F.n = n;
+  F.next = 0;
+  F.act = act;
+  F.pend = pend;
+  F.clock = clock;
+  F.sum_n = F.sum_hit = F.sum_bad = 0;
+  for (l = 0; l < LANES; ++l) busy += load(&F, &L, l);
+  group_values(D, &L, group);
 
-  while (any) {
+  while (busy > 0) {
     /* cumulative propensities, in reaction order */
     fresh = 0;
     for (j = 0; j < R; ++j) {
@@ -389,7 +455,7 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
         int32_t dv = L.dv[s][l];
         L.over[l] |= (dv > 0) & (L.xi[s][l] > MYR_COUNT_MAX - dv);
       }
-    any = 0;
+    done = 0;
     for (l = 0; l < LANES; ++l) {
       int32_t hit = L.fire[l] & L.over[l];
       L.fire[l] &= hit ^ 1; /* apply */
@@ -397,23 +463,25 @@ WIDE static void ssa_group(const myr__env* e, int64_t i0, int32_t m,
       L.n[l] += L.fire[l];
       L.hit[l] |= hit;
       L.act[l] = L.fire[l];
-      any |= L.fire[l];
+      done |= L.live[l] & (L.fire[l] ^ 1);
     }
     for (s = 0; s < S; ++s)
       for (l = 0; l < LANES; ++l) L.xi[s][l] += L.dv[s][l] & -L.fire[l];
+    if (done) {
+      /* the lanes whose env's step ended take the next envs */
+      for (l = 0; l < LANES; ++l)
+        if (L.live[l] && !L.act[l]) {
+          retire(&F, &L, l);
+          busy -= load(&F, &L, l) ^ 1;
+        }
+      group_values(D, &L, group);
+    }
   }
-
-  for (l = 0; l < m; ++l) {
-    if (myr__step_kind((int)e->autoreset, pend[l]) == MYR__STEP_RESET) continue;
-    for (s = 0; s < S; ++s) e->col[s].i[i0 + l] = L.xi[s][l];
-    sum_n += L.n[l];
-    sum_hit += L.hit[l];
-    sum_bad += L.bad[l];
-  }
-  st->reactions += sum_n;
-  st->cap_hits += sum_hit;
-  st->bad_propensities += sum_bad;
+  st->reactions += F.sum_n;
+  st->cap_hits += F.sum_hit;
+  st->bad_propensities += F.sum_bad;
 }
+
 
 /* ------------------------------------------------------------ env functions */
 
@@ -474,10 +542,7 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
   uint8_t* pend = io->pending;
   int32_t od = D->m->num_obs;
 
-  for (k = 0; k < n; k += LANES) {
-    int32_t m = n - k < LANES ? (int32_t)(n - k) : LANES;
-    ssa_group(e, begin + k, m, io->act_i + k, pend + k, io->clock, st);
-  }
+  ssa_range(e, begin, n, io->act_i, pend, io->clock, st);
   for (k = 0; k < n; ++k) {
     int64_t i = begin + k;
     int kind = myr__step_kind((int)e->autoreset, pend[k]);
