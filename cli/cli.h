@@ -47,6 +47,7 @@ typedef struct cli_opts {
   const char* model_input;
   const char* model_observe;
   double model_dt;
+  const char* model_input_space;
   char model_path[4096];
   int32_t num_params;
   myr_param_setting params[CLI_MAX_PARAMS];

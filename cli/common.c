@@ -294,6 +294,7 @@ static const cli_option options[] = {
     {OPTION("--input", OPT_MODEL, set_string, model_input)},
     {OPTION("--observe", OPT_MODEL, set_string, model_observe)},
     {OPTION("--dt", OPT_MODEL, set_real, model_dt)},
+    {OPTION("--input-space", OPT_MODEL, set_string, model_input_space)},
 };
 
 #define NUM_OPTIONS (sizeof options / sizeof options[0])
@@ -399,9 +400,9 @@ int cli_parse(cli_opts* o, int argc, char** argv, unsigned acc,
     }
     o->env = "reaction-network";
   } else if ((o->model_input != NULL || o->model_observe != NULL ||
-              o->model_dt != 0.0)) {
-    cli_error("%s: --input, --observe and --dt need a model (--model FILE or "
-              "--env MODEL)", o->cmd);
+              o->model_dt != 0.0 || o->model_input_space != NULL)) {
+    cli_error("%s: --input, --input-space, --observe and --dt need a model "
+              "(--model FILE or --env MODEL)", o->cmd);
     return CLI_EXIT_USAGE;
   }
   if (strcmp(o->backend, "cuda") == 0 &&

@@ -112,6 +112,7 @@ int cli_model_load(const cli_opts* o, myr_model** out) {
   mo.input = o->model_input;
   mo.observe = o->model_observe;
   mo.dt = o->model_dt;
+  mo.input_space = o->model_input_space;
   rc = myr_model_load(o->model, &mo, out);
   if (rc != MYR_OK) {
     cli_error("%s: %s", o->cmd, myr_last_error());

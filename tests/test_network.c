@@ -461,6 +461,65 @@ static void sine_target(void) {
   CHECK(strstr(myr_last_error(), "target_amp") != NULL);
 }
 
+/* input_space box: a continuous action in [0, input_max] sets the input;
+ * Box actions 0 and 1 give the discrete levels' trajectories bit for bit
+ * (input_max 1, 2 levels), and 2.5 / -1 are clipped to 1 / 0 */
+static void box_input(void) {
+  myr_model_opts o = myr_model_opts_default();
+  myr_model *mb = NULL, *md = NULL;
+  myr_batch *bb = NULL, *bd = NULL;
+  myr_batch_def d = myr_batch_def_default();
+  enum { N = 64 };
+  static float obs[N], rew[N], rew2[N], act_f[N];
+  static uint8_t term[N], trunc[N];
+  static int32_t act[N];
+  myr_step_out out = {obs, rew, term, trunc, NULL};
+  myr_step_out out2 = {obs, rew2, term, trunc, NULL};
+  const myr_env_info* info;
+  int t, i, same = 1;
+  o.input_space = "box";
+  mb = load(MODELS_DIR "ccasr.xml", &o);
+  md = load(MODELS_DIR "ccasr.xml", NULL);
+  if (mb == NULL || md == NULL) goto out;
+  d.seed = 11;
+  d.model = mb;
+  CHECK_OK(myr_batch_create("sbml", N, &d, &bb));
+  d.model = md;
+  CHECK_OK(myr_batch_create("sbml", N, &d, &bd));
+  if (bb == NULL || bd == NULL) goto out;
+  info = myr_batch_env(bb);
+  CHECK(info->action_space.kind == MYR_SPACE_BOX && info->action_space.n == 1 &&
+        info->action_space.low == 0.0f && info->action_space.high == 1.0f);
+  CHECK(myr_batch_step(bb, act, &out) == MYR_EINVAL); /* a Box env */
+  CHECK_OK(myr_batch_reset(bb, NULL, obs));
+  CHECK_OK(myr_batch_reset(bd, NULL, obs));
+  for (t = 0; t < 12; ++t) {
+    for (i = 0; i < N; ++i) {
+      act[i] = ((i + t) / 3) & 1;
+      act_f[i] = act[i] ? (t % 3 == 0 ? 2.5f : 1.0f) : (t % 2 ? -1.0f : 0.0f);
+    }
+    CHECK_OK(myr_batch_step_box(bb, act_f, &out));
+    CHECK_OK(myr_batch_step(bd, act, &out2));
+    for (i = 0; i < N; ++i) same &= rew[i] == rew2[i];
+  }
+  CHECK(same && myr_batch_state_hash(bb) == myr_batch_state_hash(bd));
+  for (i = 0; i < N; ++i) act_f[i] = 0.5f; /* a level between: a new path */
+  CHECK_OK(myr_batch_step_box(bb, act_f, &out));
+  for (i = 0; i < N; ++i) act[i] = 1;
+  CHECK_OK(myr_batch_step(bd, act, &out2));
+  CHECK(myr_batch_state_hash(bb) != myr_batch_state_hash(bd));
+  o.input_space = "continuous";
+  myr_model_destroy(mb);
+  mb = (myr_model*)1;
+  CHECK(myr_model_load(MODELS_DIR "ccasr.xml", &o, &mb) == MYR_EINVAL && mb == NULL);
+  CHECK(strstr(myr_last_error(), "input_space 'continuous'") != NULL);
+out:
+  myr_batch_destroy(bb);
+  myr_batch_destroy(bd);
+  myr_model_destroy(mb);
+  myr_model_destroy(md);
+}
+
 int main(void) {
   builtin_birth_death();
   bad_propensities();
@@ -476,6 +535,7 @@ int main(void) {
   }
   refused();
   options();
+  box_input();
   cli();
   function_definition();
   {

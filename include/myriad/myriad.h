@@ -693,6 +693,10 @@ typedef struct myr_model_opts {
   double target;        /* the constant target, >= 0; default 0 */
   const char* sidecar;  /* the sidecar's path; NULL: FILE.myriad next to
                            the model if it exists; "": none */
+  const char* input_space; /* "discrete" (input_levels levels) or "box":
+                           a continuous action in [0, input_max] sets the
+                           input (outside: clipped, as Gymnasium's
+                           continuous envs); default discrete */
 } myr_model_opts;
 
 /* every field NULL / 0: the sidecar's values, else the defaults */

@@ -187,6 +187,7 @@ class myr_model_opts(ctypes.Structure):
         ("reward", ctypes.c_char_p),
         ("target", c_double),
         ("sidecar", ctypes.c_char_p),
+        ("input_space", ctypes.c_char_p),
     ]
 
 

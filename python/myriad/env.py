@@ -269,7 +269,7 @@ class VectorEnv(_VectorBase):
     def __init__(self, env_id, num_envs, seed=0, threads=0,
                  autoreset="same_step", precision="float32", copy=True,
                  render_mode=None, render_envs=1, model=None, input=None,
-                 observe=None, dt=None, **params):
+                 observe=None, dt=None, input_space=None, **params):
         self._h = None
         self._hist = None
         # calls in flight, so that close() from another thread (or from a
@@ -305,7 +305,7 @@ class VectorEnv(_VectorBase):
         if not -(2 ** 63) <= n < 2 ** 63:
             raise ValueError("num_envs out of range")
         h = ctypes.c_void_p()
-        m = _load_model(model, input, observe, dt)
+        m = _load_model(model, input, observe, dt, input_space)
         d.model = m
         try:
             L.check(L.myr_batch_create(_env_id_bytes(env_id), n,
@@ -1055,11 +1055,13 @@ def models_dir():
     return os.path.join(os.path.dirname(os.path.dirname(here)), "models")
 
 
-def _load_model(model, input, observe, dt):
+def _load_model(model, input, observe, dt, input_space=None):
     """A myr_model handle (or None) for make(model=..., input=...)."""
     if model is None:
-        if input is not None or observe is not None or dt is not None:
-            raise ValueError("input, observe and dt need a model (model=PATH)")
+        if input is not None or observe is not None or dt is not None or \
+                input_space is not None:
+            raise ValueError("input, input_space, observe and dt need a model "
+                             "(model=PATH)")
         return None
     path = os.fspath(model)
     if not os.path.exists(path) and os.sep not in path and \
@@ -1070,6 +1072,8 @@ def _load_model(model, input, observe, dt):
     o = L.myr_model_opts_default()
     if input is not None:
         o.input = str(input).encode()
+    if input_space is not None:
+        o.input_space = str(input_space).encode()
     if observe is not None:
         if not isinstance(observe, str):
             observe = ",".join(str(x) for x in observe)
@@ -1086,7 +1090,8 @@ def _load_model(model, input, observe, dt):
 
 def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
          precision="float32", copy=True, render_mode=None, render_envs=1,
-         model=None, input=None, observe=None, dt=None, **params):
+         model=None, input=None, observe=None, dt=None, input_space=None,
+         **params):
     """Make a :class:`VectorEnv` of ``num_envs`` environments.
 
     Reaction networks: ``make("sbml", N, model="models/ccasr.xml",
@@ -1094,8 +1099,9 @@ def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
     "sbml"): ``model`` is an SBML file (or the name of a shipped model,
     e.g. "repressilator"), ``input`` the parameter the action sets,
     ``observe`` the observed species (NAME or NAME/SCALE), ``dt`` the model
-    time per step; what is not given comes from the model's sidecar
-    (docs/reaction-networks.md).
+    time per step, ``input_space="box"`` a continuous action in [0,
+    input_max] (else discrete levels); what is not given comes from the
+    model's sidecar (docs/reaction-networks.md).
 
     ``env_id``: "cartpole-v1" (alias "cartpole"), see :func:`myriad.envs`.
     ``autoreset``: "same_step" (default), "next_step" or "disabled" (or a
@@ -1117,4 +1123,4 @@ def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
                      autoreset=autoreset, precision=precision, copy=copy,
                      render_mode=render_mode, render_envs=render_envs,
                      model=model, input=input, observe=observe, dt=dt,
-                     **params)
+                     input_space=input_space, **params)

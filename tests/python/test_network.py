@@ -99,6 +99,37 @@ def test_make_sbml_options(root_dir):
 
 
 @needs_sbml
+def test_box_input_and_model_options(root_dir):
+    path = os.path.join(root_dir, "models", "ccasr.xml")
+    box = myriad.make("sbml", 32, seed=3, model=path, input_space="box")
+    disc = myriad.make("sbml", 32, seed=3, model=path)
+    assert box.single_action_space.shape == (1,)
+    assert box.single_action_space.low[0] == 0.0
+    assert box.single_action_space.high[0] == 1.0
+    box.reset(seed=3)
+    disc.reset(seed=3)
+    a = (np.arange(32) % 2).astype(np.int32)
+    for _ in range(6):
+        _, rb, _, _, _ = box.step(a.astype(np.float32).reshape(32, 1))
+        _, rd, _, _, _ = disc.step(a)
+        assert np.array_equal(rb, rd)
+    assert box.state_hash() == disc.state_hash()
+    box.close()
+    disc.close()
+    with pytest.raises(ValueError, match="input_space"):
+        myriad.make("sbml", 4, model=path, input_space="continuous")
+    # per-env initial counts and the bad-propensity count
+    env = myriad.make("reaction-network", 1000, seed=2, init_X="uniform(5,9)",
+                      k=-1.0)
+    env.reset(seed=2)
+    x = env.get_state("X")
+    assert x.min() == 5 and x.max() == 9
+    env.step(np.ones(1000, dtype=np.int32))
+    assert env.bad_propensities == 1000
+    env.close()
+
+
+@needs_sbml
 def test_birth_death_against_cme(root_dir):
     """0 -> X at k*U = 10, X -> 0 at 0.1 X; 30 steps of dt = 1 from X = 0."""
     n, steps = 50000, 30

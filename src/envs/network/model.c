@@ -135,8 +135,9 @@ int myr__model_check_program(const myr_model* m, int32_t j) {
 /* the option values as text (each NULL: not given) */
 typedef struct opt_text {
   char input[MYR__NET_NAME + 1], levels[32], input_max[64], observe[1024],
-      dt[64], horizon[32], cap[32], reward[MYR__NET_NAME + 1], target[64];
-  int has_input, has_levels, has_input_max, has_observe, has_dt, has_horizon,
+      dt[64], horizon[32], cap[32], reward[MYR__NET_NAME + 1], target[64],
+      space[32];
+  int has_space, has_input, has_levels, has_input_max, has_observe, has_dt, has_horizon,
       has_cap, has_reward, has_target;
 } opt_text;
 
@@ -183,11 +184,13 @@ static int read_sidecar(const char* path, opt_text* t, const opt_text* given) {
     KEY("input", input) KEY("input_levels", levels) KEY("input_max", input_max)
     KEY("observe", observe) KEY("dt", dt) KEY("horizon", horizon)
     KEY("cap", cap) KEY("reward", reward) KEY("target", target)
+    KEY("input_space", space)
 #undef KEY
     fclose(f);
     return myr__fail(MYR_EINVAL,
                      "%s:%d: unknown key '%s' (input, input_levels, input_max, "
-                     "observe, dt, horizon, cap, reward, target)", path, lineno, k);
+                     "input_space, observe, dt, horizon, cap, reward, target)",
+                     path, lineno, k);
   }
   fclose(f);
   return MYR_OK;
@@ -305,6 +308,7 @@ int myr__model_finish(myr_model* m, const myr_model_opts* opts_in,
     given.has_input_max = 1;
   }
   if (opts.observe != NULL) SET_TEXT(&given, observe, opts.observe);
+  if (opts.input_space != NULL) SET_TEXT(&given, space, opts.input_space);
   if (opts.dt != 0.0) {
     snprintf(given.dt, sizeof given.dt, "%.17g", opts.dt);
     given.has_dt = 1;
@@ -336,6 +340,16 @@ int myr__model_finish(myr_model* m, const myr_model_opts* opts_in,
   if (t.has_levels &&
       (rc = parse_int("input_levels", t.levels, 2, 1 << 20, &m->input_levels)) != MYR_OK)
     return rc;
+  m->input_box = 0;
+  if (t.has_space) {
+    if (strcmp(t.space, "box") == 0) m->input_box = 1;
+    else if (strcmp(t.space, "discrete") != 0)
+      return myr__fail(MYR_EINVAL, "bad input_space '%s' (want discrete or box)",
+                       t.space);
+    if (m->input_box && m->input < 0)
+      return myr__fail(MYR_EINVAL, "input_space box needs an input parameter "
+                       "(input = NAME)");
+  }
   m->input_max = 1.0;
   if (t.has_input_max &&
       (rc = parse_real("input_max", t.input_max, 1e-300, 1e300, &m->input_max)) != MYR_OK)

@@ -82,6 +82,7 @@ struct myr_model {
   /* how the env uses the model */
   int32_t input;    /* parameter index, -1: none */
   int32_t input_levels;
+  int32_t input_box;  /* 1: a Box action in [0, input_max] */
   double input_max;
   int32_t num_obs;
   int32_t obs[MYR__NET_SPECIES_MAX];

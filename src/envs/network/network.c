@@ -291,7 +291,8 @@ typedef struct feed {
   const net_data* D;
   int64_t begin;
   int64_t n, next;
-  const int32_t* act;
+  const int32_t* act;  /* discrete actions, or NULL */
+  const float* act_f;  /* Box actions (input_box), or NULL */
   const uint8_t* pend;
   uint64_t clock;
   int64_t sum_n, sum_hit, sum_bad;
@@ -323,7 +324,13 @@ static int32_t load(feed* F, lanes* L, int32_t l) {
   L->hit[l] = 0;
   L->bad[l] = 0;
   L->rem[l] = (float)D->dt;
-  L->slot[0][l] = (double)F->act[L->k[l]] * D->input_scale;
+  if (F->act_f != NULL) {
+    /* clipped to the space, as Gymnasium's continuous envs do */
+    double u = (double)F->act_f[L->k[l]];
+    L->slot[0][l] = u < 0.0 ? 0.0 : u > D->m->input_max ? D->m->input_max : u;
+  } else {
+    L->slot[0][l] = (double)F->act[L->k[l]] * D->input_scale;
+  }
   for (k = 1; k < D->num_slots; ++k)
     L->slot[k][l] = myr__param(e, D->slot_param[k], i);
   L->rng[l] = myr_ccasr_rng_seed(e->seed, (uint32_t)(e->env_offset + i), F->clock);
@@ -362,7 +369,8 @@ WIDE static void group_values(const net_data* D, lanes* L,
  * circuit).  Every env runs the same events on its own generator whichever
  * lane and sweep it is in, so the schedule never changes a result. */
 WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
-                           const int32_t* act, const uint8_t* pend,
+                           const int32_t* act, const float* act_f,
+                           const uint8_t* pend,
                            uint64_t clock, myr__stats* st) {
   const net_data* D = (const net_data*)e->data;
   const myr_model* M = D->m;
@@ -379,6 +387,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
   F.n = n;
   F.next = 0;
   F.act = act;
+  F.act_f = act_f;
   F.pend = pend;
   F.clock = clock;
   F.sum_n = F.sum_hit = F.sum_bad = 0;
@@ -542,7 +551,8 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
   uint8_t* pend = io->pending;
   int32_t od = D->m->num_obs;
 
-  ssa_range(e, begin, n, io->act_i, pend, io->clock, st);
+  ssa_range(e, begin, n, D->m->input_box ? NULL : io->act_i,
+            D->m->input_box ? io->act_f : NULL, pend, io->clock, st);
   for (k = 0; k < n; ++k) {
     int64_t i = begin + k;
     int kind = myr__step_kind((int)e->autoreset, pend[k]);
@@ -931,9 +941,10 @@ static int net_build(const myr_batch_def* def, myr__env_class** out) {
   nc->cls.info.obs_dim = m->num_obs;
   nc->cls.info.obs_low = 0.0f;
   nc->cls.info.obs_high = INFINITY;
-  nc->cls.info.action_space = (myr_space){MYR_SPACE_DISCRETE,
-                                          m->input >= 0 ? m->input_levels : 1,
-                                          0.0f, 1.0f};
+  nc->cls.info.action_space =
+      m->input_box ? (myr_space){MYR_SPACE_BOX, 1, 0.0f, (float)m->input_max}
+                   : (myr_space){MYR_SPACE_DISCRETE,
+                                 m->input >= 0 ? m->input_levels : 1, 0.0f, 1.0f};
   snprintf(nc->desc, sizeof nc->desc, "reaction network '%s', exact SSA: %d "
            "species, %d reactions; input %s", m->name, (int)m->num_species,
            (int)m->num_reactions, m->input >= 0 ? m->params[m->input] : "none");
