@@ -802,6 +802,54 @@ def fstats_path(csv_path):
     return os.path.splitext(csv_path)[0] + "-fstats.csv"
 
 
+def sbml_path(csv_path):
+    d, base = os.path.split(csv_path)
+    if base.startswith("compare-"):
+        return os.path.join(d, "sbml-" + os.path.splitext(base[len("compare-"):])[0] + ".md")
+    return os.path.splitext(csv_path)[0] + "-sbml.md"
+
+
+def run_sbml(a, common, csv_path):
+    """The SBML models (bench/sbml_gillespy2.py): Myriad's reaction-network
+    env and GillesPy2's SSACSolver on the same files, input at its top
+    level; trajectories/s rows for the CSV, and the statistics (means and
+    variances beside each other, in standard errors) as Markdown next to
+    it."""
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import sbml_gillespy2 as sg
+    rows = []
+    gpy, _ = sg.gillespy2_python()
+    if not os.path.exists(gpy):
+        _, why = peer_python("gillespy2")
+        return [dict(common, workload="sbml", library="gillespy2", mode="sbml",
+                     status="skipped", num_envs="", steps="",
+                     note=why or "no GillesPy2 venv (make peers)")]
+    print("compare sbml: %d Myriad cells, %d GillesPy2 trajectories per model, "
+          "the input at its top level" % (a.sbml_cells, a.sbml_gcells))
+    try:
+        measured, text, worst = sg.compare_models(a.sbml_cells, a.sbml_gcells,
+                                                  log=lambda s: print("  " + s))
+    except RuntimeError as e:
+        return [dict(common, workload="sbml", library="gillespy2", mode="sbml",
+                     status="skipped", num_envs="", steps="", note=str(e)[:300])]
+    for name, cells, r1, gcells, r2 in measured:
+        base = dict(common, workload="sbml", mode=name, status="ok", steps="",
+                    note="trajectories/s: one trajectory = one cell over the "
+                         "model's whole run")
+        rows.append(dict(base, library="myriad", num_envs=cells, size=name,
+                         steps_per_s=r1, ratio_to_myriad_best=1.0,
+                         version=myriad.__version__ if myriad else ""))
+        rows.append(dict(base, library="gillespy2", num_envs=gcells, size=name,
+                         steps_per_s=r2, ratio_to_myriad_best=r2 / r1,
+                         version="1.8.3"))
+    path = sbml_path(csv_path)
+    write_atomic(path, "# Reaction networks: Myriad and GillesPy2 on the same SBML "
+                 "files (%s, %s, %d threads)\n\n%s" % (
+                     common["timestamp"], common["cpu_model"], common["threads"], text))
+    print("  largest difference %.2f standard errors; statistics: %s" % (worst, path))
+    return rows
+
+
 def run_fstats(a, common, csv_path):
     """F after FSTAT_STEP steps from each simulator beside the master
     equation; a table on stdout and a CSV next to the comparison CSV."""
@@ -1128,6 +1176,12 @@ def run_compare(a):
                 rows += measure_size(a, workload, entries, common)
                 write_rows(a, rows, stamp)  # what was measured survives
         rows += measure_size(a, "ssa", SSA_WORKLOADS, common)
+        write_rows(a, rows, stamp)
+        rows += run_sbml(a, common, a.csv or os.path.join(
+            ROOT, "bench", "out", "compare-%s.csv" % stamp.strftime("%Y%m%dT%H%M%SZ")))
+    elif a.workload == "sbml":
+        rows = run_sbml(a, common, a.csv or os.path.join(
+            ROOT, "bench", "out", "compare-%s.csv" % stamp.strftime("%Y%m%dT%H%M%SZ")))
     elif a.workload != "fstats":
         entries = {"cartpole": WORKLOADS, "gene": GENE_WORKLOADS,
                    "ssa": SSA_WORKLOADS}[a.workload]
@@ -1151,13 +1205,15 @@ def run_compare(a):
     groups = {}
     for r in ok:  # entries measured together (SSA: each with its own K)
         groups.setdefault((r["workload"], r["size"]), []).append(r)
-    for (workload, n), rs in sorted(groups.items()):
+    for (workload, n), rs in sorted(groups.items(), key=lambda kv: (
+            kv[0][0], str(kv[0][1]).rjust(12))):
         slowest = min(r["steps_per_s"] for r in rs)
         for r in rs:
             r["speedup_vs_slowest"] = r["steps_per_s"] / slowest
         print("%s, %s: steps/s, the ratio to Myriad's best mode, the mean "
               "episode length" %
-              (workload, "%d envs" % n if n else "K trajectories each"))
+              (workload, n if isinstance(n, str) else
+               "%d envs" % n if n else "K trajectories each"))
         for r in sorted(rs, key=lambda r: -r["steps_per_s"]):
             print("  %-20s %12.4g  %10.4gx  %s" % (
                 "%s/%s" % (r["library"], r["mode"]), r["steps_per_s"],
@@ -1170,7 +1226,7 @@ def run_compare(a):
 
     csv_path = write_rows(a, rows, stamp)
     print("csv: %s" % csv_path)
-    if not a.no_plot and ok:
+    if not a.no_plot and ok and (a.full or a.workload != "sbml"):
         png = a.plot or os.path.splitext(csv_path)[0] + ".png"
         if len(groups) > 1:
             plot_sizes(ok, skipped, png, a, common)
@@ -1405,12 +1461,17 @@ def main(argv=None):
                    help="F statistics against the master equation: cells of "
                         "Myriad, the JAX original and GillesPy2 (default "
                         "100000,50000,2000)")
-    p.add_argument("--workload", choices=("cartpole", "gene", "ssa", "fstats"),
+    p.add_argument("--sbml-cells", type=int, default=100000,
+                   help="sbml workload: Myriad cells per model")
+    p.add_argument("--sbml-gcells", type=int, default=2000,
+                   help="sbml workload: GillesPy2 trajectories per model")
+    p.add_argument("--workload", choices=("cartpole", "gene", "ssa", "fstats", "sbml"),
                    default="cartpole",
                    help="without --full: CartPole (default), the gene "
                         "circuit against the JAX original, exact SSA "
-                        "trajectories against GillesPy2, or (fstats) F "
-                        "moments against the master equation")
+                        "trajectories against GillesPy2, (fstats) F "
+                        "moments against the master equation, or (sbml) the "
+                        "shipped SBML models against GillesPy2's import of them")
     p.add_argument("--min-time", type=float, default=None,
                    help="each timed run lasts at least this many seconds: "
                         "a probe run after the first call sets how many "

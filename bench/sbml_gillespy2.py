@@ -10,9 +10,10 @@ cells (the Python binding) and of M GillesPy2 1.8.3 SSACSolver trajectories
 means and variances with standard errors, the difference in combined
 standard errors, and trajectories per second (one trajectory = one cell
 over the whole run; GillesPy2 timed on a second run, after its C++
-solver was compiled).  GillesPy2 runs in its venv (bench/.venv-gillespy2,
-GILLESPY2_PYTHON) with python-libsbml on the path (LIBSBML_PYTHONPATH,
-e.g. the libsbml folder of Debian's python3-sbml5).
+solver was compiled).  GillesPy2 runs in its venv (bench/.venv-gillespy2
+from make peers, with python-libsbml; or GILLESPY2_PYTHON, with
+LIBSBML_PYTHONPATH added to its path).  `myriad bench compare --workload
+sbml` runs the same comparison and adds its rows to the CSV.
 """
 import argparse
 import json
@@ -78,35 +79,43 @@ def run_myriad(path, top, T, dt, n):
     return wall, final
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cells", type=int, default=100000)
-    ap.add_argument("--gcells", type=int, default=2000)
-    ap.add_argument("--out", default=None)
-    a = ap.parse_args()
+def gillespy2_python():
+    """GillesPy2's interpreter (its venv from make peers) and environment."""
     gpy = os.environ.get("GILLESPY2_PYTHON",
                          os.path.join(ROOT, "bench", ".venv-gillespy2", "bin", "python"))
     envv = dict(os.environ)
     if os.environ.get("LIBSBML_PYTHONPATH"):
         envv["PYTHONPATH"] = os.environ["LIBSBML_PYTHONPATH"]
+    return gpy, envv
+
+
+def compare_models(cells, gcells, log=print):
+    """Every model of MODELS through Myriad (cells) and GillesPy2 (gcells):
+    (per-model rates [(name, cells, myriad traj/s, gcells, gillespy2
+    traj/s)], per-species statistics lines, the report as Markdown, the
+    largest |difference| in standard errors).  Raises RuntimeError when
+    GillesPy2 fails."""
+    gpy, envv = gillespy2_python()
     lines = ["| model | species | Myriad mean (se) | GillesPy2 mean (se) | d mean / se | "
              "Myriad var (se) | GillesPy2 var (se) | d var / se |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     rates = ["| model | Myriad cells | Myriad trajectories/s | GillesPy2 trajectories | "
              "GillesPy2 trajectories/s | ratio |", "|---|---:|---:|---:|---:|---:|"]
+    measured = []
     worst = 0.0
     for path, inp, level, T, dt in MODELS:
         top = 1 if inp is not None else 0
-        wall, mine = run_myriad(path, top, T, dt, a.cells)
+        wall, mine = run_myriad(path, top, T, dt, cells)
         p = subprocess.run([gpy, "-c", GILLESPY2, os.path.join(ROOT, path), inp or "-",
-                            repr(level), repr(T), str(a.gcells)],
+                            repr(level), repr(T), str(gcells)],
                            capture_output=True, text=True, env=envv, timeout=3000)
         if p.returncode != 0:
-            print(p.stderr[-2000:], file=sys.stderr)
-            sys.exit("GillesPy2 failed on %s" % path)
+            raise RuntimeError("GillesPy2 failed on %s: %s" % (path, p.stderr[-2000:]))
         g = json.loads(p.stdout.strip().splitlines()[-1])
         name = os.path.basename(path)[:-4]
         for s, x in mine.items():
+            if s not in g["final"]:  # not a species (X_end fields)
+                continue
             m1, v1, sm1, sv1 = stats(x)
             m2, v2, sm2, sv2 = stats(g["final"][s])
             dm = (m1 - m2) / np.hypot(sm1, sm2)
@@ -115,11 +124,25 @@ def main():
             lines.append("| %s | %s | %.3f (%.3f) | %.3f (%.3f) | %+.2f | %.3f (%.3f) | "
                          "%.3f (%.3f) | %+.2f |" % (name, s, m1, sm1, m2, sm2, dm, v1, sv1,
                                                     v2, sv2, dv))
-        r1, r2 = a.cells / wall, a.gcells / g["wall"]
-        rates.append("| %s | %d | %.3g | %d | %.3g | %.0fx |" % (name, a.cells, r1, a.gcells,
+        r1, r2 = cells / wall, gcells / g["wall"]
+        measured.append((name, cells, r1, gcells, r2))
+        rates.append("| %s | %d | %.3g | %d | %.3g | %.0fx |" % (name, cells, r1, gcells,
                                                                 r2, r1 / r2))
-        print(lines[-1], flush=True)
+        log(rates[-1])
     text = "\n".join(lines + [""] + rates) + "\n\nlargest |difference|: %.2f se\n" % worst
+    return measured, text, worst
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cells", type=int, default=100000)
+    ap.add_argument("--gcells", type=int, default=2000)
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args()
+    try:
+        _, text, _ = compare_models(a.cells, a.gcells)
+    except RuntimeError as e:
+        sys.exit(str(e))
     print(text)
     if a.out:
         with open(a.out, "w") as f:
