@@ -49,6 +49,7 @@
 
 #include "../../core/fastmath.h"
 #include "layout.h"
+#include "seeds.h"
 
 MYR__CUDA_DECLARE(ccasr)
 
@@ -432,47 +433,6 @@ static int32_t stage_vec(feed* D, int32_t k, int32_t end) {
   return k;
 }
 
-/* the generators of the staged envs, 8 at a time: Philox4x32-10 with each
- * 32-bit word in a 64-bit lane (_mm512_mul_epu32 reads the low halves, so
- * the full products take one instruction and the high halves never reach
- * a low half), as myr_ccasr_rng_seed(); returns the envs seeded */
-static int32_t seed_vec(feed* D, uint32_t g0) {
-  const __m512i m0 = _mm512_set1_epi64(MYR_PHILOX_M0);
-  const __m512i m1 = _mm512_set1_epi64(MYR_PHILOX_M1);
-  const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
-  const uint64_t clock = D->clock, seed = D->e->seed;
-  __m512i k0[10], k1[10];
-  uint32_t a = (uint32_t)seed, b = (uint32_t)(seed >> 32);
-  int32_t i, j;
-  for (i = 0; i < 10; ++i) {
-    k0[i] = _mm512_set1_epi64((int64_t)a);
-    k1[i] = _mm512_set1_epi64((int64_t)b);
-    a += MYR_PHILOX_W0;
-    b += MYR_PHILOX_W1;
-  }
-  for (j = 0; j + 8 <= D->sc; j += 8) {
-    __m512i c0 = _mm512_cvtepu32_epi64(_mm256_add_epi32(
-        _mm256_loadu_si256((const __m256i*)(D->sk + j)), _mm256_set1_epi32((int32_t)g0)));
-    __m512i c1 = _mm512_set1_epi64((int64_t)(uint32_t)clock);
-    __m512i c2 = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
-    __m512i c3 = _mm512_set1_epi64((int64_t)MYR_STREAM_SSA << 24);
-    for (i = 0; i < 10; ++i) {
-      __m512i p0 = _mm512_mul_epu32(c0, m0);
-      __m512i p1 = _mm512_mul_epu32(c2, m1);
-      __m512i n0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1, k0[i], 0x96);
-      __m512i n2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), c3, k1[i], 0x96);
-      c1 = p1;
-      c3 = p0;
-      c0 = n0;
-      c2 = n2;
-    }
-    /* words 1:0 */
-    _mm512_storeu_si512(D->srng + j, _mm512_or_si512(_mm512_slli_epi64(c1, 32),
-                                                     _mm512_and_si512(c0, lo32)));
-  }
-  return j;
-}
-
 /* The refill of lanes g .. g+15 in AVX-512: the lanes in mask m (their
  * steps over) are written back, and take the next staged envs with one
  * expanding load per column.  The same as retire() and load() lane by
@@ -570,7 +530,6 @@ WIDE static int32_t stage(feed* D) {
   const ccasr_env* E = D->E;
   const float eta = (float)E->p.eta;
   const uint32_t g0 = (uint32_t)(e->env_offset + D->begin);
-  int32_t j;
   D->sc = 0;
   D->sp = 0;
   while (D->sc == 0 && D->next < D->n) {
@@ -609,12 +568,7 @@ WIDE static int32_t stage(feed* D) {
     D->next = end;
   }
   /* one Philox call per env-step seeds its generator */
-  j = 0;
-#ifdef MYR__CCASR_REFILL_VEC
-  j = seed_vec(D, g0);
-#endif
-  for (; j < D->sc; ++j)
-    D->srng[j] = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)D->sk[j], D->clock);
+  myr__ssa_seeds(e->seed, g0, D->sk, D->sc, D->clock, D->srng);
   return D->sc;
 }
 

@@ -54,8 +54,11 @@
 
 #include "model.h"
 #include "../ccasr/physics.h" /* myr_ccasr_rng_seed, myr_logf_fast */
+#include "../ccasr/seeds.h"   /* myr__ssa_seeds */
 
 #define LANES 16
+/* env-steps whose generators are seeded in one go, ahead of the lanes */
+#define SEEDS 64
 /* reactions the lane loop's cumulative table holds */
 #define NET_REACTIONS MYR__NET_REACTIONS_MAX
 /* counts 0 .. TABLE-1 of a tabulated propensity (a power of two) */
@@ -296,7 +299,15 @@ typedef struct feed {
   const uint8_t* pend;
   uint64_t clock;
   int64_t sum_n, sum_hit, sum_bad;
+  int64_t seeds_at;         /* seed[q] is that of env seeds_at + q */
+  uint64_t seed[SEEDS];
 } feed;
+
+static const int32_t iota[SEEDS] = {
+    0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
+    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+    32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
+    48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};
 
 /* lane l takes the next env of the range that steps (envs that reset
  * instead are passed over); returns 0, the lane left idle with zero counts
@@ -333,7 +344,15 @@ static int32_t load(feed* F, lanes* L, int32_t l) {
   }
   for (k = 1; k < D->num_slots; ++k)
     L->slot[k][l] = myr__param(e, D->slot_param[k], i);
-  L->rng[l] = myr_ccasr_rng_seed(e->seed, (uint32_t)(e->env_offset + i), F->clock);
+  if (L->k[l] >= F->seeds_at + SEEDS) {
+    /* the next SEEDS envs' generators, vectorised (envs are loaded in
+     * order; one that resets instead wastes its seed) */
+    int64_t left = F->n - L->k[l];
+    F->seeds_at = L->k[l];
+    myr__ssa_seeds(e->seed, (uint32_t)(e->env_offset + i), iota,
+                   left < SEEDS ? (int32_t)left : SEEDS, F->clock, F->seed);
+  }
+  L->rng[l] = F->seed[L->k[l] - F->seeds_at];
   L->act[l] = 1;
   L->live[l] = 1;
   return 1;
@@ -391,6 +410,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
   F.pend = pend;
   F.clock = clock;
   F.sum_n = F.sum_hit = F.sum_bad = 0;
+  F.seeds_at = -SEEDS;
   for (l = 0; l < LANES; ++l) busy += load(&F, &L, l);
   group_values(D, &L, group);
 
