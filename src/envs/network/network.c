@@ -68,6 +68,8 @@
 #define SELECT_MAX 16
 /* reactions evaluated once per group (K_GROUP) at most */
 #define GROUP_MAX 32
+/* input levels up to which K_GROUP values are tabulated per level */
+#define GTAB_LEVELS 64
 /* the env's own parameters before the model's */
 enum { P_DT, P_CAP, P_MAX_STEPS, P_TARGET, P_TABLES, P_OWN };
 /* lane slots: the input, then per-env parameters */
@@ -144,6 +146,10 @@ typedef struct net_data {
    * short) */
   int32_t folded[NET_REACTIONS];
   double lin[NET_REACTIONS];          /* K_LINEAR: c */
+  /* K_GROUP values by input level (discrete input, no per-env
+   * parameter, at most GTAB_LEVELS levels), else NULL: gtab[a * groups + g] */
+  float* gtab;
+  int32_t groups;
   float* tab;            /* K_TABLE reactions: TABLE values each, at
                             tab + j * TABLE (unused rows for the others) */
   /* reactants of reaction j: rs_species/rs_need[rs_start[j] ..
@@ -178,6 +184,7 @@ typedef struct lanes {
   int32_t bad[LANES];  /* a propensity was negative or NaN this step */
   int32_t live[LANES]; /* the lane holds an env (act: its step goes on) */
   int64_t k[LANES];    /* its index in the range */
+  float group[GROUP_MAX][LANES]; /* K_GROUP propensities of the lanes' envs */
 } lanes;
 
 /* reaction j's propensity for every lane into out */
@@ -324,6 +331,7 @@ static int32_t load(feed* F, lanes* L, int32_t l) {
   if (F->next >= F->n) {
     for (s = 0; s < S; ++s) L->xi[s][l] = 0;
     for (k = 0; k < D->num_slots; ++k) L->slot[k][l] = 0.0;
+    for (k = 0; D->gtab != NULL && k < D->groups; ++k) L->group[k][l] = D->gtab[k];
     L->act[l] = 0;
     L->live[l] = 0;
     return 0;
@@ -341,6 +349,10 @@ static int32_t load(feed* F, lanes* L, int32_t l) {
     L->slot[0][l] = u < 0.0 ? 0.0 : u > D->m->input_max ? D->m->input_max : u;
   } else {
     L->slot[0][l] = (double)F->act[L->k[l]] * D->input_scale;
+  }
+  if (D->gtab != NULL) {
+    const float* gv = D->gtab + (size_t)F->act[L->k[l]] * (size_t)D->groups;
+    for (k = 0; k < D->groups; ++k) L->group[k][l] = gv[k];
   }
   for (k = 1; k < D->num_slots; ++k)
     L->slot[k][l] = myr__param(e, D->slot_param[k], i);
@@ -397,7 +409,6 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
   const int32_t cap = D->cap;
   feed F;
   lanes L;
-  float group[GROUP_MAX][LANES]; /* K_GROUP propensities */
   int32_t l, s, j, busy = 0, fresh, done;
 
   F.e = e;
@@ -412,7 +423,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
   F.sum_n = F.sum_hit = F.sum_bad = 0;
   F.seeds_at = -SEEDS;
   for (l = 0; l < LANES; ++l) busy += load(&F, &L, l);
-  group_values(D, &L, group);
+  if (D->gtab == NULL) group_values(D, &L, L.group);
 
   while (busy > 0) {
     /* cumulative propensities, in reaction order */
@@ -420,7 +431,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
     for (j = 0; j < R; ++j) {
       /* a folded table or c * X is final; else short reactants give 0,
        * then a negative or NaN value counts as 0 and is reported */
-      if (!propensity(D, j, &L, (const float(*)[LANES])group, &fresh)) {
+      if (!propensity(D, j, &L, (const float(*)[LANES])L.group, &fresh)) {
         int32_t q;
         for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q) {
           const int32_t* xs = L.xi[D->rs_species[q]];
@@ -503,7 +514,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
           retire(&F, &L, l);
           busy -= load(&F, &L, l) ^ 1;
         }
-      group_values(D, &L, group);
+      if (D->gtab == NULL) group_values(D, &L, L.group);
     }
   }
   st->reactions += F.sum_n;
@@ -638,11 +649,36 @@ static int classify(net_data* D, int32_t tables) {
     if (species < 0 && groups < GROUP_MAX) {
       D->kind[j] = K_GROUP;
       D->gslot[j] = groups++;
+      D->groups = groups;
     } else if (species >= 0 && !many && !lane) {
       D->kind[j] = K_TABLE;
       D->tab_species[j] = species;
       any_table = 1;
     }
+  }
+  if (D->groups > 0 && D->num_slots == 1 && !M->input_box &&
+      (M->input < 0 || M->input_levels <= GTAB_LEVELS)) {
+    /* the K_GROUP values of each input level: the programs' own results */
+    const int32_t levels = M->input >= 0 ? M->input_levels : 1;
+    lanes* L = (lanes*)myr__alloc(sizeof *L);
+    D->gtab = (float*)myr__alloc(sizeof(float) * (size_t)levels * (size_t)D->groups);
+    if (L == NULL || D->gtab == NULL) {
+      myr__free(L);
+      return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
+    }
+    memset(L, 0, sizeof *L);
+    for (l = 0; l < LANES; ++l) L->slot[0][l] = 0.0;
+    for (k = 0; k < levels; k += LANES) {
+      int32_t a;
+      for (l = 0; l < LANES; ++l) L->slot[0][l] = (double)(k + l) * D->input_scale;
+      group_values(D, L, L->group);
+      for (a = k; a < levels && a < k + LANES; ++a)
+        for (j = 0; j < M->num_reactions; ++j)
+          if (D->kind[j] == K_GROUP)
+            D->gtab[(size_t)a * (size_t)D->groups + (size_t)D->gslot[j]] =
+                L->group[D->gslot[j]][a - k];
+    }
+    myr__free(L);
   }
   if (!any_table) return MYR_OK;
   D->tab = (float*)myr__alloc(sizeof(float) * (size_t)TABLE *
@@ -800,6 +836,7 @@ static int net_init(const myr__env* e, myr__decl* d, void** data) {
 static void net_fini(void* data) {
   net_data* D = (net_data*)data;
   myr__free(D->tab);
+  myr__free(D->gtab);
   myr__free(D->ops);
   myr__free(D);
 }
