@@ -407,21 +407,11 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
   const myr_model* M = D->m;
   const int32_t S = M->num_species, R = M->num_reactions;
   const int32_t cap = D->cap;
-  feed F;
+  feed F = {.e = e, .D = D, .begin = begin, .n = n, .act = act, .act_f = act_f,
+            .pend = pend, .clock = clock, .seeds_at = -SEEDS};
   lanes L;
   int32_t l, s, j, busy = 0, fresh, done;
 
-  F.e = e;
-  F.D = D;
-  F.begin = begin;
-  F.n = n;
-  F.next = 0;
-  F.act = act;
-  F.act_f = act_f;
-  F.pend = pend;
-  F.clock = clock;
-  F.sum_n = F.sum_hit = F.sum_bad = 0;
-  F.seeds_at = -SEEDS;
   for (l = 0; l < LANES; ++l) busy += load(&F, &L, l);
   if (D->gtab == NULL) group_values(D, &L, L.group);
 

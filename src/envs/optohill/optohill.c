@@ -32,6 +32,7 @@
 
 #include "../../task/task.h"
 #include "physics.h"
+#include "../../core/philox8.h"
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
 #  include <immintrin.h>
 #endif
@@ -225,45 +226,30 @@ static void oh_retire(oh_feed* D, oh_lanes* L, int32_t l) {
 /* the Philox block of every lane's next reaction (sub-stream = reactions
  * fired so far) as the two uniforms of myr_optohill_ssa() */
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
-/* Philox4x32-10 on 8 lanes per vector, each 32-bit word in a 64-bit lane:
- * _mm512_mul_epu32 reads the low halves only, so the full products come
- * in one instruction and the high halves never reach a low half; the
- * words are masked to 32 bits where they leave. */
+/* Philox4x32-10 on 8 lanes per vector (core/philox8.h) */
 WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
                          uint64_t clock) {
-  const __m512i m0 = _mm512_set1_epi64(MYR_PHILOX_M0);
-  const __m512i m1 = _mm512_set1_epi64(MYR_PHILOX_M1);
   const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
   const __m512i sub = _mm512_set1_epi64(0xFFFFFFll);
   const __m512i stream = _mm512_set1_epi64((int64_t)MYR_STREAM_SSA << 24);
   const __m512i one = _mm512_set1_epi64(1);
   const __m512d ulp = _mm512_set1_pd(1.1102230246251565404e-16);
-  __m512i k0[10], k1[10];
-  uint32_t a = (uint32_t)seed, b = (uint32_t)(seed >> 32);
-  int32_t i, l;
-  for (i = 0; i < 10; ++i) {
-    k0[i] = _mm512_set1_epi64((int64_t)a);
-    k1[i] = _mm512_set1_epi64((int64_t)b);
-    a += MYR_PHILOX_W0;
-    b += MYR_PHILOX_W1;
-  }
+  myr_philox8_key K;
+  int32_t l;
+  myr_philox8_key_init(&K, seed);
   for (l = 0; l < nl; l += 8) {
-    __m512i c0 = _mm512_cvtepu32_epi64(_mm256_load_si256((const __m256i*)(L->g + l)));
-    __m512i c1 = _mm512_set1_epi64((int64_t)(uint32_t)clock);
-    __m512i c2 = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
-    __m512i c3 = _mm512_cvtepu32_epi64(_mm256_load_si256((const __m256i*)(L->cnt + l)));
+    __m512i c[4], c0, c1, c2, c3;
     __m512i hi, lo, m;
-    c3 = _mm512_or_si512(_mm512_and_si512(c3, sub), stream);
-    for (i = 0; i < 10; ++i) {
-      __m512i p0 = _mm512_mul_epu32(c0, m0);
-      __m512i p1 = _mm512_mul_epu32(c2, m1);
-      __m512i n0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1, k0[i], 0x96);
-      __m512i n2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), c3, k1[i], 0x96);
-      c1 = p1;
-      c3 = p0;
-      c0 = n0;
-      c2 = n2;
-    }
+    c[0] = _mm512_cvtepu32_epi64(_mm256_load_si256((const __m256i*)(L->g + l)));
+    c[1] = _mm512_set1_epi64((int64_t)(uint32_t)clock);
+    c[2] = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
+    c[3] = _mm512_cvtepu32_epi64(_mm256_load_si256((const __m256i*)(L->cnt + l)));
+    c[3] = _mm512_or_si512(_mm512_and_si512(c[3], sub), stream);
+    myr_philox8(&K, c);
+    c0 = c[0];
+    c1 = c[1];
+    c2 = c[2];
+    c3 = c[3];
     /* myr_u01d_open0(v0, v1) and myr_u01d(v2, v3) */
     hi = _mm512_and_si512(c0, lo32);
     lo = _mm512_and_si512(c1, lo32);

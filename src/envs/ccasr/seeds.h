@@ -1,0 +1,40 @@
+/*
+ * seeds.h -- the SSA generators of many env-steps at once (host only):
+ * myr_ccasr_rng_seed() for envs g0 + off[j], j < n, 8 at a time in
+ * AVX-512 where it is compiled in.  Used by the gene circuit's and the
+ * reaction network's lane refill; the values are myr_ccasr_rng_seed()'s
+ * bit for bit (the Philox rounds are exact integer arithmetic).
+ */
+#ifndef MYR_ENVS_CCASR_SEEDS_H
+#define MYR_ENVS_CCASR_SEEDS_H
+
+#include <stdint.h>
+
+#include "../../core/philox8.h"
+#include "physics.h"
+
+static inline void myr__ssa_seeds(uint64_t seed, uint32_t g0,
+                                  const int32_t* off, int32_t n,
+                                  uint64_t clock, uint64_t* out) {
+  int32_t j = 0;
+#ifdef MYR_HAVE_PHILOX8
+  const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  myr_philox8_key K;
+  myr_philox8_key_init(&K, seed);
+  for (; j + 8 <= n; j += 8) {
+    __m512i c[4];
+    c[0] = _mm512_cvtepu32_epi64(_mm256_add_epi32(
+        _mm256_loadu_si256((const __m256i*)(off + j)), _mm256_set1_epi32((int32_t)g0)));
+    c[1] = _mm512_set1_epi64((int64_t)(uint32_t)clock);
+    c[2] = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
+    c[3] = _mm512_set1_epi64((int64_t)MYR_STREAM_SSA << 24);
+    myr_philox8(&K, c);
+    /* words 1:0 */
+    _mm512_storeu_si512(out + j, _mm512_or_si512(_mm512_slli_epi64(c[1], 32),
+                                                 _mm512_and_si512(c[0], lo32)));
+  }
+#endif
+  for (; j < n; ++j) out[j] = myr_ccasr_rng_seed(seed, g0 + (uint32_t)off[j], clock);
+}
+
+#endif /* MYR_ENVS_CCASR_SEEDS_H */
