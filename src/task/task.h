@@ -316,8 +316,10 @@ typedef struct myr__env_class {
  * its columns, and returns the step's reward before the contract applies
  * (a PAST_END step reports 0), its flags, and the running episode's return
  * and length; reset1() draws env i's initial state, observe1() writes its
- * observation.  A static inline template: called with static functions,
- * the compiler inlines them into one loop per env. */
+ * observation; ended() (optional, NULL: none) records what an env keeps of
+ * an episode that ended (e.g. its counts at the end), before an autoreset.
+ * A static inline template: called with static functions, the compiler
+ * inlines them into one loop per env. */
 typedef struct myr__one {
   float reward;
   uint8_t terminated;
@@ -341,14 +343,15 @@ static inline myr__one myr__one_counted(int32_t* t, int32_t max_steps,
   return r;
 }
 
-static inline void myr__step_each(
+static inline void myr__step_each_ended(
     const myr__env* e, int64_t begin, int64_t end, const myr__io* io,
     myr__stats* st, int32_t obs_dim,
     myr__one (*advance)(const myr__env* e, int64_t i, int64_t k, int kind,
                         const myr__io* io, myr__stats* st),
     void (*reset1)(const myr__env* e, int64_t i, uint64_t clock,
                    uint32_t stream),
-    void (*observe1)(const myr__env* e, int64_t i, float* o)) {
+    void (*observe1)(const myr__env* e, int64_t i, float* o),
+    void (*ended)(const myr__env* e, int64_t i)) {
   int64_t i;
   for (i = begin; i < end; ++i) {
     int64_t k = i - begin;
@@ -368,12 +371,14 @@ static inline void myr__step_each(
                             r.terminated, r.truncated)) {
         case MYR__END_RESET:
           myr__stats_add_episode(st, r.ret, r.length);
+          if (ended != NULL) ended(e, i);
           if (io->final_obs != NULL)
             observe1(e, i, io->final_obs + k * obs_dim);
           reset1(e, i, io->clock, MYR_STREAM_AUTORESET);
           break;
         case MYR__END_PENDING:
           myr__stats_add_episode(st, r.ret, r.length);
+          if (ended != NULL) ended(e, i);
           break;
         default:
           break;
@@ -381,6 +386,18 @@ static inline void myr__step_each(
     }
     if (io->obs != NULL) observe1(e, i, io->obs + k * obs_dim);
   }
+}
+
+static inline void myr__step_each(
+    const myr__env* e, int64_t begin, int64_t end, const myr__io* io,
+    myr__stats* st, int32_t obs_dim,
+    myr__one (*advance)(const myr__env* e, int64_t i, int64_t k, int kind,
+                        const myr__io* io, myr__stats* st),
+    void (*reset1)(const myr__env* e, int64_t i, uint64_t clock,
+                   uint32_t stream),
+    void (*observe1)(const myr__env* e, int64_t i, float* o)) {
+  myr__step_each_ended(e, begin, end, io, st, obs_dim, advance, reset1,
+                       observe1, NULL);
 }
 
 /* reset() and observe() of such an env, from its reset1() and observe1() */

@@ -935,59 +935,59 @@ static int32_t at_end(const myr__env* e, int64_t i) {
                              e->col[CC_H].i[i], e->col[CC_F].i[i]);
 }
 
-static void cc_step(const myr__env* e, int64_t begin, int64_t end,
-                    const myr__io* io, myr__stats* st) {
+/* advance() of the contract (myr__step_each_ended): the SSA already ran;
+ * count the step, the control task's reward, truncation */
+static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
+                        const myr__io* io, myr__stats* st) {
   const ccasr_env* E = (const ccasr_env*)e->data;
   int32_t* t = e->col[CC_T].i;
   double* ret = e->col[CC_RET].d; /* control only */
+  myr__one r;
+  (void)k;
+  (void)io;
+  (void)st;
+  t[i] += 1;
+  r.reward = 0.0f;
+  if (E->task == TASK_CONTROL && kind == MYR__STEP_RUN) {
+    /* -|F_{t+1} - target_{t+1}|: the target of the step just reached
+     * (the JAX original compared with the previous step's target) */
+    r.reward = myr_ccasr_reward(e->col[CC_F].i[i], target_at(E, t[i]));
+    ret[i] += (double)r.reward;
+  }
+  r.terminated = 0;
+  r.truncated = (uint8_t)at_end(e, i);
+  r.ret = ret != NULL ? ret[i] : 0.0;
+  r.length = t[i];
+  return r;
+}
+
+static void reset1(const myr__env* e, int64_t i, uint64_t clock, uint32_t stream) {
+  (void)clock;
+  (void)stream; /* deterministic reset */
+  reset_one(e, i);
+}
+
+/* H_end, F_end: the counts at the end of the episode */
+static void ended(const myr__env* e, int64_t i) {
+  e->col[CC_H_END].i[i] = e->col[CC_H].i[i];
+  e->col[CC_F_END].i[i] = e->col[CC_F].i[i];
+}
+
+static void cc_step(const myr__env* e, int64_t begin, int64_t end,
+                    const myr__io* io, myr__stats* st) {
+  const ccasr_env* E = (const ccasr_env*)e->data;
   int64_t n = end - begin, k;
-  uint8_t* pend = io->pending;
-  int32_t od = E->obs_dim;
 
   /* 1. the SSA of the range, in pieces of at most 2^30 envs */
   for (k = 0; k < n; k += (int64_t)1 << 30) {
     int64_t m = n - k < ((int64_t)1 << 30) ? n - k : (int64_t)1 << 30;
-    ssa_range(e, begin + k, (int32_t)m, io->act_i + k, pend + k, io->clock, st);
+    ssa_range(e, begin + k, (int32_t)m, io->act_i + k, io->pending + k,
+              io->clock, st);
   }
-
-  /* 2. step counter, reward, truncation, statistics, autoreset */
-  for (k = 0; k < n; ++k) {
-    int64_t i = begin + k;
-    int kind = myr__step_kind((int)e->autoreset, pend[k]);
-    float r = 0.0f;
-    uint8_t tr;
-    if (kind == MYR__STEP_RESET) {
-      reset_one(e, i);
-      pend[k] = 0;
-      io->reward[k] = 0.0f;
-      io->terminated[k] = 0;
-      io->truncated[k] = 0;
-      continue;
-    }
-    t[i] += 1;
-    if (E->task == TASK_CONTROL && kind == MYR__STEP_RUN) {
-      /* -|F_{t+1} - target_{t+1}|: the target of the step just reached
-       * (the JAX original compared with the previous step's target) */
-      r = myr_ccasr_reward(e->col[CC_F].i[i], target_at(E, t[i]));
-      ret[i] += (double)r;
-    }
-    tr = (uint8_t)at_end(e, i);
-    io->reward[k] = myr__step_reward(kind, r);
-    io->terminated[k] = 0;
-    io->truncated[k] = tr;
-    if (myr__step_end((int)e->autoreset, kind, &pend[k], 0, tr) == MYR__END_NONE)
-      continue;
-    myr__stats_add_episode(st, ret != NULL ? ret[i] : 0.0, t[i]);
-    e->col[CC_H_END].i[i] = e->col[CC_H].i[i];
-    e->col[CC_F_END].i[i] = e->col[CC_F].i[i];
-    if (e->autoreset == MYR_AUTORESET_SAME_STEP) {
-      if (io->final_obs != NULL) observe_one(e, i, io->final_obs + k * od);
-      reset_one(e, i);
-    }
-  }
-
-  /* 3. observations */
-  if (io->obs != NULL) cc_observe(e, begin, end, io->obs);
+  /* 2. per env: step counter, reward, truncation, statistics, autoreset,
+   * observation */
+  myr__step_each_ended(e, begin, end, io, st, E->obs_dim, advance, reset1,
+                       observe_one, ended);
 }
 
 /* the derived field: time since reset (min) */

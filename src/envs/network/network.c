@@ -562,57 +562,56 @@ static int32_t at_end(const myr__env* e, int64_t i) {
   return (e->col[S].i[i] >= D->max_steps) | full;
 }
 
+/* advance() of the contract (myr__step_each_ended): the SSA already ran;
+ * count the step, the reward against the (sine) target, truncation */
+static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
+                        const myr__io* io, myr__stats* st) {
+  const net_data* D = (const net_data*)e->data;
+  int32_t* t = e->col[D->m->num_species].i;
+  double* ret = e->col[D->nc->col_ret].d;
+  myr__one r;
+  (void)k;
+  (void)io;
+  (void)st;
+  t[i] += 1;
+  r.reward = 0.0f;
+  if (D->m->reward >= 0 && kind == MYR__STEP_RUN) {
+    double target = D->target;
+    if (D->amp != 0.0)
+      target += D->amp * sin(2.0 * 3.14159265358979323846 *
+                             fmod((double)t[i] * D->dt, D->period) / D->period);
+    r.reward = (float)-fabs((double)e->col[D->m->reward].i[i] - target);
+    ret[i] += (double)r.reward;
+  }
+  r.terminated = 0;
+  r.truncated = (uint8_t)at_end(e, i);
+  r.ret = ret[i];
+  r.length = t[i];
+  return r;
+}
+
+static void reset1(const myr__env* e, int64_t i, uint64_t clock, uint32_t stream) {
+  (void)clock;
+  (void)stream; /* deterministic reset */
+  reset_one(e, i);
+}
+
+/* X_end: the counts at the end of the episode */
+static void ended(const myr__env* e, int64_t i) {
+  const net_data* D = (const net_data*)e->data;
+  const int32_t S = D->m->num_species;
+  int32_t q;
+  if (!D->nc->ends) return;
+  for (q = 0; q < S; ++q) e->col[S + 1 + q].i[i] = e->col[q].i[i];
+}
+
 static void net_step(const myr__env* e, int64_t begin, int64_t end,
                      const myr__io* io, myr__stats* st) {
   const net_data* D = (const net_data*)e->data;
-  const int32_t S = D->m->num_species;
-  int32_t* t = e->col[S].i;
-  double* ret = e->col[D->nc->col_ret].d;
-  int64_t n = end - begin, k;
-  uint8_t* pend = io->pending;
-  int32_t od = D->m->num_obs;
-
-  ssa_range(e, begin, n, D->m->input_box ? NULL : io->act_i,
-            D->m->input_box ? io->act_f : NULL, pend, io->clock, st);
-  for (k = 0; k < n; ++k) {
-    int64_t i = begin + k;
-    int kind = myr__step_kind((int)e->autoreset, pend[k]);
-    float r = 0.0f;
-    uint8_t tr;
-    if (kind == MYR__STEP_RESET) {
-      reset_one(e, i);
-      pend[k] = 0;
-      io->reward[k] = 0.0f;
-      io->terminated[k] = 0;
-      io->truncated[k] = 0;
-      continue;
-    }
-    t[i] += 1;
-    if (D->m->reward >= 0 && kind == MYR__STEP_RUN) {
-      double target = D->target;
-      if (D->amp != 0.0)
-        target += D->amp * sin(2.0 * 3.14159265358979323846 *
-                               fmod((double)t[i] * D->dt, D->period) / D->period);
-      r = (float)-fabs((double)e->col[D->m->reward].i[i] - target);
-      ret[i] += (double)r;
-    }
-    tr = (uint8_t)at_end(e, i);
-    io->reward[k] = myr__step_reward(kind, r);
-    io->terminated[k] = 0;
-    io->truncated[k] = tr;
-    if (myr__step_end((int)e->autoreset, kind, &pend[k], 0, tr) == MYR__END_NONE)
-      continue;
-    myr__stats_add_episode(st, ret[i], t[i]);
-    if (D->nc->ends) {
-      int32_t q;
-      for (q = 0; q < S; ++q) e->col[S + 1 + q].i[i] = e->col[q].i[i];
-    }
-    if (e->autoreset == MYR_AUTORESET_SAME_STEP) {
-      if (io->final_obs != NULL) observe_one(e, i, io->final_obs + k * od);
-      reset_one(e, i);
-    }
-  }
-  if (io->obs != NULL) net_observe(e, begin, end, io->obs);
+  ssa_range(e, begin, end - begin, D->m->input_box ? NULL : io->act_i,
+            D->m->input_box ? io->act_f : NULL, io->pending, io->clock, st);
+  myr__step_each_ended(e, begin, end, io, st, D->m->num_obs, advance, reset1,
+                       observe_one, ended);
 }
 
 /* ------------------------------------------------------------ create */
