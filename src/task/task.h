@@ -343,7 +343,7 @@ static inline myr__one myr__one_counted(int32_t* t, int32_t max_steps,
   return r;
 }
 
-static inline void myr__step_each_ended(
+static inline void myr__step_each(
     const myr__env* e, int64_t begin, int64_t end, const myr__io* io,
     myr__stats* st, int32_t obs_dim,
     myr__one (*advance)(const myr__env* e, int64_t i, int64_t k, int kind,
@@ -386,18 +386,6 @@ static inline void myr__step_each_ended(
     }
     if (io->obs != NULL) observe1(e, i, io->obs + k * obs_dim);
   }
-}
-
-static inline void myr__step_each(
-    const myr__env* e, int64_t begin, int64_t end, const myr__io* io,
-    myr__stats* st, int32_t obs_dim,
-    myr__one (*advance)(const myr__env* e, int64_t i, int64_t k, int kind,
-                        const myr__io* io, myr__stats* st),
-    void (*reset1)(const myr__env* e, int64_t i, uint64_t clock,
-                   uint32_t stream),
-    void (*observe1)(const myr__env* e, int64_t i, float* o)) {
-  myr__step_each_ended(e, begin, end, io, st, obs_dim, advance, reset1,
-                       observe1, NULL);
 }
 
 /* reset() and observe() of such an env, from its reset1() and observe1() */

@@ -254,7 +254,7 @@ static void ac_step(const myr__env* e, int64_t begin, int64_t end,
   ac_events ctx;
 
   if (e->precision == MYR_FLOAT64) {
-    myr__step_each(e, begin, end, io, st, 6, advance64, reset1, observe1);
+    myr__step_each(e, begin, end, io, st, 6, advance64, reset1, observe1, NULL);
     return;
   }
   /* 1. physics, with the shared constants or each env's own */

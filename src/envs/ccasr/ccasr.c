@@ -935,7 +935,7 @@ static int32_t at_end(const myr__env* e, int64_t i) {
                              e->col[CC_H].i[i], e->col[CC_F].i[i]);
 }
 
-/* advance() of the contract (myr__step_each_ended): the SSA already ran;
+/* advance() of the contract (myr__step_each): the SSA already ran;
  * count the step, the control task's reward, truncation */
 static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
                         const myr__io* io, myr__stats* st) {
@@ -986,7 +986,7 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
   }
   /* 2. per env: step counter, reward, truncation, statistics, autoreset,
    * observation */
-  myr__step_each_ended(e, begin, end, io, st, E->obs_dim, advance, reset1,
+  myr__step_each(e, begin, end, io, st, E->obs_dim, advance, reset1,
                        observe_one, ended);
 }
 

@@ -182,7 +182,7 @@ static void mc_step(const myr__env* e, int64_t begin, int64_t end,
   mc_events ctx;
 
   if (e->precision == MYR_FLOAT64) {
-    myr__step_each(e, begin, end, io, st, 2, advance64, reset1, observe1);
+    myr__step_each(e, begin, end, io, st, 2, advance64, reset1, observe1, NULL);
     return;
   }
   pos = e->col[MC_POS].f + begin;

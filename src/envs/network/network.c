@@ -512,7 +512,6 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
   st->bad_propensities += F.sum_bad;
 }
 
-
 /* ------------------------------------------------------------ env functions */
 
 static void observe_one(const myr__env* e, int64_t i, float* o) {
@@ -562,7 +561,7 @@ static int32_t at_end(const myr__env* e, int64_t i) {
   return (e->col[S].i[i] >= D->max_steps) | full;
 }
 
-/* advance() of the contract (myr__step_each_ended): the SSA already ran;
+/* advance() of the contract (myr__step_each): the SSA already ran;
  * count the step, the reward against the (sine) target, truncation */
 static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
                         const myr__io* io, myr__stats* st) {
@@ -576,10 +575,9 @@ static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
   t[i] += 1;
   r.reward = 0.0f;
   if (D->m->reward >= 0 && kind == MYR__STEP_RUN) {
-    double target = D->target;
-    if (D->amp != 0.0)
-      target += D->amp * sin(2.0 * 3.14159265358979323846 *
-                             fmod((double)t[i] * D->dt, D->period) / D->period);
+    /* the gene circuit's target curve: constant, or a sine about target */
+    double target = myr_ccasr_target(D->amp != 0.0, D->target, D->target, D->amp,
+                                     D->period, D->dt, t[i]);
     r.reward = (float)-fabs((double)e->col[D->m->reward].i[i] - target);
     ret[i] += (double)r.reward;
   }
@@ -610,7 +608,7 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
   const net_data* D = (const net_data*)e->data;
   ssa_range(e, begin, end - begin, D->m->input_box ? NULL : io->act_i,
             D->m->input_box ? io->act_f : NULL, io->pending, io->clock, st);
-  myr__step_each_ended(e, begin, end, io, st, D->m->num_obs, advance, reset1,
+  myr__step_each(e, begin, end, io, st, D->m->num_obs, advance, reset1,
                        observe_one, ended);
 }
 

@@ -430,7 +430,7 @@ static void oh_step(const myr__env* e, int64_t begin, int64_t end,
     sub.pending = io->pending + k;
     oh_ssa_range(e, begin + k, (int32_t)m, &sub, st);
   }
-  myr__step_each(e, begin, end, io, st, 1, counted, reset1, observe1);
+  myr__step_each(e, begin, end, io, st, 1, counted, reset1, observe1, NULL);
 }
 
 static void oh_reset(const myr__env* e, uint64_t clock, int64_t begin,

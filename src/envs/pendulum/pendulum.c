@@ -183,7 +183,7 @@ static void pd_step(const myr__env* e, int64_t begin, int64_t end,
   pd_events ctx;
 
   if (e->precision == MYR_FLOAT64) {
-    myr__step_each(e, begin, end, io, st, 3, advance64, reset1, observe1);
+    myr__step_each(e, begin, end, io, st, 3, advance64, reset1, observe1, NULL);
     return;
   }
   th = e->col[PD_THETA].f + begin;
