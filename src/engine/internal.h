@@ -27,9 +27,6 @@
 
 /* ------------------------------------------------------------ memory */
 
-/* 64-byte aligned allocation through the user allocator */
-void* myr__alloc_aligned(size_t size);
-void myr__free_aligned(void* ptr);
 /* physical memory in bytes (0 if unknown) */
 uint64_t myr__phys_mem(void);
 /* bytes a new allocation can still get: the least of physical memory,

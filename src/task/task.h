@@ -80,6 +80,9 @@ int myr__fail(int status, const char* fmt, ...) MYR_PRINTF(2, 3);
 void myr__log(int level, const char* fmt, ...) MYR_PRINTF(2, 3);
 void* myr__alloc(size_t size);
 void myr__free(void* ptr);
+/* 64-byte aligned allocation through the user allocator */
+void* myr__alloc_aligned(size_t size);
+void myr__free_aligned(void* ptr);
 
 /* ------------------------------------------------------------ statistics */
 

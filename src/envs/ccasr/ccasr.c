@@ -50,6 +50,7 @@
 #include "../../core/fastmath.h"
 #include "layout.h"
 #include "seeds.h"
+#include "../../core/ssa16.h"
 
 MYR__CUDA_DECLARE(ccasr)
 
@@ -658,38 +659,18 @@ WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
 WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
                               const float* MYR_RESTRICT t3,
                               const float* MYR_RESTRICT t4, int32_t cap) {
-  const __m512i gamma = _mm512_set1_epi64((int64_t)0x9E3779B97F4A7C15ull);
-  const __m512i mix1 = _mm512_set1_epi64((int64_t)0xBF58476D1CE4E5B9ull);
-  const __m512i mix2 = _mm512_set1_epi64((int64_t)0x94D049BB133111EBull);
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i capv = _mm512_set1_epi32(cap), tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
-  const __m512i lo_idx = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
-                                          12, 10, 8, 6, 4, 2, 0);
-  const __m512i hi_idx = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15,
-                                          13, 11, 9, 7, 5, 3, 1);
-  const __m512 inv24 = _mm512_set1_ps(5.9604644775390625e-8f);
   __mmask16 fin = 0, out = 0;
   int32_t l, j;
   for (l = 0; l < nl; l += 16 * G) {
     __m512i h[G], f[G], n[G], act[G], hit[G], live[G], w1[G], w2[G];
     __m512 eta_u[G], nu[G], rem[G], c1[G], c2[G], c3[G], a0[G], safe[G];
-    __m512 u1[G], x[G], z[G], y[G], ef[G], tau[G], left[G], r[G];
+    __m512 tau[G], left[G], r[G];
     __mmask16 lv[G], fire[G], b1[G], b2[G], b3[G], hitm[G], apply[G];
     for (j = 0; j < G; ++j) {
       int32_t o = l + 16 * j;
-      __m512i s0 = _mm512_add_epi64(_mm512_load_si512(L->rng + o), gamma);
-      __m512i s1 = _mm512_add_epi64(_mm512_load_si512(L->rng + o + 8), gamma);
-      __m512i z0, z1;
-      _mm512_store_si512(L->rng + o, s0);
-      _mm512_store_si512(L->rng + o + 8, s1);
-      z0 = _mm512_mullo_epi64(_mm512_xor_si512(s0, _mm512_srli_epi64(s0, 30)), mix1);
-      z1 = _mm512_mullo_epi64(_mm512_xor_si512(s1, _mm512_srli_epi64(s1, 30)), mix1);
-      z0 = _mm512_mullo_epi64(_mm512_xor_si512(z0, _mm512_srli_epi64(z0, 27)), mix2);
-      z1 = _mm512_mullo_epi64(_mm512_xor_si512(z1, _mm512_srli_epi64(z1, 27)), mix2);
-      z0 = _mm512_xor_si512(z0, _mm512_srli_epi64(z0, 31));
-      z1 = _mm512_xor_si512(z1, _mm512_srli_epi64(z1, 31));
-      w1[j] = _mm512_permutex2var_epi32(z0, lo_idx, z1);
-      w2[j] = _mm512_permutex2var_epi32(z0, hi_idx, z1);
+      myr__splitmix16(L->rng + o, &w1[j], &w2[j]);
       h[j] = _mm512_load_si512(L->h + o);
       f[j] = _mm512_load_si512(L->f + o);
       n[j] = _mm512_load_si512(L->n + o);
@@ -714,51 +695,17 @@ WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
     for (j = 0; j < G; ++j) {
       lv[j] = _mm512_cmp_ps_mask(a0[j], _mm512_setzero_ps(), _CMP_GT_OQ);
       safe[j] = _mm512_mask_mov_ps(_mm512_set1_ps(1.0f), lv[j], a0[j]);
-      u1[j] = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_srli_epi32(w1[j], 8), one)),
-                            inv24);
     }
-    /* myr_logf_fast(u1) */
-    for (j = 0; j < G; ++j) {
-      __m512i bits = _mm512_castps_si512(u1[j]);
-      __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(126));
-      __mmask16 lo;
-      x[j] = _mm512_castsi512_ps(_mm512_or_si512(
-          _mm512_and_si512(bits, _mm512_set1_epi32(0x007FFFFF)), _mm512_set1_epi32(0x3F000000)));
-      lo = _mm512_cmp_ps_mask(x[j], _mm512_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
-      e = _mm512_mask_sub_epi32(e, lo, e, one);
-      x[j] = _mm512_sub_ps(_mm512_mask_add_ps(x[j], lo, x[j], x[j]), _mm512_set1_ps(1.0f));
-      ef[j] = _mm512_cvtepi32_ps(e);
-      z[j] = _mm512_mul_ps(x[j], x[j]);
-      y[j] = _mm512_set1_ps(7.0376836292e-2f);
-    }
-#define HORNER(op, c)                                                       \
-    for (j = 0; j < G; ++j)                                                 \
-      y[j] = op(_mm512_mul_ps(y[j], x[j]), _mm512_set1_ps(c));
-    HORNER(_mm512_sub_ps, 1.1514610310e-1f)
-    HORNER(_mm512_add_ps, 1.1676998740e-1f)
-    HORNER(_mm512_sub_ps, 1.2420140846e-1f)
-    HORNER(_mm512_add_ps, 1.4249322787e-1f)
-    HORNER(_mm512_sub_ps, 1.6668057665e-1f)
-    HORNER(_mm512_add_ps, 2.0000714765e-1f)
-    HORNER(_mm512_sub_ps, 2.4999993993e-1f)
-    HORNER(_mm512_add_ps, 3.3333331174e-1f)
-#undef HORNER
-    for (j = 0; j < G; ++j) {
-      __m512 lg;
-      y[j] = _mm512_mul_ps(_mm512_mul_ps(y[j], x[j]), z[j]);
-      y[j] = _mm512_add_ps(y[j], _mm512_mul_ps(_mm512_set1_ps(-2.12194440e-4f), ef[j]));
-      y[j] = _mm512_add_ps(y[j], _mm512_mul_ps(_mm512_set1_ps(-0.5f), z[j]));
-      lg = _mm512_add_ps(_mm512_add_ps(x[j], y[j]),
-                         _mm512_mul_ps(_mm512_set1_ps(0.693359375f), ef[j]));
-      /* tau = -log(u1) / safe */
-      tau[j] = _mm512_div_ps(_mm512_sub_ps(_mm512_setzero_ps(), lg), safe[j]);
-    }
+    /* tau = -log(u1) / safe */
+    for (j = 0; j < G; ++j)
+      tau[j] = _mm512_div_ps(_mm512_sub_ps(_mm512_setzero_ps(),
+                                           myr__logf16(myr__u1_16(w1[j]))),
+                             safe[j]);
     for (j = 0; j < G; ++j) {
       __mmask16 on = _mm512_test_epi32_mask(act[j], act[j]);
       left[j] = _mm512_sub_ps(rem[j], tau[j]);
       fire[j] = on & lv[j] & _mm512_cmp_ps_mask(left[j], _mm512_setzero_ps(), _CMP_GE_OQ);
-      r[j] = _mm512_mul_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(w2[j], 8)), inv24),
-                           a0[j]);
+      r[j] = _mm512_mul_ps(myr__u2_16(w2[j]), a0[j]);
       b1[j] = _mm512_cmp_ps_mask(r[j], c1[j], _CMP_LT_OQ);
       b2[j] = _mm512_cmp_ps_mask(r[j], c2[j], _CMP_LT_OQ);
       b3[j] = _mm512_cmp_ps_mask(r[j], c3[j], _CMP_LT_OQ);

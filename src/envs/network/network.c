@@ -41,11 +41,17 @@
  *    parameters read from per-lane slots).
  *
  * The step runs LANES envs at a time: every iteration evaluates each
- * reaction's program for all lanes at once (one loop over lanes per
- * operation, which the compiler vectorises), then advances each lane by
- * one direct-method event; lanes whose step is over idle until the group
- * ends.  A lane's arithmetic never depends on the others, so grouping
- * never changes a result.
+ * reaction's propensity for all lanes at once, then advances each lane by
+ * one direct-method event; a lane whose env's step is over takes the next
+ * env of the range.  Two ways compute an event, with the same bits:
+ * generic_event(), one loop over the lanes per operation of each program
+ * (vectorised by the compiler), for any model; and, where AVX-512 is
+ * built in and every reaction is tabulated, c * X or per-group (at most
+ * FAST_R reactions, FAST_S species), fast_event(), written in AVX-512 with
+ * the lanes' values in registers, two vectors of 16 interleaved, whose
+ * lanes refill from staged envs with expanding loads (ssa_fast).  A lane's
+ * arithmetic never depends on the others, so grouping never changes a
+ * result.
  */
 #include <float.h>
 #include <math.h>
@@ -55,8 +61,17 @@
 #include "model.h"
 #include "../ccasr/physics.h" /* myr_ccasr_rng_seed, myr_logf_fast */
 #include "../ccasr/seeds.h"   /* myr__ssa_seeds */
+#include "../../core/ssa16.h" /* the draws in AVX-512 */
 
-#define LANES 16
+/* the small-network kernel (fast_event) and its staged refill need
+ * AVX-512 (F, DQ) and BMI2 */
+#if defined(MYR_HAVE_SSA16) && defined(__BMI2__)
+#  define MYR__NET_FAST 1
+/* inlined into each specialisation, whose constants then fold in */
+#  define INLINE WIDE static inline __attribute__((always_inline))
+#endif
+
+#define LANES 32
 /* env-steps whose generators are seeded in one go, ahead of the lanes */
 #define SEEDS 64
 /* reactions the lane loop's cumulative table holds */
@@ -68,6 +83,9 @@
 #define SELECT_MAX 16
 /* reactions evaluated once per group (K_GROUP) at most */
 #define GROUP_MAX 32
+/* the small-network kernel (fast_event): reactions and species at most */
+#define FAST_R 16
+#define FAST_S 16
 /* input levels up to which K_GROUP values are tabulated per level */
 #define GTAB_LEVELS 64
 /* the env's own parameters before the model's */
@@ -150,6 +168,11 @@ typedef struct net_data {
    * parameter, at most GTAB_LEVELS levels), else NULL: gtab[a * groups + g] */
   float* gtab;
   int32_t groups;
+  int32_t fast;          /* fast_event() runs the events (no K_PROGRAM,
+                            R <= FAST_R, S <= FAST_S, AVX-512) */
+  int32_t fast_refill;   /* and lanes refill from staged envs (ssa_fast:
+                            per-group values tabulated or none, so no
+                            lane slot is read) */
   float* tab;            /* K_TABLE reactions: TABLE values each, at
                             tab + j * TABLE (unused rows for the others) */
   /* reactants of reaction j: rs_species/rs_need[rs_start[j] ..
@@ -163,7 +186,7 @@ typedef struct net_data {
 /* ------------------------------------------------------------ lanes */
 
 typedef struct lanes {
-  double x[MYR__NET_SPECIES_MAX][LANES];  /* counts, for programs */
+  _Alignas(64) double x[MYR__NET_SPECIES_MAX][LANES];  /* counts, for programs */
   int32_t xi[MYR__NET_SPECIES_MAX][LANES]; /* counts */
   int32_t dv[MYR__NET_SPECIES_MAX][LANES]; /* the chosen event's changes */
   double slot[SLOTS][LANES];
@@ -393,9 +416,420 @@ WIDE static void group_values(const net_data* D, lanes* L,
     }
 }
 
+#ifdef MYR__NET_FAST
+/* fast_event() runs the lanes as NV vectors of 16, interleaved operation by
+ * operation: one event is a long dependency chain (the generator, the log
+ * polynomial, the division) that a single vector leaves mostly waiting */
+#define NV (LANES / 16)
+_Static_assert(LANES % 16 == 0, "fast_event runs whole AVX-512 vectors of lanes");
+/* One event of every lane for a small network (D->fast: every reaction a
+ * table, c * X or a per-group value, R <= FAST_R, S <= FAST_S): the
+ * generic iteration (generic_event) with the values in registers instead
+ * of one pass over the lanes per operation -- the same floats and
+ * integers from the same operations in the same order, so the two paths
+ * agree bit for bit (the tests compare them through tables=0, which
+ * sends every model down the generic path).  S: the species, a constant
+ * where ssa_fast() is specialised, so that the counts and changes stay in
+ * registers.  Returns the lanes whose env's step ended (bit l: lane l). */
+INLINE uint32_t fast_event(const net_data* D, lanes* L, int32_t cap,
+                           const int32_t S) {
+  const int32_t R = D->m->num_reactions;
+  const __m512 zero = _mm512_setzero_ps();
+  const __m512i one = _mm512_set1_epi32(1);
+  __m512 cum[FAST_R][NV], c[NV], a[NV], a0[NV], safe[NV], tau[NV], left[NV], r[NV];
+  __m512i w1[NV], w2[NV], dv[FAST_S][NV], x[FAST_S][NV], nv[NV];
+  __mmask16 act[NV], live[NV], bad[NV], lv[NV], fire[NV], over[NV], hit[NV], ge_prev[NV];
+  int32_t fresh = 0, j, q, sp, g;
+  uint32_t done = 0;
+
+  for (g = 0; g < NV; ++g) {
+    __m512i av = _mm512_load_si512(L->act + 16 * g);
+    __m512i lvv = _mm512_load_si512(L->live + 16 * g);
+    act[g] = _mm512_test_epi32_mask(av, av);
+    live[g] = _mm512_test_epi32_mask(lvv, lvv);
+    bad[g] = 0;
+    ge_prev[g] = (__mmask16)0xFFFF;
+    c[g] = zero;
+  }
+  for (sp = 0; sp < S; ++sp)
+    for (g = 0; g < NV; ++g) {
+      x[sp][g] = _mm512_load_si512(L->xi[sp] + 16 * g);
+      dv[sp][g] = _mm512_setzero_si512();
+    }
+  /* cumulative propensities, in reaction order */
+  for (j = 0; j < R; ++j) {
+    int32_t final = 0;
+    if (D->kind[j] == K_GROUP) {
+      for (g = 0; g < NV; ++g) a[g] = _mm512_load_ps(L->group[D->gslot[j]] + 16 * g);
+    } else if (D->kind[j] == K_LINEAR) {
+      const __m512d cv = _mm512_set1_pd(D->lin[j]);
+      for (g = 0; g < NV; ++g) {
+        const __m512i xs = x[D->tab_species[j]][g];
+        __m256 lo = _mm512_cvtpd_ps(_mm512_mul_pd(cv, _mm512_cvtepi32_pd(_mm512_castsi512_si256(xs))));
+        __m256 hi = _mm512_cvtpd_ps(_mm512_mul_pd(cv, _mm512_cvtepi32_pd(_mm512_extracti64x4_epi64(xs, 1))));
+        a[g] = _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
+      }
+      final = 1;
+    } else {
+      __mmask16 out = 0;
+      for (g = 0; g < NV; ++g)
+        out |= _mm512_cmpge_epu32_mask(x[D->tab_species[j]][g], _mm512_set1_epi32(TABLE));
+      if (out == 0) {
+        for (g = 0; g < NV; ++g)
+          a[g] = _mm512_i32gather_ps(x[D->tab_species[j]][g], D->tab + (size_t)j * TABLE, 4);
+        final = D->folded[j];
+      } else {
+        /* a count beyond the table: the program (L->xi holds the counts) */
+        propensity(D, j, L, (const float(*)[LANES])L->group, &fresh);
+        for (g = 0; g < NV; ++g) a[g] = _mm512_load_ps(L->a + 16 * g);
+      }
+    }
+    if (!final) {
+      /* short reactants give 0; a negative or NaN value counts as 0 */
+      for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q)
+        for (g = 0; g < NV; ++g)
+          a[g] = _mm512_mask_mov_ps(a[g], _mm512_cmplt_epi32_mask(x[D->rs_species[q]][g],
+                                                                  _mm512_set1_epi32(D->rs_need[q])),
+                                    zero);
+      for (g = 0; g < NV; ++g) {
+        bad[g] |= act[g] & _mm512_cmp_ps_mask(a[g], zero, _CMP_NGE_UQ);
+        a[g] = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(a[g], zero, _CMP_GT_OQ), a[g]);
+      }
+    }
+    for (g = 0; g < NV; ++g) {
+      c[g] = j > 0 ? _mm512_add_ps(c[g], a[g]) : a[g];
+      cum[j][g] = c[g];
+    }
+  }
+  /* one event per lane: waiting time, then which reaction */
+  for (g = 0; g < NV; ++g) {
+    a0[g] = c[g];
+    myr__splitmix16(L->rng + 16 * g, &w1[g], &w2[g]);
+    lv[g] = _mm512_cmp_ps_mask(a0[g], zero, _CMP_GT_OQ);
+    safe[g] = _mm512_mask_mov_ps(_mm512_set1_ps(1.0f), lv[g], a0[g]);
+  }
+  for (g = 0; g < NV; ++g) {
+    __m512 lg = myr__logf16(myr__u1_16(w1[g]));
+    tau[g] = _mm512_div_ps(_mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(lg),
+                                                                _mm512_set1_epi32(INT32_MIN))),
+                           safe[g]);
+  }
+  for (g = 0; g < NV; ++g) {
+    left[g] = _mm512_sub_ps(_mm512_load_ps(L->rem + 16 * g), tau[g]);
+    fire[g] = act[g] & lv[g] & _mm512_cmp_ps_mask(left[g], zero, _CMP_GE_OQ);
+    r[g] = _mm512_mul_ps(myr__u2_16(w2[g]), a0[g]);
+  }
+  /* reaction j is chosen where cum[j-1] <= r < cum[j] (cum never
+   * decreases); its changes by masked adds */
+  for (j = 0; j < R; ++j)
+    for (g = 0; g < NV; ++g) {
+      __mmask16 ge = j < R - 1 ? _mm512_cmp_ps_mask(r[g], cum[j][g], _CMP_GE_OQ) : 0;
+      __mmask16 sel = ge_prev[g] & (__mmask16)~ge;
+      for (sp = 0; sp < S; ++sp) {
+        const int32_t d = D->delta[j * MYR__NET_SPECIES_MAX + sp];
+        if (d != 0) dv[sp][g] = _mm512_mask_add_epi32(dv[sp][g], sel, dv[sp][g], _mm512_set1_epi32(d));
+      }
+      ge_prev[g] = ge;
+    }
+  /* the cap, a count that would pass MYR_COUNT_MAX or an infinite a0 */
+  for (g = 0; g < NV; ++g) {
+    nv[g] = _mm512_load_si512(L->n + 16 * g);
+    over[g] = _mm512_cmpge_epi32_mask(nv[g], _mm512_set1_epi32(cap)) |
+              _mm512_cmp_ps_mask(a0[g], _mm512_set1_ps(FLT_MAX), _CMP_NLE_UQ);
+    for (sp = 0; sp < S; ++sp)
+      over[g] |= _mm512_cmpgt_epi32_mask(dv[sp][g], _mm512_setzero_si512()) &
+                 _mm512_cmpgt_epi32_mask(x[sp][g], _mm512_sub_epi32(_mm512_set1_epi32(MYR_COUNT_MAX),
+                                                                    dv[sp][g]));
+    hit[g] = fire[g] & over[g];
+    fire[g] &= (__mmask16)~hit[g];
+  }
+  for (g = 0; g < NV; ++g) {
+    const int32_t o = 16 * g;
+    _mm512_store_ps(L->rem + o, _mm512_mask_mov_ps(_mm512_load_ps(L->rem + o), fire[g], left[g]));
+    _mm512_store_si512(L->n + o, _mm512_mask_add_epi32(nv[g], fire[g], nv[g], one));
+    _mm512_store_si512(L->hit + o, _mm512_mask_mov_epi32(_mm512_load_si512(L->hit + o), hit[g], one));
+    _mm512_store_si512(L->bad + o, _mm512_mask_mov_epi32(_mm512_load_si512(L->bad + o), bad[g], one));
+    _mm512_store_si512(L->act + o, _mm512_maskz_mov_epi32(fire[g], one));
+    for (sp = 0; sp < S; ++sp)
+      _mm512_store_si512(L->xi[sp] + o, _mm512_mask_add_epi32(x[sp][g], fire[g], x[sp][g], dv[sp][g]));
+    done |= (uint32_t)(live[g] & (__mmask16)~fire[g]) << o;
+  }
+  return done;
+}
+#endif
+
+/* One event of every lane, the generic way: each reaction's propensity
+ * by its kind for all lanes, one pass over the lanes per operation, then
+ * the draws, the choice and the update.  Returns the lanes whose env's
+ * step ended (bit l: lane l). */
+WIDE static uint32_t generic_event(const net_data* D, lanes* L, int32_t cap) {
+  const myr_model* M = D->m;
+  const int32_t S = M->num_species, R = M->num_reactions;
+  int32_t l, s, j, fresh;
+  uint32_t done;
+  /* cumulative propensities, in reaction order */
+  fresh = 0;
+  for (j = 0; j < R; ++j) {
+    /* a folded table or c * X is final; else short reactants give 0,
+     * then a negative or NaN value counts as 0 and is reported */
+    if (!propensity(D, j, L, (const float(*)[LANES])L->group, &fresh)) {
+      int32_t q;
+      for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q) {
+        const int32_t* xs = L->xi[D->rs_species[q]];
+        const int32_t need = D->rs_need[q];
+        for (l = 0; l < LANES; ++l) L->a[l] = xs[l] < need ? 0.0f : L->a[l];
+      }
+      for (l = 0; l < LANES; ++l) {
+        L->bad[l] |= L->act[l] & !(L->a[l] >= 0.0f);
+        L->a[l] = L->a[l] > 0.0f ? L->a[l] : 0.0f;
+      }
+    }
+    if (j > 0)
+      for (l = 0; l < LANES; ++l) L->cum[j][l] = L->cum[j - 1][l] + L->a[l];
+    else
+      for (l = 0; l < LANES; ++l) L->cum[j][l] = L->a[l];
+  }
+  /* one event per lane: waiting time, then which reaction (the gene
+   * circuit's draws) */
+  for (l = 0; l < LANES; ++l) {
+    uint64_t z = myr_splitmix64(&L->rng[l]);
+    uint32_t w1 = (uint32_t)z, w2 = (uint32_t)(z >> 32);
+    float a0 = L->cum[R - 1][l];
+    int32_t live = a0 > 0.0f;
+    float safe = myr_selectf(live, a0, 1.0f);
+    /* u1 in (0, 1] with 24 random bits */
+    float u1 = (float)(int32_t)((w1 >> 8) + 1u) * 5.9604644775390625e-8f;
+    float tau = -myr_logf_fast(u1) / safe;
+    L->left[l] = L->rem[l] - tau;
+    L->fire[l] = L->act[l] & live & (L->left[l] >= 0.0f);
+    /* r in [0, a0): u2 <= 1 - 2^-24 and round-to-nearest */
+    L->r[l] = (float)(int32_t)(w2 >> 8) * 5.9604644775390625e-8f * a0;
+    L->a0[l] = a0;
+    L->j[l] = 0;
+  }
+  /* the first j with r < cum[j]: cum never decreases, so it is the
+   * number of j < R-1 with cum[j] <= r */
+  for (j = 0; j < R - 1; ++j)
+    for (l = 0; l < LANES; ++l) L->j[l] += L->r[l] >= L->cum[j][l];
+  /* the cap, a count that would pass MYR_COUNT_MAX or an infinite a0
+   * ends the lane's step (a hit); else the event is applied */
+  for (l = 0; l < LANES; ++l)
+    L->over[l] = (L->n[l] >= cap) | !(L->a0[l] <= FLT_MAX);
+  if (R <= SELECT_MAX) {
+    /* few reactions: each change by selects, cheaper than a gather */
+    for (s = 0; s < S; ++s) {
+      for (l = 0; l < LANES; ++l) L->dv[s][l] = 0;
+      for (j = 0; j < R; ++j) {
+        const int32_t d = D->delta[j * MYR__NET_SPECIES_MAX + s];
+        if (d == 0) continue;
+        for (l = 0; l < LANES; ++l) L->dv[s][l] += d & -(int32_t)(L->j[l] == j);
+      }
+    }
+  } else {
+    for (s = 0; s < S; ++s)
+      NO_UNROLL
+      for (l = 0; l < LANES; ++l)
+        L->dv[s][l] = D->delta[L->j[l] * MYR__NET_SPECIES_MAX + s];
+  }
+  for (s = 0; s < S; ++s)
+    for (l = 0; l < LANES; ++l) {
+      int32_t dv = L->dv[s][l];
+      L->over[l] |= (dv > 0) & (L->xi[s][l] > MYR_COUNT_MAX - dv);
+    }
+  done = 0;
+  for (l = 0; l < LANES; ++l) {
+    int32_t hit = L->fire[l] & L->over[l];
+    L->fire[l] &= hit ^ 1; /* apply */
+    L->rem[l] = myr_selectf(L->fire[l], L->left[l], L->rem[l]);
+    L->n[l] += L->fire[l];
+    L->hit[l] |= hit;
+    L->act[l] = L->fire[l];
+    done |= (uint32_t)(L->live[l] & (L->fire[l] ^ 1)) << l;
+  }
+  for (s = 0; s < S; ++s)
+    for (l = 0; l < LANES; ++l) L->xi[s][l] += L->dv[s][l] & -L->fire[l];
+  return done;
+}
+
+#ifdef MYR__NET_FAST
+/* envs staged ahead of the lanes in one go (ssa_fast) */
+#define STAGE 64
+_Static_assert(STAGE <= SEEDS, "stage offsets index iota");
+
+/* The next envs of the range that step, in order, with what a lane needs:
+ * index, counts, per-group values (by the env's input level) and
+ * generator.  Lanes take them with one expanding load per column. */
+typedef struct stage {
+  int32_t sc, sp;  /* staged envs, the next one to take */
+  _Alignas(64) int64_t sk[STAGE];
+  int32_t so[STAGE]; /* offset in the window, for the seeds */
+  int32_t sx[FAST_S][STAGE];
+  float sg[GROUP_MAX][STAGE];
+  uint64_t srng[STAGE];
+} stage;
+
+/* stage the envs of the next window of the range that step (envs that
+ * reset instead are passed over); returns the envs staged, 0 once the
+ * range is exhausted */
+static int32_t stage_next(feed* F, stage* T) {
+  const myr__env* e = F->e;
+  const net_data* D = F->D;
+  const int32_t S = D->m->num_species, NG = D->groups;
+  T->sc = 0;
+  T->sp = 0;
+  while (T->sc == 0 && F->next < F->n) {
+    const int64_t k0 = F->next;
+    const int64_t end = F->n - k0 < STAGE ? F->n : k0 + STAGE;
+    int64_t k;
+    int32_t c, q;
+    for (k = k0; k < end; ++k) {
+      if (myr__step_kind((int)e->autoreset, F->pend[k]) == MYR__STEP_RESET)
+        continue;
+      c = T->sc++;
+      T->sk[c] = k;
+      T->so[c] = (int32_t)(k - k0);
+      for (q = 0; q < S; ++q) T->sx[q][c] = e->col[q].i[F->begin + k];
+      if (NG > 0) {
+        const float* gv = D->gtab + (size_t)F->act[k] * (size_t)NG;
+        for (q = 0; q < NG; ++q) T->sg[q][c] = gv[q];
+      }
+    }
+    F->next = end;
+    /* one Philox call per env-step seeds its generator */
+    myr__ssa_seeds(e->seed, (uint32_t)(e->env_offset + F->begin + k0), T->so,
+                   T->sc, F->clock, T->srng);
+  }
+  return T->sc;
+}
+
+/* Lanes o .. o+15 in m (bit l: lane o + l; their steps over, written
+ * back) take the next staged envs, the same as load() lane by lane but
+ * with one expanding load per column.  Returns the lanes left idle (the
+ * range exhausted): zero counts, no step running. */
+INLINE int32_t refill16(feed* F, stage* T, lanes* L, int32_t o, uint32_t m,
+                        const int32_t S) {
+  const net_data* D = F->D;
+  const int32_t NG = D->groups;
+  const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
+  __m512i k0 = _mm512_load_si512(L->k + o), k1 = _mm512_load_si512(L->k + o + 8);
+  __m512i r0 = _mm512_load_si512(L->rng + o), r1 = _mm512_load_si512(L->rng + o + 8);
+  __m512i n = _mm512_load_si512(L->n + o), hit = _mm512_load_si512(L->hit + o);
+  __m512i bad = _mm512_load_si512(L->bad + o), act = _mm512_load_si512(L->act + o);
+  __m512i live = _mm512_load_si512(L->live + o);
+  __m512 rem = _mm512_load_ps(L->rem + o);
+  const __m512 dt = _mm512_set1_ps((float)D->dt);
+  int32_t q, idle = 0;
+  while (m != 0) {
+    uint32_t take = m, lo;
+    int32_t avail, s;
+    __mmask16 mm;
+    if (T->sp == T->sc && stage_next(F, T) == 0) {
+      mm = (__mmask16)m;
+      for (q = 0; q < S; ++q)
+        _mm512_store_si512(L->xi[q] + o, _mm512_mask_mov_epi32(_mm512_load_si512(L->xi[q] + o), mm, zero));
+      act = _mm512_mask_mov_epi32(act, mm, zero);
+      live = _mm512_mask_mov_epi32(live, mm, zero);
+      idle = _mm_popcnt_u32(m);
+      break;
+    }
+    avail = T->sc - T->sp;
+    if (_mm_popcnt_u32(take) > avail) take = _pdep_u32((1u << avail) - 1u, take);
+    s = T->sp;
+    mm = (__mmask16)take;
+    lo = take & 0xFFu;
+    k0 = _mm512_mask_expandloadu_epi64(k0, (__mmask8)lo, T->sk + s);
+    k1 = _mm512_mask_expandloadu_epi64(k1, (__mmask8)(take >> 8), T->sk + s + _mm_popcnt_u32(lo));
+    r0 = _mm512_mask_expandloadu_epi64(r0, (__mmask8)lo, T->srng + s);
+    r1 = _mm512_mask_expandloadu_epi64(r1, (__mmask8)(take >> 8), T->srng + s + _mm_popcnt_u32(lo));
+    for (q = 0; q < S; ++q)
+      _mm512_store_si512(L->xi[q] + o, _mm512_mask_expandloadu_epi32(_mm512_load_si512(L->xi[q] + o),
+                                                                 mm, T->sx[q] + s));
+    for (q = 0; q < NG; ++q)
+      _mm512_store_ps(L->group[q] + o, _mm512_mask_expandloadu_ps(_mm512_load_ps(L->group[q] + o),
+                                                              mm, T->sg[q] + s));
+    n = _mm512_mask_mov_epi32(n, mm, zero);
+    hit = _mm512_mask_mov_epi32(hit, mm, zero);
+    bad = _mm512_mask_mov_epi32(bad, mm, zero);
+    act = _mm512_mask_mov_epi32(act, mm, one);
+    live = _mm512_mask_mov_epi32(live, mm, one);
+    rem = _mm512_mask_mov_ps(rem, mm, dt);
+    T->sp = s + (int32_t)_mm_popcnt_u32(take);
+    m &= ~take;
+  }
+  _mm512_store_si512(L->k + o, k0);
+  _mm512_store_si512(L->k + o + 8, k1);
+  _mm512_store_si512(L->rng + o, r0);
+  _mm512_store_si512(L->rng + o + 8, r1);
+  _mm512_store_si512(L->n + o, n);
+  _mm512_store_si512(L->hit + o, hit);
+  _mm512_store_si512(L->bad + o, bad);
+  _mm512_store_si512(L->act + o, act);
+  _mm512_store_si512(L->live + o, live);
+  _mm512_store_ps(L->rem + o, rem);
+  return idle;
+}
+
+/* the lanes in m (their envs written back first if `done`) take the next
+ * staged envs; returns the lanes left idle */
+INLINE int32_t refill_fast(feed* F, stage* T, lanes* L, uint32_t m,
+                           int32_t done, const int32_t S) {
+  int32_t g, idle = 0;
+  uint32_t w;
+  for (w = done ? m : 0; w != 0; w &= w - 1) retire(F, L, __builtin_ctz(w));
+  for (g = 0; g < NV; ++g)
+    if ((m >> (16 * g)) & 0xFFFFu) idle += refill16(F, T, L, 16 * g, (m >> (16 * g)) & 0xFFFFu, S);
+  return idle;
+}
+
+/* the SSA of a range with fast_event() and refill_fast(), S species */
+INLINE void ssa_fast_s(feed* F, lanes* L, int32_t cap, const int32_t S) {
+  const int32_t NG = F->D->groups;
+  const __m512i zero = _mm512_setzero_si512();
+  stage T;
+  int32_t q, o, busy;
+  T.sc = 0;
+  T.sp = 0;
+  /* every lane idle, then all of them load */
+  for (o = 0; o < LANES; o += 16) {
+    _mm512_store_si512(L->k + o, zero);
+    _mm512_store_si512(L->k + o + 8, zero);
+    _mm512_store_si512(L->rng + o, zero);
+    _mm512_store_si512(L->rng + o + 8, zero);
+    _mm512_store_si512(L->n + o, zero);
+    _mm512_store_si512(L->hit + o, zero);
+    _mm512_store_si512(L->bad + o, zero);
+    _mm512_store_si512(L->act + o, zero);
+    _mm512_store_si512(L->live + o, zero);
+    _mm512_store_ps(L->rem + o, _mm512_setzero_ps());
+    for (q = 0; q < S; ++q) _mm512_store_si512(L->xi[q] + o, zero);
+    for (q = 0; q < NG; ++q) _mm512_store_ps(L->group[q] + o, _mm512_setzero_ps());
+  }
+  busy = LANES - refill_fast(F, &T, L, (uint32_t)(((uint64_t)1 << LANES) - 1), 0, S);
+  while (busy > 0) {
+    uint32_t m = fast_event(F->D, L, cap, S);
+    if (m != 0) busy -= refill_fast(F, &T, L, m, 1, S);
+  }
+}
+
+/* ssa_fast_s() with the species count a constant up to 8 */
+WIDE static void ssa_fast(feed* F, lanes* L, int32_t cap) {
+  switch (F->D->m->num_species) {
+    case 1: ssa_fast_s(F, L, cap, 1); break;
+    case 2: ssa_fast_s(F, L, cap, 2); break;
+    case 3: ssa_fast_s(F, L, cap, 3); break;
+    case 4: ssa_fast_s(F, L, cap, 4); break;
+    case 5: ssa_fast_s(F, L, cap, 5); break;
+    case 6: ssa_fast_s(F, L, cap, 6); break;
+    case 7: ssa_fast_s(F, L, cap, 7); break;
+    case 8: ssa_fast_s(F, L, cap, 8); break;
+    default: ssa_fast_s(F, L, cap, F->D->m->num_species); break;
+  }
+}
+#endif
+
 /* One step of the SSA for the envs [begin, begin + n): LANES lanes run the
- * event loop; after an event sweep in which some lane's step ended, those
- * envs are written back and the lanes load the next envs of the range, so
+ * event loop; after an event in which some lane's step ended, those envs
+ * are written back and the lanes load the next envs of the range, so
  * lanes idle only once the range runs out (lane refill, as the gene
  * circuit).  Every env runs the same events on its own generator whichever
  * lane and sweep it is in, so the schedule never changes a result. */
@@ -404,106 +838,36 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
                            const uint8_t* pend,
                            uint64_t clock, myr__stats* st) {
   const net_data* D = (const net_data*)e->data;
-  const myr_model* M = D->m;
-  const int32_t S = M->num_species, R = M->num_reactions;
   const int32_t cap = D->cap;
   feed F = {.e = e, .D = D, .begin = begin, .n = n, .act = act, .act_f = act_f,
             .pend = pend, .clock = clock, .seeds_at = -SEEDS};
   lanes L;
-  int32_t l, s, j, busy = 0, fresh, done;
+  int32_t l, busy = 0;
 
-  for (l = 0; l < LANES; ++l) busy += load(&F, &L, l);
-  if (D->gtab == NULL) group_values(D, &L, L.group);
-
-  while (busy > 0) {
-    /* cumulative propensities, in reaction order */
-    fresh = 0;
-    for (j = 0; j < R; ++j) {
-      /* a folded table or c * X is final; else short reactants give 0,
-       * then a negative or NaN value counts as 0 and is reported */
-      if (!propensity(D, j, &L, (const float(*)[LANES])L.group, &fresh)) {
-        int32_t q;
-        for (q = D->rs_start[j]; q < D->rs_start[j + 1]; ++q) {
-          const int32_t* xs = L.xi[D->rs_species[q]];
-          const int32_t need = D->rs_need[q];
-          for (l = 0; l < LANES; ++l) L.a[l] = xs[l] < need ? 0.0f : L.a[l];
-        }
-        for (l = 0; l < LANES; ++l) {
-          L.bad[l] |= L.act[l] & !(L.a[l] >= 0.0f);
-          L.a[l] = L.a[l] > 0.0f ? L.a[l] : 0.0f;
-        }
-      }
-      if (j > 0)
-        for (l = 0; l < LANES; ++l) L.cum[j][l] = L.cum[j - 1][l] + L.a[l];
+#ifdef MYR__NET_FAST
+  if (D->fast_refill) {
+    ssa_fast(&F, &L, cap);
+  } else
+#endif
+  {
+    for (l = 0; l < LANES; ++l) busy += load(&F, &L, l);
+    if (D->gtab == NULL) group_values(D, &L, L.group);
+    while (busy > 0) {
+      uint32_t m;
+#ifdef MYR__NET_FAST
+      if (D->fast)
+        m = fast_event(D, &L, cap, D->m->num_species);
       else
-        for (l = 0; l < LANES; ++l) L.cum[j][l] = L.a[l];
-    }
-    /* one event per lane: waiting time, then which reaction (the gene
-     * circuit's draws) */
-    for (l = 0; l < LANES; ++l) {
-      uint64_t z = myr_splitmix64(&L.rng[l]);
-      uint32_t w1 = (uint32_t)z, w2 = (uint32_t)(z >> 32);
-      float a0 = L.cum[R - 1][l];
-      int32_t live = a0 > 0.0f;
-      float safe = myr_selectf(live, a0, 1.0f);
-      /* u1 in (0, 1] with 24 random bits */
-      float u1 = (float)(int32_t)((w1 >> 8) + 1u) * 5.9604644775390625e-8f;
-      float tau = -myr_logf_fast(u1) / safe;
-      L.left[l] = L.rem[l] - tau;
-      L.fire[l] = L.act[l] & live & (L.left[l] >= 0.0f);
-      /* r in [0, a0): u2 <= 1 - 2^-24 and round-to-nearest */
-      L.r[l] = (float)(int32_t)(w2 >> 8) * 5.9604644775390625e-8f * a0;
-      L.a0[l] = a0;
-      L.j[l] = 0;
-    }
-    /* the first j with r < cum[j]: cum never decreases, so it is the
-     * number of j < R-1 with cum[j] <= r */
-    for (j = 0; j < R - 1; ++j)
-      for (l = 0; l < LANES; ++l) L.j[l] += L.r[l] >= L.cum[j][l];
-    /* the cap, a count that would pass MYR_COUNT_MAX or an infinite a0
-     * ends the lane's step (a hit); else the event is applied */
-    for (l = 0; l < LANES; ++l)
-      L.over[l] = (L.n[l] >= cap) | !(L.a0[l] <= FLT_MAX);
-    if (R <= SELECT_MAX) {
-      /* few reactions: each change by selects, cheaper than a gather */
-      for (s = 0; s < S; ++s) {
-        for (l = 0; l < LANES; ++l) L.dv[s][l] = 0;
-        for (j = 0; j < R; ++j) {
-          const int32_t d = D->delta[j * MYR__NET_SPECIES_MAX + s];
-          if (d == 0) continue;
-          for (l = 0; l < LANES; ++l) L.dv[s][l] += d & -(int32_t)(L.j[l] == j);
-        }
+#endif
+        m = generic_event(D, &L, cap);
+      if (m == 0) continue;
+      /* the lanes whose env's step ended take the next envs (by the bit
+       * mask: a branch per lane would be mispredicted) */
+      for (; m != 0; m &= m - 1) {
+        l = __builtin_ctz(m);
+        retire(&F, &L, l);
+        busy -= load(&F, &L, l) ^ 1;
       }
-    } else {
-      for (s = 0; s < S; ++s)
-        NO_UNROLL
-        for (l = 0; l < LANES; ++l)
-          L.dv[s][l] = D->delta[L.j[l] * MYR__NET_SPECIES_MAX + s];
-    }
-    for (s = 0; s < S; ++s)
-      for (l = 0; l < LANES; ++l) {
-        int32_t dv = L.dv[s][l];
-        L.over[l] |= (dv > 0) & (L.xi[s][l] > MYR_COUNT_MAX - dv);
-      }
-    done = 0;
-    for (l = 0; l < LANES; ++l) {
-      int32_t hit = L.fire[l] & L.over[l];
-      L.fire[l] &= hit ^ 1; /* apply */
-      L.rem[l] = myr_selectf(L.fire[l], L.left[l], L.rem[l]);
-      L.n[l] += L.fire[l];
-      L.hit[l] |= hit;
-      L.act[l] = L.fire[l];
-      done |= L.live[l] & (L.fire[l] ^ 1);
-    }
-    for (s = 0; s < S; ++s)
-      for (l = 0; l < LANES; ++l) L.xi[s][l] += L.dv[s][l] & -L.fire[l];
-    if (done) {
-      /* the lanes whose env's step ended take the next envs */
-      for (l = 0; l < LANES; ++l)
-        if (L.live[l] && !L.act[l]) {
-          retire(&F, &L, l);
-          busy -= load(&F, &L, l) ^ 1;
-        }
       if (D->gtab == NULL) group_values(D, &L, L.group);
     }
   }
@@ -647,10 +1011,10 @@ static int classify(net_data* D, int32_t tables) {
       (M->input < 0 || M->input_levels <= GTAB_LEVELS)) {
     /* the K_GROUP values of each input level: the programs' own results */
     const int32_t levels = M->input >= 0 ? M->input_levels : 1;
-    lanes* L = (lanes*)myr__alloc(sizeof *L);
+    lanes* L = (lanes*)myr__alloc_aligned(sizeof *L);
     D->gtab = (float*)myr__alloc(sizeof(float) * (size_t)levels * (size_t)D->groups);
     if (L == NULL || D->gtab == NULL) {
-      myr__free(L);
+      myr__free_aligned(L);
       return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
     }
     memset(L, 0, sizeof *L);
@@ -665,15 +1029,20 @@ static int classify(net_data* D, int32_t tables) {
             D->gtab[(size_t)a * (size_t)D->groups + (size_t)D->gslot[j]] =
                 L->group[D->gslot[j]][a - k];
     }
-    myr__free(L);
+    myr__free_aligned(L);
   }
+#ifdef MYR__NET_FAST
+  D->fast = tables && M->num_reactions <= FAST_R && M->num_species <= FAST_S;
+  for (j = 0; j < M->num_reactions; ++j) D->fast &= D->kind[j] != K_PROGRAM;
+  D->fast_refill = D->fast && (D->groups == 0 || D->gtab != NULL);
+#endif
   if (!any_table) return MYR_OK;
   D->tab = (float*)myr__alloc(sizeof(float) * (size_t)TABLE *
                               (size_t)M->num_reactions);
   if (D->tab == NULL)
     return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
   {
-    lanes* L = (lanes*)myr__alloc(sizeof *L); /* only the counts are read */
+    lanes* L = (lanes*)myr__alloc_aligned(sizeof *L); /* only the counts are read */
     if (L == NULL)
       return myr__fail(MYR_ENOMEM, "out of memory (reaction-network tables)");
     memset(L, 0, sizeof *L);
@@ -723,7 +1092,7 @@ static int classify(net_data* D, int32_t tables) {
         }
       }
     }
-    myr__free(L);
+    myr__free_aligned(L);
   }
   return MYR_OK;
 }

@@ -1,0 +1,89 @@
+/*
+ * ssa16.h -- the direct method's draws for 16 lanes at once in AVX-512,
+ * host only: one SplitMix64 output per lane split into the two 32-bit
+ * words, u1 in (0, 1] and u2 in [0, 1) from them, and myr_logf_fast.
+ * Bit for bit what myr_ccasr_iter() (ccasr/physics.h) computes lane by
+ * lane: the same integer steps and the same float operations in the same
+ * order (IEEE, round to nearest), so a lane's event never depends on
+ * which path ran it.  Used by the gene circuit's lane loop and the
+ * reaction network's small-network kernel.
+ */
+#ifndef MYR_CORE_SSA16_H
+#define MYR_CORE_SSA16_H
+
+#include <stdint.h>
+
+#if defined(__AVX512F__) && defined(__AVX512DQ__) && !defined(__CUDACC__)
+#  include <immintrin.h>
+#  define MYR_HAVE_SSA16 1
+
+/* advance the generators rng[0..15] (64-byte aligned) by one SplitMix64
+ * step; *w1, *w2: the low and high 32-bit words of each lane's output,
+ * lane l in element l */
+static inline void myr__splitmix16(uint64_t* rng, __m512i* w1, __m512i* w2) {
+  const __m512i gamma = _mm512_set1_epi64((int64_t)0x9E3779B97F4A7C15ull);
+  const __m512i mix1 = _mm512_set1_epi64((int64_t)0xBF58476D1CE4E5B9ull);
+  const __m512i mix2 = _mm512_set1_epi64((int64_t)0x94D049BB133111EBull);
+  const __m512i lo_idx = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14,
+                                          12, 10, 8, 6, 4, 2, 0);
+  const __m512i hi_idx = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15,
+                                          13, 11, 9, 7, 5, 3, 1);
+  __m512i s0 = _mm512_add_epi64(_mm512_load_si512(rng), gamma);
+  __m512i s1 = _mm512_add_epi64(_mm512_load_si512(rng + 8), gamma);
+  __m512i z0, z1;
+  _mm512_store_si512(rng, s0);
+  _mm512_store_si512(rng + 8, s1);
+  z0 = _mm512_mullo_epi64(_mm512_xor_si512(s0, _mm512_srli_epi64(s0, 30)), mix1);
+  z1 = _mm512_mullo_epi64(_mm512_xor_si512(s1, _mm512_srli_epi64(s1, 30)), mix1);
+  z0 = _mm512_mullo_epi64(_mm512_xor_si512(z0, _mm512_srli_epi64(z0, 27)), mix2);
+  z1 = _mm512_mullo_epi64(_mm512_xor_si512(z1, _mm512_srli_epi64(z1, 27)), mix2);
+  z0 = _mm512_xor_si512(z0, _mm512_srli_epi64(z0, 31));
+  z1 = _mm512_xor_si512(z1, _mm512_srli_epi64(z1, 31));
+  *w1 = _mm512_permutex2var_epi32(z0, lo_idx, z1);
+  *w2 = _mm512_permutex2var_epi32(z0, hi_idx, z1);
+}
+
+/* u1 = ((w1 >> 8) + 1) 2^-24 in (0, 1] */
+static inline __m512 myr__u1_16(__m512i w1) {
+  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_srli_epi32(w1, 8),
+                                                           _mm512_set1_epi32(1))),
+                       _mm512_set1_ps(5.9604644775390625e-8f));
+}
+
+/* u2 = (w2 >> 8) 2^-24 in [0, 1) */
+static inline __m512 myr__u2_16(__m512i w2) {
+  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(w2, 8)),
+                       _mm512_set1_ps(5.9604644775390625e-8f));
+}
+
+/* myr_logf_fast() of 16 positive normal floats */
+static inline __m512 myr__logf16(__m512 v) {
+  const __m512i one = _mm512_set1_epi32(1);
+  __m512i bits = _mm512_castps_si512(v);
+  __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(126));
+  __m512 x, z, y, ef;
+  __mmask16 lo;
+  x = _mm512_castsi512_ps(_mm512_or_si512(
+      _mm512_and_si512(bits, _mm512_set1_epi32(0x007FFFFF)), _mm512_set1_epi32(0x3F000000)));
+  lo = _mm512_cmp_ps_mask(x, _mm512_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
+  e = _mm512_mask_sub_epi32(e, lo, e, one);
+  x = _mm512_sub_ps(_mm512_mask_add_ps(x, lo, x, x), _mm512_set1_ps(1.0f));
+  ef = _mm512_cvtepi32_ps(e);
+  z = _mm512_mul_ps(x, x);
+  y = _mm512_set1_ps(7.0376836292e-2f);
+  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.1514610310e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.1676998740e-1f));
+  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.2420140846e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.4249322787e-1f));
+  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.6668057665e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(2.0000714765e-1f));
+  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(2.4999993993e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(3.3333331174e-1f));
+  y = _mm512_mul_ps(_mm512_mul_ps(y, x), z);
+  y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_set1_ps(-2.12194440e-4f), ef));
+  y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_set1_ps(-0.5f), z));
+  return _mm512_add_ps(_mm512_add_ps(x, y), _mm512_mul_ps(_mm512_set1_ps(0.693359375f), ef));
+}
+#endif
+
+#endif /* MYR_CORE_SSA16_H */
