@@ -45,11 +45,12 @@ static const char* run_usage =
     "replaces it; two runs cannot record into one directory at once.\n"
     "--model FILE.xml runs an SBML reaction network (the reaction-network\n"
     "env); --env NAME runs a shipped model (see 'myriad envs'); --input names\n"
-    "the parameter the action sets (--input-space box: a continuous action in\n"
-    "[0, input_max], else discrete levels), --observe the observed species (NAME or\n"
-    "NAME/SCALE), --dt the model time per step; what is not given comes from\n"
-    "the model's sidecar FILE.myriad (docs/reaction-networks.md).  The mean\n"
-    "and variance of every species count over the envs are printed at the end.\n"
+    "the parameter (or boundary species) the action sets (--input-space box: a\n"
+    "continuous action in [0, input_max], else discrete levels), --observe the\n"
+    "observed species (NAME or NAME/SCALE), --dt the model time per step;\n"
+    "what is not given comes from the model's sidecar FILE.myriad\n"
+    "(docs/reaction-networks.md).  The mean and variance of every species\n"
+    "count over the envs are printed at the end.\n"
     "Defaults: --env cartpole-v1 --num-envs 100000 --steps 1000 --policy random\n";
 
 /* ------------------------------------------------------------ recording */

@@ -2,8 +2,9 @@
  * Fuzz target: the reaction-network model loader (SBML text through
  * libSBML, the checks and the MathML compiler), then a batch of the model
  * stepped a few times.  Input: SBML text; an optional second part after a
- * line "--" is the observe option ("A, B/2").  Without SBML support every
- * load fails cleanly, which is checked too.
+ * line "--" is the observe option ("A, B/2"), and a third after another
+ * such line the input option (a parameter or a species).  Without SBML
+ * support every load fails cleanly, which is checked too.
  */
 #include "fuzz_common.h"
 #include "myriad/myriad.h"
@@ -21,6 +22,10 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     *sep = '\0';
     o.observe = sep + 4;
     n = (size_t)(sep - text);
+    if ((sep = strstr(sep + 4, "\n--\n")) != NULL) {
+      *sep = '\0';
+      o.input = sep + 4;
+    }
   }
   if (myr_model_load_string(text, n, &o, &m) == MYR_OK) {
     myr_batch_def def = myr_batch_def_default();

@@ -179,7 +179,7 @@ static void options(void) {
   o = myr_model_opts_default();
   o.input = "nope";
   CHECK(myr_model_load(SBML_DIR "ok_base.xml", &o, &m) == MYR_EINVAL);
-  CHECK(strstr(myr_last_error(), "no global parameter 'nope'") != NULL);
+  CHECK(strstr(myr_last_error(), "no global parameter or species 'nope'") != NULL);
   f = fopen(side, "w");
   if (f != NULL) {
     fputs("# comment\nobserve = B/2\ncolour = red\n", f);
@@ -574,6 +574,53 @@ static void fast_edges(void) {
   myr_model_destroy(m);
 }
 
+/* an input that is a species: a boundary species set by the action runs
+ * exactly as the same model with the input as a parameter, and leaves
+ * the state; a species a reaction changes, or a non-boundary reactant, is
+ * refused naming it */
+static void input_species(void) {
+  myr_model_opts o = myr_model_opts_default();
+  myr_model* mp;
+  myr_model* ms;
+  myr_model* bad = (myr_model*)1;
+  uint64_t h[2];
+  int t;
+  o.input = "I";
+  o.input_levels = 3;
+  o.input_max = 2.0;
+  mp = load(SBML_DIR "inducer_param.xml", &o);
+  ms = load(SBML_DIR "inducer_species.xml", &o);
+  if (mp == NULL || ms == NULL) goto out;
+  for (t = 0; t < 2; ++t) {
+    myr_batch* b = make("sbml", 2000, t == 0 ? mp : ms, 2, NULL, 0.0);
+    double x[2000];
+    if (b == NULL) goto out;
+    rollout(b, 40, "random");
+    h[t] = myr_batch_state_hash(b);
+    CHECK(myr_batch_get_state(b, "X", x) == MYR_OK && x[0] >= 0.0);
+    if (t == 1) CHECK(myr_batch_get_state(b, "I", x) != MYR_OK);
+    myr_batch_destroy(b);
+  }
+  CHECK_MSG(h[0] == h[1], "input species: hash %016llx, as a parameter %016llx",
+            (unsigned long long)h[1], (unsigned long long)h[0]);
+  o.input = "X";
+  CHECK(myr_model_load(SBML_DIR "inducer_species.xml", &o, &bad) == MYR_EINVAL && bad == NULL);
+  CHECK_MSG(strstr(myr_last_error(), "species 'X' is changed by reaction 1") != NULL,
+            "%s", myr_last_error());
+  o.input = "Z";
+  bad = (myr_model*)1;
+  CHECK(myr_model_load(SBML_DIR "inducer_species.xml", &o, &bad) == MYR_EINVAL && bad == NULL);
+  CHECK(strstr(myr_last_error(), "no global parameter or species 'Z'") != NULL);
+  o.input = "I";
+  bad = (myr_model*)1;
+  CHECK(myr_model_load(SBML_DIR "refuse_input_reactant.xml", &o, &bad) == MYR_EINVAL && bad == NULL);
+  CHECK_MSG(strstr(myr_last_error(), "species 'I' is a reactant of reaction 1") != NULL,
+            "%s", myr_last_error());
+out:
+  myr_model_destroy(mp);
+  myr_model_destroy(ms);
+}
+
 int main(void) {
   builtin_birth_death();
   bad_propensities();
@@ -593,6 +640,7 @@ int main(void) {
   cli();
   function_definition();
   fast_edges();
+  input_species();
   {
     static const char* const files[] = {MODELS_DIR "ccasr.xml",
                                         MODELS_DIR "repressilator.xml",

@@ -675,7 +675,10 @@ typedef struct myr_model myr_model;
  * .myriad, key = value lines), else the default named here. */
 typedef struct myr_model_opts {
   const char* input;    /* the global parameter set by the action (e.g.
-                           "U"); "" for none; default: none */
+                           "U"), or a species no reaction changes (a
+                           boundary or constant species; it becomes the
+                           input and leaves the state); "" for none;
+                           default: none */
   int32_t input_levels; /* discrete levels of the input, >= 2: action a in
                            [0, levels) sets input = input_max * a /
                            (levels - 1); default 2 */

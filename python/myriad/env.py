@@ -1097,7 +1097,7 @@ def make(env_id, num_envs, seed=0, threads=0, autoreset="same_step",
     Reaction networks: ``make("sbml", N, model="models/ccasr.xml",
     input="U", observe=["F/80"], dt=5)`` (env "reaction-network", alias
     "sbml"): ``model`` is an SBML file (or the name of a shipped model,
-    e.g. "repressilator"), ``input`` the parameter the action sets,
+    e.g. "repressilator"), ``input`` the parameter (or boundary species) the action sets,
     ``observe`` the observed species (NAME or NAME/SCALE), ``dt`` the model
     time per step, ``input_space="box"`` a continuous action in [0,
     input_max] (else discrete levels); what is not given comes from the

@@ -230,6 +230,66 @@ static int list_species(const myr_model* m, char* buf, size_t size) {
   return 0;
 }
 
+/* The input names species s: a species no reaction changes (a boundary
+ * or constant species, or one no reaction produces or consumes) becomes
+ * a global parameter of the same name, set by the action and held for the
+ * step: its count in every kinetic law reads the input, and it leaves the
+ * state.  Refused where a reaction changes it or has it as a reactant
+ * (the direct method would have to check its count against the
+ * stoichiometry; a species that only acts belongs among the modifiers). */
+static int input_species(myr_model* m, int32_t s) {
+  const int32_t S = m->num_species;
+  int32_t j, k, q;
+  for (j = 0; j < m->num_reactions; ++j) {
+    if (m->delta[j * MYR__NET_SPECIES_MAX + s] != 0)
+      return myr__fail(MYR_EINVAL, "input: species '%s' is changed by reaction "
+                       "%d of model '%s' (an input species must be a boundary "
+                       "or constant species, or one no reaction changes)",
+                       m->species[s], (int)j + 1, m->name);
+    if (m->need[j * MYR__NET_SPECIES_MAX + s] != 0)
+      return myr__fail(MYR_EINVAL, "input: species '%s' is a reactant of reaction "
+                       "%d of model '%s' (make it a boundary species or a "
+                       "modifier to use it as the input)",
+                       m->species[s], (int)j + 1, m->name);
+  }
+  if (S < 2)
+    return myr__fail(MYR_EINVAL, "input: species '%s' is the only species of "
+                     "model '%s'", m->species[s], m->name);
+  if (m->num_params >= MYR__NET_PARAMS_MAX)
+    return myr__fail(MYR_EINVAL, "input: model '%s' has %d parameters, no room "
+                     "for species '%s' as one", m->name, (int)m->num_params,
+                     m->species[s]);
+  q = m->num_params++;
+  memcpy(m->params[q], m->species[s], sizeof m->params[q]);
+  m->param_value[q] = (double)m->init[s];
+  for (k = 0; k < m->num_ops; ++k) {
+    myr__op* o = &m->ops[k];
+    if (o->code != MYR__OP_SPECIES) continue;
+    if (o->arg == s) {
+      o->code = MYR__OP_PARAM;
+      o->arg = q;
+    } else if (o->arg > s) {
+      o->arg -= 1;
+    }
+  }
+  for (j = 0; j < m->num_reactions; ++j) {
+    int32_t* need = m->need + j * MYR__NET_SPECIES_MAX;
+    int32_t* delta = m->delta + j * MYR__NET_SPECIES_MAX;
+    for (k = s; k + 1 < S; ++k) {
+      need[k] = need[k + 1];
+      delta[k] = delta[k + 1];
+    }
+    need[S - 1] = 0;
+    delta[S - 1] = 0;
+  }
+  for (k = s; k + 1 < S; ++k) {
+    memcpy(m->species[k], m->species[k + 1], sizeof m->species[k]);
+    m->init[k] = m->init[k + 1];
+  }
+  m->num_species = S - 1;
+  return MYR_OK;
+}
+
 /* "A, B/80": observed species and scales */
 static int parse_observe(myr_model* m, const char* text) {
   char buf[1024], names[512];
@@ -332,9 +392,12 @@ int myr__model_finish(myr_model* m, const myr_model_opts* opts_in,
 
   m->input = -1;
   if (t.has_input && t.input[0] != '\0') {
+    if (myr__model_param(m, t.input) < 0 && myr__model_species(m, t.input) >= 0 &&
+        (rc = input_species(m, myr__model_species(m, t.input))) != MYR_OK)
+      return rc;
     if ((m->input = myr__model_param(m, t.input)) < 0)
-      return myr__fail(MYR_EINVAL, "input: no global parameter '%s' in model "
-                       "'%s' (the input must be a parameter)", t.input, m->name);
+      return myr__fail(MYR_EINVAL, "input: no global parameter or species '%s' "
+                       "in model '%s'", t.input, m->name);
   }
   m->input_levels = 2;
   if (t.has_levels &&
