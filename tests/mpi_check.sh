@@ -2,7 +2,7 @@
 # usage: mpi_check.sh MYRIAD MPIEXEC NP
 # A run sharded over NP MPI ranks (one thread each) must report the same
 # episode statistics and final-state hash as one process with all envs, for
-# CartPole and for the gene circuit (whose reactions, cap hits and mean and
+# CartPole, the gene circuit and reaction networks (whose reactions, cap hits and mean and
 # variance of H, F, H_end, F_end are reduced over the ranks).
 # N is odd so that the shards have different sizes.  Exit 77: skipped.
 set -eu
@@ -72,6 +72,9 @@ check_case reaction-network 11 run --env reaction-network --num-envs 10007 --ste
 if "$cli" run --env ccasr --num-envs 1 --steps 1 >/dev/null 2>&1; then
   check_case sbml-ccasr 19 run --env ccasr --num-envs 10007 --steps 50 \
     --param max_steps=40
+  # a model given only by file (no special case in the code)
+  check_case sbml-dimer 11 run --model "$(dirname "$0")/data/sbml/dimer.xml" \
+    --num-envs 10007 --steps 40
 fi
 # returns past int64 in 2^-10 units (about -2e16 an episode): the 128-bit
 # sums of the ranks add up to the single process's
