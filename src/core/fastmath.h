@@ -13,6 +13,23 @@
 
 #include "common.h"
 
+/* the polynomials on [-pi/4, pi/4] (reduced argument r) */
+MYR_HD void myr__sincosf_poly(float r, float* sp, float* cp) {
+  float z = r * r;
+  *sp = ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z - 1.6666654611e-1f) *
+            z * r + r;
+  *cp = ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z +
+         4.166664568298827e-2f) * z * z - 0.5f * z + 1.0f;
+}
+
+/* myr_sincosf() of |x| <= MYR_SINCOSF_SMALL, where the reduction is the
+ * identity (k = 0: r = x, quadrant 0), so the same values bit for bit
+ * without it */
+#define MYR_SINCOSF_SMALL 0.78f
+MYR_HD void myr_sincosf_small(float x, float* s_out, float* c_out) {
+  myr__sincosf_poly(x, s_out, c_out);
+}
+
 MYR_HD void myr_sincosf(float x, float* s_out, float* c_out) {
   /* k = rint(x * 2/pi) with the 1.5 * 2^23 trick (exact for |x| < 2^22) */
   const float shift = 12582912.0f;
@@ -28,12 +45,9 @@ MYR_HD void myr_sincosf(float x, float* s_out, float* c_out) {
   r = r - kf * 4.837512969970703125e-4f;
   r = r - kf * 7.54978995489188216e-8f;
   {
-    float z = r * r;
-    float sp = ((-1.9515295891e-4f * z + 8.3321608736e-3f) * z -
-                1.6666654611e-1f) * z * r + r;
-    float cp = ((2.443315711809948e-5f * z - 1.388731625493765e-3f) * z +
-                4.166664568298827e-2f) * z * z - 0.5f * z + 1.0f;
+    float sp, cp;
     int32_t swap = q & 1;
+    myr__sincosf_poly(r, &sp, &cp);
     float s = swap ? cp : sp;
     float c = swap ? sp : cp;
     *s_out = (q & 2) ? -s : s;

@@ -4,6 +4,7 @@
  * (which reads the low halves) gives the full 32x32->64 products in one
  * instruction and the high halves never reach a low half; callers mask
  * the words to 32 bits where they leave.  Bit for bit myr_philox4x32_10.
+ * myr_draw_list() draws for a list of envs with it (portable fallback).
  */
 #ifndef MYR_CORE_PHILOX8_H
 #define MYR_CORE_PHILOX8_H
@@ -52,5 +53,38 @@ static inline void myr_philox8(const myr_philox8_key* K, __m512i c[4]) {
   c[3] = c3;
 }
 #endif
+
+/* myr_draw(seed, g0 + off[j], clock, stream, sub) for j < n (off NULL:
+ * g0 + j): word k of draw j into w[k * ld + j] (ld >= n), 8 draws per call
+ * of myr_philox8() where AVX-512 is compiled in, the rest one by one; bit
+ * for bit myr_draw() */
+static inline void myr_draw_list(uint64_t seed, uint32_t g0, const int32_t* off,
+                                 int32_t n, uint64_t clock, uint32_t stream,
+                                 uint32_t sub, uint32_t* w, int32_t ld) {
+  int32_t j = 0, k;
+#ifdef MYR_HAVE_PHILOX8
+  myr_philox8_key K;
+  myr_philox8_key_init(&K, seed);
+  for (; j + 8 <= n; j += 8) {
+    __m512i c[4];
+    const __m256i o = off != NULL ? _mm256_loadu_si256((const __m256i*)(off + j))
+                                  : _mm256_add_epi32(_mm256_set1_epi32(j),
+                                                     _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    c[0] = _mm512_cvtepu32_epi64(_mm256_add_epi32(o, _mm256_set1_epi32((int32_t)g0)));
+    c[1] = _mm512_set1_epi64((int64_t)(uint32_t)clock);
+    c[2] = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
+    c[3] = _mm512_set1_epi64((int64_t)((stream << 24) | (sub & 0xFFFFFFu)));
+    myr_philox8(&K, c);
+    for (k = 0; k < 4; ++k)
+      _mm256_storeu_si256((__m256i*)(w + (size_t)k * (size_t)ld + (size_t)j),
+                          _mm512_cvtepi64_epi32(c[k]));
+  }
+#endif
+  for (; j < n; ++j) {
+    myr_philox_out r = myr_draw(seed, g0 + (uint32_t)(off != NULL ? off[j] : j), clock,
+                                stream, sub);
+    for (k = 0; k < 4; ++k) w[(size_t)k * (size_t)ld + (size_t)j] = r.v[k];
+  }
+}
 
 #endif /* MYR_CORE_PHILOX8_H */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../core/philox8.h"
 #include "../../engine/policy.h"
 #include "cpu.h"
 
@@ -40,22 +41,12 @@ typedef struct rollout_job {
   atomic_int cut;
 } rollout_job;
 
-/* refill the per-block cache of random words for the window holding clock */
+/* refill the per-block cache of random words for the window holding clock
+ * (8 envs per Philox call where AVX-512 is compiled in) */
 static void refill_words(const myr_batch* b, int64_t begin, int64_t n,
                          uint64_t window, uint32_t sub, uint32_t* words) {
-  int64_t e;
-  uint32_t* MYR_RESTRICT w0 = words;
-  uint32_t* MYR_RESTRICT w1 = words + n;
-  uint32_t* MYR_RESTRICT w2 = words + 2 * n;
-  uint32_t* MYR_RESTRICT w3 = words + 3 * n;
-  for (e = 0; e < n; ++e) {
-    myr_philox_out r = myr_draw(b->v.seed, (uint32_t)(b->v.env_offset + begin + e),
-                                window, MYR_STREAM_ACTION, sub);
-    w0[e] = r.v[0];
-    w1[e] = r.v[1];
-    w2[e] = r.v[2];
-    w3[e] = r.v[3];
-  }
+  myr_draw_list(b->v.seed, (uint32_t)(b->v.env_offset + begin), NULL, (int32_t)n,
+                window, MYR_STREAM_ACTION, sub, words, (int32_t)n);
 }
 
 static void run_block(rollout_job* j, int64_t begin, int64_t end,

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "../../core/philox8.h"
 
 MYR__CUDA_DECLARE(cartpole)
 
@@ -94,13 +95,16 @@ MYR__DEFINE_PCOLS(cp, myr__cartpole_load, myr_cartpole_params, myr_cartpole_para
  * contract the same multiply-adds in every build and a degenerate
  * distribution (uniform(a,a)) gives the shared-constant trajectory bit for
  * bit (tests/test_cartpole_random.c).  Inlined because a call costs the
- * step API about 10% at 1M envs. */
-static inline __attribute__((always_inline)) void physics_f32(
-    const myr_cartpole_params_f* Pp, const myr__col* pc, float* MYR_RESTRICT x,
-    float* MYR_RESTRICT xd, float* MYR_RESTRICT th, float* MYR_RESTRICT thd,
-    int32_t* MYR_RESTRICT t, const int32_t* MYR_RESTRICT act,
-    uint8_t* MYR_RESTRICT term, uint8_t* MYR_RESTRICT trunc,
-    float* MYR_RESTRICT rew, int64_t n) {
+ * step API about 10% at 1M envs.  small: every |theta| <=
+ * MYR_SINCOSF_SMALL, so sin and cos skip the range reduction (the same
+ * values). */
+static inline __attribute__((always_inline)) void physics_span(
+    const myr_cartpole_params_f* Pp, const myr__col* pc, int64_t k0,
+    float* MYR_RESTRICT x, float* MYR_RESTRICT xd, float* MYR_RESTRICT th,
+    float* MYR_RESTRICT thd, int32_t* MYR_RESTRICT t,
+    const int32_t* MYR_RESTRICT act, uint8_t* MYR_RESTRICT term,
+    uint8_t* MYR_RESTRICT trunc, float* MYR_RESTRICT rew, int64_t n,
+    const int32_t small) {
   const myr_cartpole_params_f S = *Pp;
   int64_t k;
   for (k = 0; k < n; ++k) {
@@ -108,13 +112,13 @@ static inline __attribute__((always_inline)) void physics_f32(
     myr_cartpole_qf q, r;
     int32_t tk = t[k] + 1;
     if (pc != NULL) {
-      cp_pcols_at(&P, pc, k);
+      cp_pcols_at(&P, pc, k0 + k);
     }
     q.x = x[k];
     q.x_dot = xd[k];
     q.theta = th[k];
     q.theta_dot = thd[k];
-    r = myr_cartpole_step_f(&P, q, act[k]);
+    r = myr_cartpole_step_fs(&P, q, act[k], small);
     x[k] = r.x;
     xd[k] = r.x_dot;
     th[k] = r.theta;
@@ -126,15 +130,42 @@ static inline __attribute__((always_inline)) void physics_f32(
   }
 }
 
+/* pass 1 in spans of 64 envs, each with the small-angle sin and cos where
+ * every angle of the span allows it (CartPole's stay within 0.21 rad
+ * unless a parameter or a written state says otherwise) */
+#define PHYSICS_SPAN 64
+static inline __attribute__((always_inline)) void physics_f32(
+    const myr_cartpole_params_f* Pp, const myr__col* pc, float* MYR_RESTRICT x,
+    float* MYR_RESTRICT xd, float* MYR_RESTRICT th, float* MYR_RESTRICT thd,
+    int32_t* MYR_RESTRICT t, const int32_t* MYR_RESTRICT act,
+    uint8_t* MYR_RESTRICT term, uint8_t* MYR_RESTRICT trunc,
+    float* MYR_RESTRICT rew, int64_t n) {
+  int64_t k0, k;
+  for (k0 = 0; k0 < n; k0 += PHYSICS_SPAN) {
+    int64_t m = n - k0 < PHYSICS_SPAN ? n - k0 : PHYSICS_SPAN;
+    int32_t big = 0;
+    /* NaN counts as big */
+    for (k = 0; k < m; ++k) big |= !(fabsf(th[k0 + k]) <= MYR_SINCOSF_SMALL);
+    if (big)
+      physics_span(Pp, pc, k0, x + k0, xd + k0, th + k0, thd + k0, t + k0,
+                   act + k0, term + k0, trunc + k0, rew + k0, m, 0);
+    else
+      physics_span(Pp, pc, k0, x + k0, xd + k0, th + k0, thd + k0, t + k0,
+                   act + k0, term + k0, trunc + k0, rew + k0, m, 1);
+  }
+}
+
 /* Autoreset of the listed envs (offsets from begin), in three loops: the
- * Philox draws (vectorised over the list), the states from the draws, the
+ * Philox draws (8 at a time, myr_draw_list), the states from the draws, the
  * scatter into the columns.  Same formula as myr__cartpole_draw(): lo +
  * width * u, in double, then float, with the env's own bound if it is
  * randomised. */
 #define RESET_BATCH 256
+/* resets listed before they are applied */
+#define RESET_LIST 1024
 
-static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
-                         const int32_t* list, int32_t m) {
+static void reset_batch(const myr__env* e, int64_t begin, uint64_t clock,
+                        const int32_t* list, int32_t m) {
   const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
   const double* bound = e->param_env[CP_RESET_BOUND]; /* per env, or NULL */
   uint32_t w[4][RESET_BATCH];
@@ -144,14 +175,8 @@ static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
   const uint64_t seed = e->seed;
   const uint32_t epoch = e->epoch;
   int32_t j, c;
-  for (j = 0; j < m; ++j) {
-    myr_philox_out r = myr_draw(seed, g0 + (uint32_t)list[j], clock,
-                                MYR_STREAM_AUTORESET, epoch);
-    w[0][j] = r.v[0];
-    w[1][j] = r.v[1];
-    w[2][j] = r.v[2];
-    w[3][j] = r.v[3];
-  }
+  myr_draw_list(seed, g0, list, m, clock, MYR_STREAM_AUTORESET, epoch, &w[0][0],
+                RESET_BATCH);
   for (j = 0; j < m; ++j) {
     double b = bound != NULL ? bound[begin + list[j]] : D->p.reset_bound;
     lo[j] = -b;
@@ -170,6 +195,31 @@ static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
   }
 }
 
+/* the listed envs, RESET_BATCH at a time */
+static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
+                         const int32_t* list, int32_t m) {
+  int32_t j;
+  for (j = 0; j < m; j += RESET_BATCH)
+    reset_batch(e, begin, clock, list + j, m - j < RESET_BATCH ? m - j : RESET_BATCH);
+}
+
+/* some byte of p[0 .. n) is non-zero (n <= RESET_BATCH) */
+static inline int32_t any_byte(const uint8_t* p, int32_t n) {
+  uint64_t w = 0, v;
+  int32_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    memcpy(&v, p + j, 8);
+    w |= v;
+  }
+  for (; j < n; ++j) w |= p[j];
+  return w != 0;
+}
+
+/* GCC's tuning for this CPU family prefers 256-bit vectors; pass 1 runs
+ * faster with 512-bit ones where AVX-512 is compiled in */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
+__attribute__((target("prefer-vector-width=512")))
+#endif
 static void cp_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
@@ -183,8 +233,9 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   uint8_t* term = io->terminated;
   uint8_t* trunc = io->truncated;
   uint8_t* pend = io->pending;
-  int32_t resets[RESET_BATCH];
+  int32_t resets[RESET_LIST];
   int32_t flagged[RESET_BATCH + 16];
+  int32_t m = 0;
   /* same_step mode without final_obs: an env with a flag ended an
    * ordinary step (pending is set in the other modes only) */
   const int same_step =
@@ -212,12 +263,27 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   }
 
   /* 2. events: episode ends and pending resets, listed RESET_BATCH envs
-   * at a time (src/task/passes.h); only the envs with a flag are visited */
+   * at a time (src/task/passes.h); only the envs with a flag are visited.
+   * The resets wait until RESET_LIST are due or the range is done (an
+   * env's events never read another env's state), so each call of
+   * reset_listed() draws for many envs */
   for (k0 = 0; k0 < n; k0 += RESET_BATCH) {
     int32_t span = n - k0 < RESET_BATCH ? (int32_t)(n - k0) : RESET_BATCH;
     int32_t listed = myr__flag_list(term + k0, trunc + k0, pend + k0, span,
                                     (int32_t)k0, flagged);
-    int32_t j, m = 0;
+    int32_t j;
+    if (m > RESET_LIST - RESET_BATCH) {
+      reset_listed(e, begin, io->clock, resets, m);
+      m = 0;
+    }
+    if (same_step && !any_byte(pend + k0, span)) {
+      /* every listed env ended an ordinary step (below, one by one) */
+      for (j = 0; j < listed; ++j) length_sum += t[flagged[j]];
+      memcpy(resets + m, flagged, sizeof(int32_t) * (size_t)listed);
+      m += listed;
+      ended += listed;
+      continue;
+    }
     for (j = 0; j < listed; ++j) {
       k = flagged[j];
       if (same_step && !pend[k]) {
@@ -230,8 +296,8 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
         resets[m++] = (int32_t)k;
       }
     }
-    if (m > 0) reset_listed(e, begin, io->clock, resets, m);
   }
+  if (m > 0) reset_listed(e, begin, io->clock, resets, m);
   /* reward 1 per step: each return is its length, exact in fixed point */
   st->episodes += ended;
   st->length_sum += length_sum;

@@ -100,12 +100,18 @@ MYR_HD myr_cartpole_q myr_cartpole_step_d(const myr_cartpole_params* p,
 }
 #endif
 
-/* float32 step: same equations, reciprocal total mass, myr_sincosf */
-MYR_HD myr_cartpole_qf myr_cartpole_step_f(const myr_cartpole_params_f* p,
-                                           myr_cartpole_qf q, int32_t action) {
+/* float32 step: same equations, reciprocal total mass, myr_sincosf
+ * (small: |theta| <= MYR_SINCOSF_SMALL, the same values without the range
+ * reduction) */
+MYR_HD myr_cartpole_qf myr_cartpole_step_fs(const myr_cartpole_params_f* p,
+                                            myr_cartpole_qf q, int32_t action,
+                                            int32_t small) {
   float force = action ? p->force_mag : -p->force_mag;
   float sintheta, costheta;
-  myr_sincosf(q.theta, &sintheta, &costheta);
+  if (small)
+    myr_sincosf_small(q.theta, &sintheta, &costheta);
+  else
+    myr_sincosf(q.theta, &sintheta, &costheta);
   float temp = (force + p->polemass_length * (q.theta_dot * q.theta_dot) *
                             sintheta) *
                p->inv_total_mass;
@@ -122,6 +128,11 @@ MYR_HD myr_cartpole_qf myr_cartpole_step_f(const myr_cartpole_params_f* p,
   n.theta = q.theta + p->tau * q.theta_dot;
   n.theta_dot = q.theta_dot + p->tau * thetaacc;
   return n;
+}
+
+MYR_HD myr_cartpole_qf myr_cartpole_step_f(const myr_cartpole_params_f* p,
+                                           myr_cartpole_qf q, int32_t action) {
+  return myr_cartpole_step_fs(p, q, action, 0);
 }
 
 /* Gymnasium's termination test (strict inequalities; NaN terminates too) */
