@@ -38,7 +38,9 @@
  *     from its own generator, advanced only by its own iterations, and
  *     every env runs the same arithmetic whichever lane, sweep or path
  *     runs it, so the schedule never changes a result;
- *  2. step counter, reward, truncation, statistics and autoreset;
+ *  2. step counter, reward and truncation of every env in a loop the
+ *     compiler vectorises, then statistics and autoreset of the few envs
+ *     with a flag (src/task/passes.h, as CartPole's step);
  *  3. observations, if requested.
  */
 #include <math.h>
@@ -51,6 +53,7 @@
 #include "layout.h"
 #include "seeds.h"
 #include "../../core/ssa16.h"
+#include "../../task/passes.h"
 
 MYR__CUDA_DECLARE(ccasr)
 
@@ -650,12 +653,15 @@ WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
 
 #ifdef MYR__CCASR_REFILL_VEC
 /* The lane loop in AVX-512 (as sweep() below, which other builds use),
- * with two groups of 16 lanes interleaved operation by
- * operation (G = 2): one iteration is a long dependency chain (the log
- * polynomial, the division), which a single group leaves mostly waiting.
+ * with G = 4 groups of 16 lanes (all 64) interleaved operation by
+ * operation: one iteration is a long dependency chain (the generator's
+ * 64-bit multiplies, the log polynomial, the division), which one or two
+ * groups leave mostly waiting (4 ran 5% faster than 2 at 100K envs, 8
+ * groups of 128 lanes slower).
  * Each operation is myr_ccasr_iter()'s (bounded = 0), in its order, so
  * every lane computes the same bits.  nl is a multiple of 16 * G. */
-#define G 2
+#define SWEEP_GROUPS 4
+#define G SWEEP_GROUPS
 WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
                               const float* MYR_RESTRICT t3,
                               const float* MYR_RESTRICT t4, int32_t cap) {
@@ -772,7 +778,7 @@ static void move_lane(lanes* L, int32_t l, int32_t m) {
 
 #ifdef MYR__CCASR_REFILL_VEC
 #  define SWEEP sweep_vec
-#  define PACK (2 * VEC) /* sweep_vec() runs 2 groups at a time */
+#  define PACK (SWEEP_GROUPS * VEC) /* sweep_vec() runs them together */
 #else
 #  define SWEEP sweep
 #  define PACK VEC
@@ -875,55 +881,59 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
 
 /* ------------------------------------------------------------ step */
 
-/* truncation (myr_ccasr_truncated: the horizon or the count bound) */
-static int32_t at_end(const myr__env* e, int64_t i) {
-  const ccasr_env* E = (const ccasr_env*)e->data;
-  return myr_ccasr_truncated(e->col[CC_T].i[i], E->max_steps,
-                             e->col[CC_H].i[i], e->col[CC_F].i[i]);
-}
-
-/* advance() of the contract (myr__step_each): the SSA already ran;
- * count the step, the control task's reward, truncation */
-static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
-                        const myr__io* io, myr__stats* st) {
-  const ccasr_env* E = (const ccasr_env*)e->data;
-  int32_t* t = e->col[CC_T].i;
-  double* ret = e->col[CC_RET].d; /* control only */
-  myr__one r;
-  (void)k;
-  (void)io;
-  (void)st;
-  t[i] += 1;
-  r.reward = 0.0f;
-  if (E->task == TASK_CONTROL && kind == MYR__STEP_RUN) {
-    /* -|F_{t+1} - target_{t+1}|: the target of the step just reached
-     * (the JAX original compared with the previous step's target) */
-    r.reward = myr_ccasr_reward(e->col[CC_F].i[i], target_at(E, t[i]));
-    ret[i] += (double)r.reward;
-  }
-  r.terminated = 0;
-  r.truncated = (uint8_t)at_end(e, i);
-  r.ret = ret != NULL ? ret[i] : 0.0;
-  r.length = t[i];
-  return r;
-}
-
-static void reset1(const myr__env* e, int64_t i, uint64_t clock, uint32_t stream) {
-  (void)clock;
-  (void)stream; /* deterministic reset */
-  reset_one(e, i);
-}
-
 /* H_end, F_end: the counts at the end of the episode */
 static void ended(const myr__env* e, int64_t i) {
   e->col[CC_H_END].i[i] = e->col[CC_H].i[i];
   e->col[CC_F_END].i[i] = e->col[CC_F].i[i];
 }
 
+/* Pass 1 of the contract after the SSA (passes.h): every env's step as a
+ * RUN step -- step counter, reward -|F - target| (control) added to the
+ * return where the env ran (no pending flag), truncation -- in a loop the
+ * compiler vectorises; tgt: the target table when it covers every step of
+ * the range, else NULL (target_at one by one).  The same values as
+ * advance(). */
+WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
+                          const myr__io* io, const float* MYR_RESTRICT tgt) {
+  const ccasr_env* E = (const ccasr_env*)e->data;
+  int32_t* MYR_RESTRICT t = e->col[CC_T].i + begin;
+  const int32_t* MYR_RESTRICT H = e->col[CC_H].i + begin;
+  const int32_t* MYR_RESTRICT F = e->col[CC_F].i + begin;
+  const uint8_t* MYR_RESTRICT pend = io->pending;
+  float* MYR_RESTRICT rew = io->reward;
+  uint8_t* MYR_RESTRICT term = io->terminated;
+  uint8_t* MYR_RESTRICT trunc = io->truncated;
+  const int32_t tmax = E->max_steps;
+  int64_t k;
+  if (E->task == TASK_CONTROL) {
+    double* MYR_RESTRICT ret = e->col[CC_RET].d + begin;
+    for (k = 0; k < n; ++k) {
+      int32_t t1 = t[k] + 1, run = pend[k] == 0;
+      float rw = myr_ccasr_reward(F[k], tgt != NULL ? tgt[t1] : target_at(E, t1));
+      t[k] = t1;
+      ret[k] = run ? ret[k] + (double)rw : ret[k];
+      rew[k] = run ? rw : 0.0f;
+      term[k] = 0;
+      trunc[k] = (uint8_t)myr_ccasr_truncated(t1, tmax, H[k], F[k]);
+    }
+  } else {
+    for (k = 0; k < n; ++k) {
+      int32_t t1 = t[k] + 1;
+      t[k] = t1;
+      rew[k] = 0.0f;
+      term[k] = 0;
+      trunc[k] = (uint8_t)myr_ccasr_truncated(t1, tmax, H[k], F[k]);
+    }
+  }
+}
+
 static void cc_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   const ccasr_env* E = (const ccasr_env*)e->data;
-  int64_t n = end - begin, k;
+  const int32_t* t = e->col[CC_T].i + begin;
+  const double* ret = E->task == TASK_CONTROL ? e->col[CC_RET].d : NULL;
+  int64_t n = end - begin, k, k0;
+  int32_t flagged[MYR__LIST_SPAN + 16], tm = 0;
 
   /* 1. the SSA of the range, in pieces of at most 2^30 envs */
   for (k = 0; k < n; k += (int64_t)1 << 30) {
@@ -931,10 +941,34 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
     ssa_range(e, begin + k, (int32_t)m, io->act_i + k, io->pending + k,
               io->clock, st);
   }
-  /* 2. per env: step counter, reward, truncation, statistics, autoreset,
-   * observation */
-  myr__step_each(e, begin, end, io, st, E->obs_dim, advance, reset1,
-                       observe_one, ended);
+  /* 2. step counter, reward, truncation for all (the target table covers
+   * the range's steps unless some env runs past its end) */
+  for (k = 0; k < n; ++k) tm = t[k] > tm ? t[k] : tm;
+  run_pass(e, begin, n, io,
+           E->task == TASK_CONTROL && (int64_t)tm + 1 < E->target_len ? E->target : NULL);
+  /* 3. the envs with a flag: the contract (passes.h), statistics, final
+   * observation, autoreset */
+  for (k0 = 0; k0 < n; k0 += MYR__LIST_SPAN) {
+    int32_t span = n - k0 < MYR__LIST_SPAN ? (int32_t)(n - k0) : MYR__LIST_SPAN;
+    int32_t listed = myr__flag_list(io->terminated + k0, io->truncated + k0,
+                                    io->pending + k0, span, (int32_t)k0, flagged);
+    int32_t j;
+    for (j = 0; j < listed; ++j) {
+      int64_t kk = flagged[j], i = begin + kk;
+      int ev = myr__pass_event(e, io, kk);
+      if (ev == MYR__EVENT_NONE) continue;
+      if (ev != MYR__EVENT_RESET) {
+        myr__stats_add_episode(st, ret != NULL ? ret[i] : 0.0, e->col[CC_T].i[i]);
+        ended(e, i);
+        if (ev == MYR__EVENT_RECORD) continue;
+        if (io->final_obs != NULL) observe_one(e, i, io->final_obs + kk * E->obs_dim);
+      }
+      reset_one(e, i);
+    }
+  }
+  /* 4. observations */
+  if (io->obs != NULL)
+    for (k = 0; k < n; ++k) observe_one(e, begin + k, io->obs + k * E->obs_dim);
 }
 
 /* the derived field: time since reset (min) */
