@@ -511,18 +511,6 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
   return idle;
 }
 
-/* lanes of g .. g+15 whose step is over, or whose count left the table */
-static uint32_t done_group(const lanes* L, int32_t g, uint32_t* out) {
-  __m512i live = _mm512_load_si512(L->live + g);
-  __m512i act = _mm512_load_si512(L->act + g);
-  __m512i tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
-  __mmask16 lv = _mm512_test_epi32_mask(live, live);
-  __mmask16 on = _mm512_test_epi32_mask(act, act);
-  __mmask16 o = _mm512_cmpge_epu32_mask(_mm512_load_si512(L->h + g), tab) |
-                _mm512_cmpge_epu32_mask(_mm512_load_si512(L->f + g), tab);
-  *out = (uint32_t)(lv & o);
-  return (uint32_t)(lv & (~on | o));
-}
 #endif
 /* Stage the next envs of the range that step (envs that reset instead,
  * next_step after an end, are passed over).  An env whose count is beyond
@@ -664,7 +652,9 @@ WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
 #define G SWEEP_GROUPS
 WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
                               const float* MYR_RESTRICT t3,
-                              const float* MYR_RESTRICT t4, int32_t cap) {
+                              const float* MYR_RESTRICT t4, int32_t cap,
+                              uint32_t* MYR_RESTRICT done_m,
+                              uint32_t* MYR_RESTRICT out_m) {
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i capv = _mm512_set1_epi32(cap), tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
   __mmask16 fin = 0, out = 0;
@@ -734,8 +724,17 @@ WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
       _mm512_store_si512(L->n + o, _mm512_mask_add_epi32(n[j], apply[j], n[j], one));
       _mm512_store_si512(L->hit + o, _mm512_mask_mov_epi32(hit[j], hitm[j], one));
       _mm512_store_si512(L->act + o, _mm512_maskz_mov_epi32(apply[j], one));
-      fin |= _mm512_test_epi32_mask(live[j], live[j]) & (__mmask16)~apply[j];
-      out |= _mm512_cmpge_epu32_mask(h[j], tab) | _mm512_cmpge_epu32_mask(f[j], tab);
+      {
+        __mmask16 lvm = _mm512_test_epi32_mask(live[j], live[j]);
+        __mmask16 om = lvm & (_mm512_cmpge_epu32_mask(h[j], tab) |
+                              _mm512_cmpge_epu32_mask(f[j], tab));
+        /* the group's lanes whose step is over or whose count left the
+         * table, and those of the latter */
+        done_m[o / 16] = (uint32_t)((lvm & (__mmask16)~apply[j]) | om);
+        out_m[o / 16] = (uint32_t)om;
+        fin |= lvm & (__mmask16)~apply[j];
+        out |= om;
+      }
     }
   }
   return (fin != 0) | ((out != 0) << 1);
@@ -777,9 +776,11 @@ static void move_lane(lanes* L, int32_t l, int32_t m) {
 }
 
 #ifdef MYR__CCASR_REFILL_VEC
+#  define SWEEP_MASKS , done_m, out_m
 #  define SWEEP sweep_vec
 #  define PACK (SWEEP_GROUPS * VEC) /* sweep_vec() runs them together */
 #else
+#  define SWEEP_MASKS
 #  define SWEEP sweep
 #  define PACK VEC
 #endif
@@ -801,6 +802,9 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
   feed D;
   lanes L;
   int32_t l, busy = 0, nl = LANES;
+#ifdef MYR__CCASR_REFILL_VEC
+  uint32_t done_m[LANES / VEC], out_m[LANES / VEC]; /* sweep_vec()'s masks */
+#endif
 
   D.e = e;
   D.E = E;
@@ -840,11 +844,11 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
           L.r4[l] = prop_env(e, E, 1, i, L.f[l]);
         }
       }
-    } else if (SWEEP(&L, nl, E->tab.r3, E->tab.r4, cap) != 0) {
+    } else if (SWEEP(&L, nl, E->tab.r3, E->tab.r4, cap SWEEP_MASKS) != 0) {
 #ifdef MYR__CCASR_REFILL_VEC
       int32_t g;
       for (g = 0; g < nl; g += VEC) {
-        uint32_t out, m = done_group(&L, g, &out);
+        uint32_t out = out_m[g / VEC], m = done_m[g / VEC];
         while (out != 0) { /* rare: finish beyond the table first */
           finish_lane(E, &L, g + __builtin_ctz(out));
           out &= out - 1;
