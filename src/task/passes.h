@@ -156,4 +156,39 @@ static inline int myr__pass_event(const myr__env* e, const myr__io* io,
   }
 }
 
+/* Pass 2 for an env whose pass 1 ran every env of [begin, begin + n) as a
+ * RUN step (counter, reward, flags written to io): the contract for the
+ * envs with a flag (myr__pass_event) -- an ended episode's statistics
+ * (return ret[i], 0 where ret is NULL; length t[i]), ended(i) where given,
+ * final_obs through observe1(), then reset1(i) where the env resets.  What
+ * myr__step_each() does for those envs, without visiting the others.
+ * Static inline: called with static functions, the compiler inlines them. */
+static inline void myr__flagged_contract(
+    const myr__env* e, int64_t begin, int64_t n, const myr__io* io,
+    myr__stats* st, int32_t obs_dim, const double* ret, const int32_t* t,
+    void (*ended)(const myr__env* e, int64_t i),
+    void (*observe1)(const myr__env* e, int64_t i, float* o),
+    void (*reset1)(const myr__env* e, int64_t i)) {
+  int32_t flagged[MYR__LIST_SPAN + 16];
+  int64_t k0;
+  for (k0 = 0; k0 < n; k0 += MYR__LIST_SPAN) {
+    int32_t span = n - k0 < MYR__LIST_SPAN ? (int32_t)(n - k0) : MYR__LIST_SPAN;
+    int32_t listed = myr__flag_list(io->terminated + k0, io->truncated + k0,
+                                    io->pending + k0, span, (int32_t)k0, flagged);
+    int32_t j;
+    for (j = 0; j < listed; ++j) {
+      int64_t k = flagged[j], i = begin + k;
+      int ev = myr__pass_event(e, io, k);
+      if (ev == MYR__EVENT_NONE) continue;
+      if (ev != MYR__EVENT_RESET) {
+        myr__stats_add_episode(st, ret != NULL ? ret[i] : 0.0, t[i]);
+        if (ended != NULL) ended(e, i);
+        if (ev == MYR__EVENT_RECORD) continue;
+        if (io->final_obs != NULL) observe1(e, i, io->final_obs + k * obs_dim);
+      }
+      reset1(e, i);
+    }
+  }
+}
+
 #endif /* MYR_TASK_PASSES_H */

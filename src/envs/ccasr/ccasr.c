@@ -936,8 +936,8 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
   const ccasr_env* E = (const ccasr_env*)e->data;
   const int32_t* t = e->col[CC_T].i + begin;
   const double* ret = E->task == TASK_CONTROL ? e->col[CC_RET].d : NULL;
-  int64_t n = end - begin, k, k0;
-  int32_t flagged[MYR__LIST_SPAN + 16], tm = 0;
+  int64_t n = end - begin, k;
+  int32_t tm = 0;
 
   /* 1. the SSA of the range, in pieces of at most 2^30 envs */
   for (k = 0; k < n; k += (int64_t)1 << 30) {
@@ -950,26 +950,10 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
   for (k = 0; k < n; ++k) tm = t[k] > tm ? t[k] : tm;
   run_pass(e, begin, n, io,
            E->task == TASK_CONTROL && (int64_t)tm + 1 < E->target_len ? E->target : NULL);
-  /* 3. the envs with a flag: the contract (passes.h), statistics, final
-   * observation, autoreset */
-  for (k0 = 0; k0 < n; k0 += MYR__LIST_SPAN) {
-    int32_t span = n - k0 < MYR__LIST_SPAN ? (int32_t)(n - k0) : MYR__LIST_SPAN;
-    int32_t listed = myr__flag_list(io->terminated + k0, io->truncated + k0,
-                                    io->pending + k0, span, (int32_t)k0, flagged);
-    int32_t j;
-    for (j = 0; j < listed; ++j) {
-      int64_t kk = flagged[j], i = begin + kk;
-      int ev = myr__pass_event(e, io, kk);
-      if (ev == MYR__EVENT_NONE) continue;
-      if (ev != MYR__EVENT_RESET) {
-        myr__stats_add_episode(st, ret != NULL ? ret[i] : 0.0, e->col[CC_T].i[i]);
-        ended(e, i);
-        if (ev == MYR__EVENT_RECORD) continue;
-        if (io->final_obs != NULL) observe_one(e, i, io->final_obs + kk * E->obs_dim);
-      }
-      reset_one(e, i);
-    }
-  }
+  /* 3. the envs with a flag: the contract, statistics, final observation,
+   * autoreset (passes.h) */
+  myr__flagged_contract(e, begin, n, io, st, E->obs_dim, ret, e->col[CC_T].i, ended,
+                        observe_one, reset_one);
   /* 4. observations */
   if (io->obs != NULL)
     for (k = 0; k < n; ++k) observe_one(e, begin + k, io->obs + k * E->obs_dim);

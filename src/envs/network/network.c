@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "../../task/passes.h"
 #include "../ccasr/physics.h" /* myr_ccasr_rng_seed, myr_logf_fast */
 #include "../ccasr/seeds.h"   /* myr__ssa_seeds */
 #include "../../core/ssa16.h" /* the draws in AVX-512 */
@@ -71,7 +72,8 @@
 #  define INLINE WIDE static inline __attribute__((always_inline))
 #endif
 
-#define LANES 32
+#define LANES 64
+_Static_assert(LANES <= 64, "lane masks are 64-bit");
 /* env-steps whose generators are seeded in one go, ahead of the lanes */
 #define SEEDS 64
 /* reactions the lane loop's cumulative table holds */
@@ -431,7 +433,7 @@ _Static_assert(LANES % 16 == 0, "fast_event runs whole AVX-512 vectors of lanes"
  * sends every model down the generic path).  S: the species, a constant
  * where ssa_fast() is specialised, so that the counts and changes stay in
  * registers.  Returns the lanes whose env's step ended (bit l: lane l). */
-INLINE uint32_t fast_event(const net_data* D, lanes* L, int32_t cap,
+INLINE uint64_t fast_event(const net_data* D, lanes* L, int32_t cap,
                            const int32_t S) {
   const int32_t R = D->m->num_reactions;
   const __m512 zero = _mm512_setzero_ps();
@@ -440,7 +442,7 @@ INLINE uint32_t fast_event(const net_data* D, lanes* L, int32_t cap,
   __m512i w1[NV], w2[NV], dv[FAST_S][NV], x[FAST_S][NV], nv[NV];
   __mmask16 act[NV], live[NV], bad[NV], lv[NV], fire[NV], over[NV], hit[NV], ge_prev[NV];
   int32_t fresh = 0, j, q, sp, g;
-  uint32_t done = 0;
+  uint64_t done = 0;
 
   for (g = 0; g < NV; ++g) {
     __m512i av = _mm512_load_si512(L->act + 16 * g);
@@ -552,7 +554,7 @@ INLINE uint32_t fast_event(const net_data* D, lanes* L, int32_t cap,
     _mm512_store_si512(L->act + o, _mm512_maskz_mov_epi32(fire[g], one));
     for (sp = 0; sp < S; ++sp)
       _mm512_store_si512(L->xi[sp] + o, _mm512_mask_add_epi32(x[sp][g], fire[g], x[sp][g], dv[sp][g]));
-    done |= (uint32_t)(live[g] & (__mmask16)~fire[g]) << o;
+    done |= (uint64_t)(live[g] & (__mmask16)~fire[g]) << o;
   }
   return done;
 }
@@ -562,11 +564,11 @@ INLINE uint32_t fast_event(const net_data* D, lanes* L, int32_t cap,
  * by its kind for all lanes, one pass over the lanes per operation, then
  * the draws, the choice and the update.  Returns the lanes whose env's
  * step ended (bit l: lane l). */
-WIDE static uint32_t generic_event(const net_data* D, lanes* L, int32_t cap) {
+WIDE static uint64_t generic_event(const net_data* D, lanes* L, int32_t cap) {
   const myr_model* M = D->m;
   const int32_t S = M->num_species, R = M->num_reactions;
   int32_t l, s, j, fresh;
-  uint32_t done;
+  uint64_t done;
   /* cumulative propensities, in reaction order */
   fresh = 0;
   for (j = 0; j < R; ++j) {
@@ -644,7 +646,7 @@ WIDE static uint32_t generic_event(const net_data* D, lanes* L, int32_t cap) {
     L->n[l] += L->fire[l];
     L->hit[l] |= hit;
     L->act[l] = L->fire[l];
-    done |= (uint32_t)(L->live[l] & (L->fire[l] ^ 1)) << l;
+    done |= (uint64_t)(L->live[l] & (L->fire[l] ^ 1)) << l;
   }
   for (s = 0; s < S; ++s)
     for (l = 0; l < LANES; ++l) L->xi[s][l] += L->dv[s][l] & -L->fire[l];
@@ -771,13 +773,14 @@ INLINE int32_t refill16(feed* F, stage* T, lanes* L, int32_t o, uint32_t m,
 
 /* the lanes in m (their envs written back first if `done`) take the next
  * staged envs; returns the lanes left idle */
-INLINE int32_t refill_fast(feed* F, stage* T, lanes* L, uint32_t m,
+INLINE int32_t refill_fast(feed* F, stage* T, lanes* L, uint64_t m,
                            int32_t done, const int32_t S) {
   int32_t g, idle = 0;
-  uint32_t w;
-  for (w = done ? m : 0; w != 0; w &= w - 1) retire(F, L, __builtin_ctz(w));
+  uint64_t w;
+  for (w = done ? m : 0; w != 0; w &= w - 1) retire(F, L, __builtin_ctzll(w));
   for (g = 0; g < NV; ++g)
-    if ((m >> (16 * g)) & 0xFFFFu) idle += refill16(F, T, L, 16 * g, (m >> (16 * g)) & 0xFFFFu, S);
+    if ((m >> (16 * g)) & 0xFFFFu)
+      idle += refill16(F, T, L, 16 * g, (uint32_t)((m >> (16 * g)) & 0xFFFFu), S);
   return idle;
 }
 
@@ -804,9 +807,9 @@ INLINE void ssa_fast_s(feed* F, lanes* L, int32_t cap, const int32_t S) {
     for (q = 0; q < S; ++q) _mm512_store_si512(L->xi[q] + o, zero);
     for (q = 0; q < NG; ++q) _mm512_store_ps(L->group[q] + o, _mm512_setzero_ps());
   }
-  busy = LANES - refill_fast(F, &T, L, (uint32_t)(((uint64_t)1 << LANES) - 1), 0, S);
+  busy = LANES - refill_fast(F, &T, L, ~(uint64_t)0 >> (64 - LANES), 0, S);
   while (busy > 0) {
-    uint32_t m = fast_event(F->D, L, cap, S);
+    uint64_t m = fast_event(F->D, L, cap, S);
     if (m != 0) busy -= refill_fast(F, &T, L, m, 1, S);
   }
 }
@@ -853,7 +856,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
     for (l = 0; l < LANES; ++l) busy += load(&F, &L, l);
     if (D->gtab == NULL) group_values(D, &L, L.group);
     while (busy > 0) {
-      uint32_t m;
+      uint64_t m;
 #ifdef MYR__NET_FAST
       if (D->fast)
         m = fast_event(D, &L, cap, D->m->num_species);
@@ -864,7 +867,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
       /* the lanes whose env's step ended take the next envs (by the bit
        * mask: a branch per lane would be mispredicted) */
       for (; m != 0; m &= m - 1) {
-        l = __builtin_ctz(m);
+        l = __builtin_ctzll(m);
         retire(&F, &L, l);
         busy -= load(&F, &L, l) ^ 1;
       }
@@ -918,44 +921,53 @@ static void net_reset(const myr__env* e, uint64_t clock, int64_t begin,
   }
 }
 
-static int32_t at_end(const myr__env* e, int64_t i) {
+/* Pass 1 of the contract after the SSA (passes.h): every env's step as a
+ * RUN step -- step counter, the reward -|X - target| (constant, or the
+ * sine about it) added to the return where the env ran (no pending flag),
+ * truncation at the horizon or a count at MYR_COUNT_MAX -- in loops the
+ * compiler vectorises where the target is constant */
+WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
+                          const myr__io* io) {
   const net_data* D = (const net_data*)e->data;
-  int32_t s, S = D->m->num_species, full = 0;
-  for (s = 0; s < S; ++s) full |= e->col[s].i[i] >= MYR_COUNT_MAX;
-  return (e->col[S].i[i] >= D->max_steps) | full;
-}
-
-/* advance() of the contract (myr__step_each): the SSA already ran;
- * count the step, the reward against the (sine) target, truncation */
-static myr__one advance(const myr__env* e, int64_t i, int64_t k, int kind,
-                        const myr__io* io, myr__stats* st) {
-  const net_data* D = (const net_data*)e->data;
-  int32_t* t = e->col[D->m->num_species].i;
-  double* ret = e->col[D->nc->col_ret].d;
-  myr__one r;
-  (void)k;
-  (void)io;
-  (void)st;
-  t[i] += 1;
-  r.reward = 0.0f;
-  if (D->m->reward >= 0 && kind == MYR__STEP_RUN) {
-    /* the gene circuit's target curve: constant, or a sine about target */
-    double target = myr_ccasr_target(D->amp != 0.0, D->target, D->target, D->amp,
-                                     D->period, D->dt, t[i]);
-    r.reward = (float)-fabs((double)e->col[D->m->reward].i[i] - target);
-    ret[i] += (double)r.reward;
+  const int32_t S = D->m->num_species, max_steps = D->max_steps;
+  int32_t* MYR_RESTRICT t = e->col[S].i + begin;
+  double* MYR_RESTRICT ret = e->col[D->nc->col_ret].d + begin;
+  const uint8_t* MYR_RESTRICT pend = io->pending;
+  float* MYR_RESTRICT rew = io->reward;
+  uint8_t* MYR_RESTRICT term = io->terminated;
+  uint8_t* MYR_RESTRICT trunc = io->truncated;
+  int64_t k;
+  int32_t s;
+  for (k = 0; k < n; ++k) {
+    int32_t t1 = t[k] + 1;
+    t[k] = t1;
+    rew[k] = 0.0f;
+    term[k] = 0;
+    trunc[k] = (uint8_t)(t1 >= max_steps);
   }
-  r.terminated = 0;
-  r.truncated = (uint8_t)at_end(e, i);
-  r.ret = ret[i];
-  r.length = t[i];
-  return r;
-}
-
-static void reset1(const myr__env* e, int64_t i, uint64_t clock, uint32_t stream) {
-  (void)clock;
-  (void)stream; /* deterministic reset */
-  reset_one(e, i);
+  for (s = 0; s < S; ++s) {
+    const int32_t* MYR_RESTRICT x = e->col[s].i + begin;
+    for (k = 0; k < n; ++k) trunc[k] |= (uint8_t)(x[k] >= MYR_COUNT_MAX);
+  }
+  if (D->m->reward >= 0) {
+    const int32_t* MYR_RESTRICT x = e->col[D->m->reward].i + begin;
+#define REWARD(target)                                                      \
+    {                                                                       \
+      float rw = (float)-fabs((double)x[k] - (target));                     \
+      int32_t run = pend[k] == 0;                                           \
+      ret[k] = run ? ret[k] + (double)rw : ret[k];                          \
+      rew[k] = run ? rw : 0.0f;                                             \
+    }
+    if (D->amp == 0.0) {
+      const double target = D->target;
+      for (k = 0; k < n; ++k) REWARD(target)
+    } else {
+      /* the gene circuit's sine target at the step just reached */
+      for (k = 0; k < n; ++k)
+        REWARD(myr_ccasr_target(1, D->target, D->target, D->amp, D->period, D->dt, t[k]))
+    }
+#undef REWARD
+  }
 }
 
 /* X_end: the counts at the end of the episode */
@@ -970,10 +982,18 @@ static void ended(const myr__env* e, int64_t i) {
 static void net_step(const myr__env* e, int64_t begin, int64_t end,
                      const myr__io* io, myr__stats* st) {
   const net_data* D = (const net_data*)e->data;
+  const int32_t S = D->m->num_species;
+  int64_t k;
   ssa_range(e, begin, end - begin, D->m->input_box ? NULL : io->act_i,
             D->m->input_box ? io->act_f : NULL, io->pending, io->clock, st);
-  myr__step_each(e, begin, end, io, st, D->m->num_obs, advance, reset1,
-                       observe_one, ended);
+  /* step counter, reward, truncation for all, then the contract for the
+   * envs with a flag (passes.h), then observations */
+  run_pass(e, begin, end - begin, io);
+  myr__flagged_contract(e, begin, end - begin, io, st, D->m->num_obs,
+                        e->col[D->nc->col_ret].d, e->col[S].i, ended, observe_one,
+                        reset_one);
+  if (io->obs != NULL)
+    for (k = begin; k < end; ++k) observe_one(e, k, io->obs + (k - begin) * D->m->num_obs);
 }
 
 /* ------------------------------------------------------------ create */
