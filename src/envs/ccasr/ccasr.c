@@ -925,21 +925,7 @@ WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
     for (k = 0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], tgt[t[k]]);
   else
     for (k = 0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], target_at(E, t[k]));
-  {
-    double* MYR_RESTRICT ret = e->col[CC_RET].d + begin;
-    k = 0;
-#ifdef MYR__CCASR_REFILL_VEC
-    /* GCC 12 does not vectorise the byte test beside doubles */
-    for (; k + 8 <= n; k += 8) {
-      __m512d r = _mm512_loadu_pd(ret + k);
-      __m512i p = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i*)(pend + k)));
-      __mmask8 run = _mm512_testn_epi64_mask(p, p);
-      _mm512_storeu_pd(ret + k, _mm512_mask_add_pd(r, run, r,
-                                                  _mm512_cvtps_pd(_mm256_loadu_ps(rew + k))));
-    }
-#endif
-    for (; k < n; ++k) ret[k] = pend[k] == 0 ? ret[k] + (double)rew[k] : ret[k];
-  }
+  myr__add_where_run(e->col[CC_RET].d + begin, rew, pend, n);
   for (k = 0; k < n; ++k) rew[k] = pend[k] == 0 ? rew[k] : 0.0f;
 }
 

@@ -938,36 +938,32 @@ WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
   uint8_t* MYR_RESTRICT trunc = io->truncated;
   int64_t k;
   int32_t s;
+  for (k = 0; k < n; ++k) t[k] += 1;
+  for (k = 0; k < n; ++k) rew[k] = 0.0f;
   for (k = 0; k < n; ++k) {
-    int32_t t1 = t[k] + 1;
-    t[k] = t1;
-    rew[k] = 0.0f;
     term[k] = 0;
-    trunc[k] = (uint8_t)(t1 >= max_steps);
+    trunc[k] = (uint8_t)(t[k] >= max_steps);
   }
   for (s = 0; s < S; ++s) {
     const int32_t* MYR_RESTRICT x = e->col[s].i + begin;
     for (k = 0; k < n; ++k) trunc[k] |= (uint8_t)(x[k] >= MYR_COUNT_MAX);
   }
-  if (D->m->reward >= 0) {
+  if (D->m->reward < 0) return;
+  {
     const int32_t* MYR_RESTRICT x = e->col[D->m->reward].i + begin;
-#define REWARD(target)                                                      \
-    {                                                                       \
-      float rw = (float)-fabs((double)x[k] - (target));                     \
-      int32_t run = pend[k] == 0;                                           \
-      ret[k] = run ? ret[k] + (double)rw : ret[k];                          \
-      rew[k] = run ? rw : 0.0f;                                             \
-    }
     if (D->amp == 0.0) {
       const double target = D->target;
-      for (k = 0; k < n; ++k) REWARD(target)
+      for (k = 0; k < n; ++k) rew[k] = (float)-fabs((double)x[k] - target);
     } else {
       /* the gene circuit's sine target at the step just reached */
       for (k = 0; k < n; ++k)
-        REWARD(myr_ccasr_target(1, D->target, D->target, D->amp, D->period, D->dt, t[k]))
+        rew[k] = (float)-fabs((double)x[k] - myr_ccasr_target(1, D->target, D->target, D->amp,
+                                                               D->period, D->dt, t[k]));
     }
-#undef REWARD
   }
+  /* added to the return where the env ran, reported there (0 elsewhere) */
+  myr__add_where_run(ret, rew, pend, n);
+  for (k = 0; k < n; ++k) rew[k] = pend[k] == 0 ? rew[k] : 0.0f;
 }
 
 /* X_end: the counts at the end of the episode */
