@@ -263,7 +263,7 @@ static void ccasr_vs_gene_circuit(const myr_model* m) {
 /* the SBML CcaS-CcaR model under the 10-on/10-off schedule against the
  * chemical master equation, at every listed step */
 static void ccasr_vs_cme(const myr_model* model) {
-  const int64_t n = 100000;
+  const int64_t n = 200000; /* the size the CME check is specified at */
   FILE* f = fopen(MYR_DATA_DIR "/ccasr_cme_reference.csv", "r");
   myr_batch* b = make("sbml", n, model, 0, NULL, 0);
   char line[256];
