@@ -84,6 +84,24 @@ static inline __m512 myr__logf16(__m512 v) {
   y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_set1_ps(-0.5f), z));
   return _mm512_add_ps(_mm512_add_ps(x, y), _mm512_mul_ps(_mm512_set1_ps(0.693359375f), ef));
 }
+
+#  if defined(__BMI2__)
+/* Lane refill from staged envs: the lanes of m that take one when avail
+ * are staged (all of m, or its lowest avail lanes), and the expanding load
+ * of 16 64-bit values (two vectors, lanes 0-7 and 8-15) into the lanes of
+ * take from consecutive src[0 ..]. */
+static inline uint32_t myr__lanes_taking(uint32_t m, int32_t avail) {
+  return _mm_popcnt_u32(m) > avail ? _pdep_u32((1u << avail) - 1u, m) : m;
+}
+
+static inline void myr__expand64x16(__m512i* lo, __m512i* hi, uint32_t take,
+                                    const void* src) {
+  const uint64_t* p = (const uint64_t*)src;
+  *lo = _mm512_mask_expandloadu_epi64(*lo, (__mmask8)(take & 0xFFu), p);
+  *hi = _mm512_mask_expandloadu_epi64(*hi, (__mmask8)(take >> 8),
+                                      p + _mm_popcnt_u32(take & 0xFFu));
+}
+#  endif
 #endif
 
 #endif /* MYR_CORE_SSA16_H */

@@ -462,7 +462,7 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
     w &= w - 1;
   }
   while (m != 0) {
-    uint32_t take = m, lo;
+    uint32_t take = m;
     int32_t avail, s;
     if (D->sp == D->sc && stage(D) == 0) {
       /* the range is exhausted: these lanes idle */
@@ -475,8 +475,7 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
       break;
     }
     avail = D->sc - D->sp;
-    if (_mm_popcnt_u32(take) > avail)
-      take = _pdep_u32((1u << avail) - 1u, take);
+    take = myr__lanes_taking(take, avail);
     s = D->sp;
     mm = (__mmask16)take;
     k = _mm512_mask_expandloadu_epi32(k, mm, D->sk + s);
@@ -484,10 +483,7 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
     f = _mm512_mask_expandloadu_epi32(f, mm, D->sf + s);
     eta_u = _mm512_mask_expandloadu_ps(eta_u, mm, D->seta + s);
     nu = _mm512_mask_expandloadu_ps(nu, mm, D->snu + s);
-    lo = take & 0xFFu;
-    rng0 = _mm512_mask_expandloadu_epi64(rng0, (__mmask8)lo, D->srng + s);
-    rng1 = _mm512_mask_expandloadu_epi64(rng1, (__mmask8)(take >> 8),
-                                         D->srng + s + _mm_popcnt_u32(lo));
+    myr__expand64x16(&rng0, &rng1, take, D->srng + s);
     n = _mm512_mask_mov_epi32(n, mm, zero);
     hit = _mm512_mask_mov_epi32(hit, mm, zero);
     act = _mm512_mask_mov_epi32(act, mm, one);

@@ -722,7 +722,7 @@ INLINE int32_t refill16(feed* F, stage* T, lanes* L, int32_t o, uint32_t m,
   const __m512 dt = _mm512_set1_ps((float)D->dt);
   int32_t q, idle = 0;
   while (m != 0) {
-    uint32_t take = m, lo;
+    uint32_t take = m;
     int32_t avail, s;
     __mmask16 mm;
     if (T->sp == T->sc && stage_next(F, T) == 0) {
@@ -735,14 +735,11 @@ INLINE int32_t refill16(feed* F, stage* T, lanes* L, int32_t o, uint32_t m,
       break;
     }
     avail = T->sc - T->sp;
-    if (_mm_popcnt_u32(take) > avail) take = _pdep_u32((1u << avail) - 1u, take);
+    take = myr__lanes_taking(take, avail);
     s = T->sp;
     mm = (__mmask16)take;
-    lo = take & 0xFFu;
-    k0 = _mm512_mask_expandloadu_epi64(k0, (__mmask8)lo, T->sk + s);
-    k1 = _mm512_mask_expandloadu_epi64(k1, (__mmask8)(take >> 8), T->sk + s + _mm_popcnt_u32(lo));
-    r0 = _mm512_mask_expandloadu_epi64(r0, (__mmask8)lo, T->srng + s);
-    r1 = _mm512_mask_expandloadu_epi64(r1, (__mmask8)(take >> 8), T->srng + s + _mm_popcnt_u32(lo));
+    myr__expand64x16(&k0, &k1, take, T->sk + s);
+    myr__expand64x16(&r0, &r1, take, T->srng + s);
     for (q = 0; q < S; ++q)
       _mm512_store_si512(L->xi[q] + o, _mm512_mask_expandloadu_epi32(_mm512_load_si512(L->xi[q] + o),
                                                                  mm, T->sx[q] + s));
@@ -787,26 +784,21 @@ INLINE int32_t refill_fast(feed* F, stage* T, lanes* L, uint64_t m,
 /* the SSA of a range with fast_event() and refill_fast(), S species */
 INLINE void ssa_fast_s(feed* F, lanes* L, int32_t cap, const int32_t S) {
   const int32_t NG = F->D->groups;
-  const __m512i zero = _mm512_setzero_si512();
   stage T;
-  int32_t q, o, busy;
+  int32_t busy;
   T.sc = 0;
   T.sp = 0;
   /* every lane idle, then all of them load */
-  for (o = 0; o < LANES; o += 16) {
-    _mm512_store_si512(L->k + o, zero);
-    _mm512_store_si512(L->k + o + 8, zero);
-    _mm512_store_si512(L->rng + o, zero);
-    _mm512_store_si512(L->rng + o + 8, zero);
-    _mm512_store_si512(L->n + o, zero);
-    _mm512_store_si512(L->hit + o, zero);
-    _mm512_store_si512(L->bad + o, zero);
-    _mm512_store_si512(L->act + o, zero);
-    _mm512_store_si512(L->live + o, zero);
-    _mm512_store_ps(L->rem + o, _mm512_setzero_ps());
-    for (q = 0; q < S; ++q) _mm512_store_si512(L->xi[q] + o, zero);
-    for (q = 0; q < NG; ++q) _mm512_store_ps(L->group[q] + o, _mm512_setzero_ps());
-  }
+  memset(L->k, 0, sizeof L->k);
+  memset(L->rng, 0, sizeof L->rng);
+  memset(L->n, 0, sizeof L->n);
+  memset(L->hit, 0, sizeof L->hit);
+  memset(L->bad, 0, sizeof L->bad);
+  memset(L->act, 0, sizeof L->act);
+  memset(L->live, 0, sizeof L->live);
+  memset(L->rem, 0, sizeof L->rem);
+  memset(L->xi, 0, sizeof L->xi[0] * (size_t)S);
+  memset(L->group, 0, sizeof L->group[0] * (size_t)NG);
   busy = LANES - refill_fast(F, &T, L, ~(uint64_t)0 >> (64 - LANES), 0, S);
   while (busy > 0) {
     uint64_t m = fast_event(F->D, L, cap, S);
