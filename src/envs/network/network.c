@@ -48,7 +48,7 @@
  * (vectorised by the compiler), for any model; and, where AVX-512 is
  * built in and every reaction is tabulated, c * X or per-group (at most
  * FAST_R reactions, FAST_S species), fast_event(), written in AVX-512 with
- * the lanes' values in registers, two vectors of 16 interleaved, whose
+ * the lanes' values in registers, four vectors of 16 interleaved, whose
  * lanes refill from staged envs with expanding loads (ssa_fast).  A lane's
  * arithmetic never depends on the others, so grouping never changes a
  * result.
