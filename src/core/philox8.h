@@ -54,6 +54,23 @@ static inline void myr_philox8(const myr_philox8_key* K, __m512i c[4]) {
 }
 #endif
 
+#ifdef MYR_HAVE_PHILOX8
+/* the draws myr_draw(seed, g0 + off[j .. j+7], clock, stream, sub) (off
+ * NULL: g0 + j ..): the 4 output words in c[0..3], 8 lanes each */
+static inline void myr_philox8_draw(const myr_philox8_key* K, uint32_t g0,
+                                    const int32_t* off, int32_t j, uint64_t clock,
+                                    uint32_t stream, uint32_t sub, __m512i c[4]) {
+  const __m256i o = off != NULL ? _mm256_loadu_si256((const __m256i*)(off + j))
+                                : _mm256_add_epi32(_mm256_set1_epi32(j),
+                                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  c[0] = _mm512_cvtepu32_epi64(_mm256_add_epi32(o, _mm256_set1_epi32((int32_t)g0)));
+  c[1] = _mm512_set1_epi64((int64_t)(uint32_t)clock);
+  c[2] = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
+  c[3] = _mm512_set1_epi64((int64_t)((stream << 24) | (sub & 0xFFFFFFu)));
+  myr_philox8(K, c);
+}
+#endif
+
 /* myr_draw(seed, g0 + off[j], clock, stream, sub) for j < n (off NULL:
  * g0 + j): word k of draw j into w[k * ld + j] (ld >= n), 8 draws per call
  * of myr_philox8() where AVX-512 is compiled in, the rest one by one; bit
@@ -67,14 +84,7 @@ static inline void myr_draw_list(uint64_t seed, uint32_t g0, const int32_t* off,
   myr_philox8_key_init(&K, seed);
   for (; j + 8 <= n; j += 8) {
     __m512i c[4];
-    const __m256i o = off != NULL ? _mm256_loadu_si256((const __m256i*)(off + j))
-                                  : _mm256_add_epi32(_mm256_set1_epi32(j),
-                                                     _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    c[0] = _mm512_cvtepu32_epi64(_mm256_add_epi32(o, _mm256_set1_epi32((int32_t)g0)));
-    c[1] = _mm512_set1_epi64((int64_t)(uint32_t)clock);
-    c[2] = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
-    c[3] = _mm512_set1_epi64((int64_t)((stream << 24) | (sub & 0xFFFFFFu)));
-    myr_philox8(&K, c);
+    myr_philox8_draw(&K, g0, off, j, clock, stream, sub, c);
     for (k = 0; k < 4; ++k)
       _mm256_storeu_si256((__m256i*)(w + (size_t)k * (size_t)ld + (size_t)j),
                           _mm512_cvtepi64_epi32(c[k]));

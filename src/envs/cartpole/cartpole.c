@@ -203,24 +203,8 @@ static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
     reset_batch(e, begin, clock, list + j, m - j < RESET_BATCH ? m - j : RESET_BATCH);
 }
 
-/* some byte of p[0 .. n) is non-zero (n <= RESET_BATCH) */
-static inline int32_t any_byte(const uint8_t* p, int32_t n) {
-  uint64_t w = 0, v;
-  int32_t j = 0;
-  for (; j + 8 <= n; j += 8) {
-    memcpy(&v, p + j, 8);
-    w |= v;
-  }
-  for (; j < n; ++j) w |= p[j];
-  return w != 0;
-}
-
-/* GCC's tuning for this CPU family prefers 256-bit vectors; pass 1 runs
- * faster with 512-bit ones where AVX-512 is compiled in */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
-__attribute__((target("prefer-vector-width=512")))
-#endif
-static void cp_step(const myr__env* e, int64_t begin, int64_t end,
+/* 512-bit vectors for pass 1 (MYR_WIDE) */
+MYR_WIDE static void cp_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
   int64_t n = end - begin, k, k0;
@@ -275,14 +259,6 @@ static void cp_step(const myr__env* e, int64_t begin, int64_t end,
     if (m > RESET_LIST - RESET_BATCH) {
       reset_listed(e, begin, io->clock, resets, m);
       m = 0;
-    }
-    if (same_step && !any_byte(pend + k0, span)) {
-      /* every listed env ended an ordinary step (below, one by one) */
-      for (j = 0; j < listed; ++j) length_sum += t[flagged[j]];
-      memcpy(resets + m, flagged, sizeof(int32_t) * (size_t)listed);
-      m += listed;
-      ended += listed;
-      continue;
     }
     for (j = 0; j < listed; ++j) {
       k = flagged[j];

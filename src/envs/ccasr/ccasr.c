@@ -65,13 +65,6 @@ MYR__CUDA_DECLARE(ccasr)
 _Static_assert(LANES % VEC == 0, "LANES");
 /* envs staged ahead of the lanes in one go */
 #define STAGE 256
-/* GCC's tuning for this CPU family prefers 256-bit vectors; the lane loop
- * runs about 1.3x faster with 512-bit ones where AVX-512 is compiled in */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
-#  define WIDE __attribute__((target("prefer-vector-width=512")))
-#else
-#  define WIDE
-#endif
 /* target curve entries kept in a table (beyond: computed) */
 #define TARGET_TABLE_MAX 65536
 
@@ -513,7 +506,7 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
  * the table (shared K and n) runs its whole step here, with the same
  * iteration and the exact propensity formula beyond the table.  Returns
  * the envs staged, 0 once the range is exhausted. */
-WIDE static int32_t stage(feed* D) {
+MYR_WIDE static int32_t stage(feed* D) {
   const myr__env* e = D->e;
   const ccasr_env* E = D->E;
   const float eta = (float)E->p.eta;
@@ -616,7 +609,7 @@ static int32_t load(feed* D, lanes* L, int32_t l) {
 /* lanes 0 .. nl-1, one iteration each, counts inside the table (shared K
  * and n); returns bit 0: some live lane's step is over, bit 1: some count
  * left the table */
-WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
+MYR_WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
                           const float* MYR_RESTRICT t3,
                           const float* MYR_RESTRICT t4, int32_t cap) {
   int32_t fin = 0, out = 0, l;
@@ -646,7 +639,7 @@ WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
  * every lane computes the same bits.  nl is a multiple of 16 * G. */
 #define SWEEP_GROUPS 4
 #define G SWEEP_GROUPS
-WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
+MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
                               const float* MYR_RESTRICT t3,
                               const float* MYR_RESTRICT t4, int32_t cap,
                               uint32_t* MYR_RESTRICT done_m,
@@ -740,7 +733,7 @@ WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
 
 /* the same with each lane's own R3/R4 propensities (per-env K or n), any
  * count */
-WIDE static void sweep_own(lanes* MYR_RESTRICT L, int32_t nl, int32_t cap) {
+MYR_WIDE static void sweep_own(lanes* MYR_RESTRICT L, int32_t nl, int32_t cap) {
   int32_t l;
   for (l = 0; l < nl; ++l)
     L->act[l] = myr_ccasr_iter(L->act[l], L->eta_u[l], L->nu[l], L->r3[l],
@@ -772,12 +765,8 @@ static void move_lane(lanes* L, int32_t l, int32_t m) {
 }
 
 #ifdef MYR__CCASR_REFILL_VEC
-#  define SWEEP_MASKS , done_m, out_m
-#  define SWEEP sweep_vec
 #  define PACK (SWEEP_GROUPS * VEC) /* sweep_vec() runs them together */
 #else
-#  define SWEEP_MASKS
-#  define SWEEP sweep
 #  define PACK VEC
 #endif
 _Static_assert(LANES % PACK == 0, "LANES");
@@ -790,7 +779,7 @@ _Static_assert(LANES % PACK == 0, "LANES");
  * PACK lanes that hold some.  Every env runs the same iterations on its own
  * generator whichever lane and sweep it is in, so the schedule never
  * changes a result. */
-WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
+MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
                            const int32_t* act, const uint8_t* pend,
                            uint64_t clock, myr__stats* st) {
   const ccasr_env* E = (const ccasr_env*)e->data;
@@ -840,8 +829,9 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
           L.r4[l] = prop_env(e, E, 1, i, L.f[l]);
         }
       }
-    } else if (SWEEP(&L, nl, E->tab.r3, E->tab.r4, cap SWEEP_MASKS) != 0) {
+    } else
 #ifdef MYR__CCASR_REFILL_VEC
+    if (sweep_vec(&L, nl, E->tab.r3, E->tab.r4, cap, done_m, out_m) != 0) {
       int32_t g;
       for (g = 0; g < nl; g += VEC) {
         uint32_t out = out_m[g / VEC], m = done_m[g / VEC];
@@ -852,6 +842,7 @@ WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
         if (m != 0) busy -= refill_group(&D, &L, g, m);
       }
 #else
+    if (sweep(&L, nl, E->tab.r3, E->tab.r4, cap) != 0) {
       for (l = 0; l < nl; ++l) {
         int32_t outl;
         if (!L.live[l]) continue;
@@ -889,12 +880,11 @@ static void ended(const myr__env* e, int64_t i) {
 
 /* Pass 1 of the contract after the SSA (passes.h): every env's step as a
  * RUN step -- step counter, reward -|F - target| (control) added to the
- * return where the env ran (no pending flag), truncation -- in a loop the
- * compiler vectorises; tgt: the target table when it covers every step of
- * the range, else NULL (target_at one by one).  The same values as
- * advance(). */
-WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
-                          const myr__io* io, const float* MYR_RESTRICT tgt) {
+ * return where the env ran (no pending flag), truncation -- in loops the
+ * compiler vectorises; the target from its table where the table covers
+ * every step of the range (else target_at one by one) */
+MYR_WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
+                              const myr__io* io) {
   const ccasr_env* E = (const ccasr_env*)e->data;
   int32_t* MYR_RESTRICT t = e->col[CC_T].i + begin;
   const int32_t* MYR_RESTRICT H = e->col[CC_H].i + begin;
@@ -905,6 +895,7 @@ WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
   uint8_t* MYR_RESTRICT trunc = io->truncated;
   const int32_t tmax = E->max_steps;
   int64_t k;
+  int32_t tm = 0;
   /* loops simple enough for the vectoriser, one quantity each */
   for (k = 0; k < n; ++k) t[k] += 1;
   for (k = 0; k < n; ++k) {
@@ -917,8 +908,9 @@ WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
   }
   /* the reward at the step just reached, added to the return where the
    * env ran (no pending flag), and reported there (0 elsewhere) */
-  if (tgt != NULL)
-    for (k = 0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], tgt[t[k]]);
+  for (k = 0; k < n; ++k) tm = t[k] > tm ? t[k] : tm;
+  if (tm < E->target_len)
+    for (k = 0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], E->target[t[k]]);
   else
     for (k = 0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], target_at(E, t[k]));
   myr__add_where_run(e->col[CC_RET].d + begin, rew, pend, n);
@@ -928,10 +920,8 @@ WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
 static void cc_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   const ccasr_env* E = (const ccasr_env*)e->data;
-  const int32_t* t = e->col[CC_T].i + begin;
   const double* ret = E->task == TASK_CONTROL ? e->col[CC_RET].d : NULL;
   int64_t n = end - begin, k;
-  int32_t tm = 0;
 
   /* 1. the SSA of the range, in pieces of at most 2^30 envs */
   for (k = 0; k < n; k += (int64_t)1 << 30) {
@@ -939,18 +929,14 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
     ssa_range(e, begin + k, (int32_t)m, io->act_i + k, io->pending + k,
               io->clock, st);
   }
-  /* 2. step counter, reward, truncation for all (the target table covers
-   * the range's steps unless some env runs past its end) */
-  for (k = 0; k < n; ++k) tm = t[k] > tm ? t[k] : tm;
-  run_pass(e, begin, n, io,
-           E->task == TASK_CONTROL && (int64_t)tm + 1 < E->target_len ? E->target : NULL);
+  /* 2. step counter, reward, truncation for all */
+  run_pass(e, begin, n, io);
   /* 3. the envs with a flag: the contract, statistics, final observation,
    * autoreset (passes.h) */
   myr__flagged_contract(e, begin, n, io, st, E->obs_dim, ret, e->col[CC_T].i, ended,
                         observe_one, reset_one);
   /* 4. observations */
-  if (io->obs != NULL)
-    for (k = 0; k < n; ++k) observe_one(e, begin + k, io->obs + k * E->obs_dim);
+  if (io->obs != NULL) cc_observe(e, begin, end, io->obs);
 }
 
 /* the derived field: time since reset (min) */

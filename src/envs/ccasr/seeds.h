@@ -1,7 +1,7 @@
 /*
  * seeds.h -- the SSA generators of many env-steps at once (host only):
- * myr_ccasr_rng_seed() for envs g0 + off[j], j < n, 8 at a time in
- * AVX-512 where it is compiled in.  Used by the gene circuit's and the
+ * myr_ccasr_rng_seed() for envs g0 + off[j] (off NULL: g0 + j), j < n,
+ * 8 at a time in AVX-512 where it is compiled in (myr_philox8_draw).  Used by the gene circuit's and the
  * reaction network's lane refill; the values are myr_ccasr_rng_seed()'s
  * bit for bit (the Philox rounds are exact integer arithmetic).
  */
@@ -23,18 +23,14 @@ static inline void myr__ssa_seeds(uint64_t seed, uint32_t g0,
   myr_philox8_key_init(&K, seed);
   for (; j + 8 <= n; j += 8) {
     __m512i c[4];
-    c[0] = _mm512_cvtepu32_epi64(_mm256_add_epi32(
-        _mm256_loadu_si256((const __m256i*)(off + j)), _mm256_set1_epi32((int32_t)g0)));
-    c[1] = _mm512_set1_epi64((int64_t)(uint32_t)clock);
-    c[2] = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
-    c[3] = _mm512_set1_epi64((int64_t)MYR_STREAM_SSA << 24);
-    myr_philox8(&K, c);
+    myr_philox8_draw(&K, g0, off, j, clock, MYR_STREAM_SSA, 0, c);
     /* words 1:0 */
     _mm512_storeu_si512(out + j, _mm512_or_si512(_mm512_slli_epi64(c[1], 32),
                                                  _mm512_and_si512(c[0], lo32)));
   }
 #endif
-  for (; j < n; ++j) out[j] = myr_ccasr_rng_seed(seed, g0 + (uint32_t)off[j], clock);
+  for (; j < n; ++j)
+    out[j] = myr_ccasr_rng_seed(seed, g0 + (uint32_t)(off != NULL ? off[j] : j), clock);
 }
 
 #endif /* MYR_ENVS_CCASR_SEEDS_H */

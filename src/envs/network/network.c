@@ -69,7 +69,7 @@
 #if defined(MYR_HAVE_SSA16) && defined(__BMI2__)
 #  define MYR__NET_FAST 1
 /* inlined into each specialisation, whose constants then fold in */
-#  define INLINE WIDE static inline __attribute__((always_inline))
+#  define INLINE MYR_WIDE static inline __attribute__((always_inline))
 #endif
 
 #define LANES 64
@@ -94,12 +94,6 @@ _Static_assert(LANES <= 64, "lane masks are 64-bit");
 enum { P_DT, P_CAP, P_MAX_STEPS, P_TARGET, P_TABLES, P_OWN };
 /* lane slots: the input, then per-env parameters */
 #define SLOTS (MYR_PARAMS_MAX + 1)
-/* GCC's tuning prefers 256-bit vectors; the lane loops gain from 512 */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
-#  define WIDE __attribute__((target("prefer-vector-width=512")))
-#else
-#  define WIDE
-#endif
 /* a lane loop with a gather: GCC would unroll it into scalar loads before
  * the vectoriser sees it */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -213,7 +207,7 @@ typedef struct lanes {
 } lanes;
 
 /* reaction j's propensity for every lane into out */
-WIDE static void eval(const myr__op* op, int32_t n, const lanes* L,
+MYR_WIDE static void eval(const myr__op* op, int32_t n, const lanes* L,
                       double* MYR_RESTRICT out) {
   double st[MYR__NET_STACK][LANES];
   int32_t k, l, sp = 0;
@@ -270,7 +264,7 @@ static const myr__op* prog(const net_data* D, int32_t j, int32_t* n) {
 }
 
 /* the counts as doubles, for programs */
-WIDE static void counts_to_double(lanes* L, int32_t S) {
+MYR_WIDE static void counts_to_double(lanes* L, int32_t S) {
   int32_t s, l;
   for (s = 0; s < S; ++s)
     for (l = 0; l < LANES; ++l) L->x[s][l] = (double)L->xi[s][l];
@@ -280,7 +274,7 @@ WIDE static void counts_to_double(lanes* L, int32_t S) {
  * the K_GROUP values of this group and step; *fresh: L->x holds the
  * current counts); returns 1 if that is already the final value (a
  * folded table), 0 if the clamp and the reactant check are still due */
-WIDE static int32_t propensity(const net_data* D, int32_t j, lanes* L,
+MYR_WIDE static int32_t propensity(const net_data* D, int32_t j, lanes* L,
                                const float (*group)[LANES], int32_t* fresh) {
   int32_t l, n;
   const myr__op* op;
@@ -335,12 +329,6 @@ typedef struct feed {
   uint64_t seed[SEEDS];
 } feed;
 
-static const int32_t iota[SEEDS] = {
-    0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,
-    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-    32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47,
-    48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};
-
 /* lane l takes the next env of the range that steps (envs that reset
  * instead are passed over); returns 0, the lane left idle with zero counts
  * and slots, once the range is exhausted */
@@ -386,7 +374,7 @@ static int32_t load(feed* F, lanes* L, int32_t l) {
      * order; one that resets instead wastes its seed) */
     int64_t left = F->n - L->k[l];
     F->seeds_at = L->k[l];
-    myr__ssa_seeds(e->seed, (uint32_t)(e->env_offset + i), iota,
+    myr__ssa_seeds(e->seed, (uint32_t)(e->env_offset + i), NULL,
                    left < SEEDS ? (int32_t)left : SEEDS, F->clock, F->seed);
   }
   L->rng[l] = F->seed[L->k[l] - F->seeds_at];
@@ -407,7 +395,7 @@ static void retire(feed* F, const lanes* L, int32_t l) {
 
 /* K_GROUP reactions read no species: their values for the lanes' envs
  * (again after a refill; an unchanged lane gets the same values) */
-WIDE static void group_values(const net_data* D, lanes* L,
+MYR_WIDE static void group_values(const net_data* D, lanes* L,
                               float (*group)[LANES]) {
   int32_t j, l, n;
   for (j = 0; j < D->m->num_reactions; ++j)
@@ -564,7 +552,7 @@ INLINE uint64_t fast_event(const net_data* D, lanes* L, int32_t cap,
  * by its kind for all lanes, one pass over the lanes per operation, then
  * the draws, the choice and the update.  Returns the lanes whose env's
  * step ended (bit l: lane l). */
-WIDE static uint64_t generic_event(const net_data* D, lanes* L, int32_t cap) {
+MYR_WIDE static uint64_t generic_event(const net_data* D, lanes* L, int32_t cap) {
   const myr_model* M = D->m;
   const int32_t S = M->num_species, R = M->num_reactions;
   int32_t l, s, j, fresh;
@@ -656,7 +644,6 @@ WIDE static uint64_t generic_event(const net_data* D, lanes* L, int32_t cap) {
 #ifdef MYR__NET_FAST
 /* envs staged ahead of the lanes in one go (ssa_fast) */
 #define STAGE 64
-_Static_assert(STAGE <= SEEDS, "stage offsets index iota");
 
 /* The next envs of the range that step, in order, with what a lane needs:
  * index, counts, per-group values (by the env's input level) and
@@ -807,7 +794,7 @@ INLINE void ssa_fast_s(feed* F, lanes* L, int32_t cap, const int32_t S) {
 }
 
 /* ssa_fast_s() with the species count a constant up to 8 */
-WIDE static void ssa_fast(feed* F, lanes* L, int32_t cap) {
+MYR_WIDE static void ssa_fast(feed* F, lanes* L, int32_t cap) {
   switch (F->D->m->num_species) {
     case 1: ssa_fast_s(F, L, cap, 1); break;
     case 2: ssa_fast_s(F, L, cap, 2); break;
@@ -828,7 +815,7 @@ WIDE static void ssa_fast(feed* F, lanes* L, int32_t cap) {
  * lanes idle only once the range runs out (lane refill, as the gene
  * circuit).  Every env runs the same events on its own generator whichever
  * lane and sweep it is in, so the schedule never changes a result. */
-WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
+MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
                            const int32_t* act, const float* act_f,
                            const uint8_t* pend,
                            uint64_t clock, myr__stats* st) {
@@ -918,7 +905,7 @@ static void net_reset(const myr__env* e, uint64_t clock, int64_t begin,
  * sine about it) added to the return where the env ran (no pending flag),
  * truncation at the horizon or a count at MYR_COUNT_MAX -- in loops the
  * compiler vectorises where the target is constant */
-WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
+MYR_WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
                           const myr__io* io) {
   const net_data* D = (const net_data*)e->data;
   const int32_t S = D->m->num_species, max_steps = D->max_steps;
@@ -971,7 +958,6 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
                      const myr__io* io, myr__stats* st) {
   const net_data* D = (const net_data*)e->data;
   const int32_t S = D->m->num_species;
-  int64_t k;
   ssa_range(e, begin, end - begin, D->m->input_box ? NULL : io->act_i,
             D->m->input_box ? io->act_f : NULL, io->pending, io->clock, st);
   /* step counter, reward, truncation for all, then the contract for the
@@ -980,8 +966,7 @@ static void net_step(const myr__env* e, int64_t begin, int64_t end,
   myr__flagged_contract(e, begin, end - begin, io, st, D->m->num_obs,
                         e->col[D->nc->col_ret].d, e->col[S].i, ended, observe_one,
                         reset_one);
-  if (io->obs != NULL)
-    for (k = begin; k < end; ++k) observe_one(e, k, io->obs + (k - begin) * D->m->num_obs);
+  if (io->obs != NULL) net_observe(e, begin, end, io->obs);
 }
 
 /* ------------------------------------------------------------ create */

@@ -37,13 +37,6 @@
 #  include <immintrin.h>
 #endif
 
-/* the lane loops prefer 512-bit vectors where AVX-512 is compiled in (as
- * in ccasr.c) */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__AVX512F__)
-#  define WIDE __attribute__((target("prefer-vector-width=512")))
-#else
-#  define WIDE
-#endif
 #if defined(__GNUC__)
 #  define NOINLINE __attribute__((noinline))
 #else
@@ -227,7 +220,7 @@ static void oh_retire(oh_feed* D, oh_lanes* L, int32_t l) {
  * fired so far) as the two uniforms of myr_optohill_ssa() */
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
 /* Philox4x32-10 on 8 lanes per vector (core/philox8.h) */
-WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
+MYR_WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
                          uint64_t clock) {
   const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
   const __m512i sub = _mm512_set1_epi64(0xFFFFFFll);
@@ -265,7 +258,7 @@ WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
   }
 }
 #else
-WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
+MYR_WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
                          uint64_t clock) {
   int32_t l;
   for (l = 0; l < nl; ++l) {
@@ -280,7 +273,7 @@ WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
 /* one iteration of myr_optohill_ssa() in every lane, branch-free: the
  * same double operations in the same order; returns whether some live
  * lane's step is over */
-WIDE static int32_t oh_apply(oh_lanes* MYR_RESTRICT L, int32_t nl) {
+MYR_WIDE static int32_t oh_apply(oh_lanes* MYR_RESTRICT L, int32_t nl) {
   int32_t fin = 0, l;
   for (l = 0; l < nl; ++l) {
     double a0 = L->a1[l] + L->kd[l] * (double)L->x[l];
@@ -354,7 +347,7 @@ static void oh_move(oh_lanes* L, int32_t l, int32_t m) {
  * next env of the range as theirs finishes its step (as the gene circuit's,
  * ccasr.c); each env draws from its own counters (env, clock, reaction),
  * so the lane schedule never changes a result. */
-WIDE static void oh_ssa_range(const myr__env* e, int64_t begin, int32_t n,
+MYR_WIDE static void oh_ssa_range(const myr__env* e, int64_t begin, int32_t n,
                               const myr__io* io, myr__stats* st) {
   oh_feed D;
   oh_lanes L;
