@@ -205,7 +205,7 @@ static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
 
 /* 512-bit vectors for pass 1 (MYR_WIDE) */
 MYR_WIDE static void cp_step(const myr__env* e, int64_t begin, int64_t end,
-                    const myr__io* io, myr__stats* st) {
+                             const myr__io* io, myr__stats* st) {
   const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
   int64_t n = end - begin, k, k0;
   float* x;

@@ -610,8 +610,8 @@ static int32_t load(feed* D, lanes* L, int32_t l) {
  * and n); returns bit 0: some live lane's step is over, bit 1: some count
  * left the table */
 MYR_WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
-                          const float* MYR_RESTRICT t3,
-                          const float* MYR_RESTRICT t4, int32_t cap) {
+                              const float* MYR_RESTRICT t3,
+                              const float* MYR_RESTRICT t4, int32_t cap) {
   int32_t fin = 0, out = 0, l;
   for (l = 0; l < nl; ++l) {
     int32_t hl = L->h[l], fl = L->f[l];
@@ -640,10 +640,10 @@ MYR_WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
 #define SWEEP_GROUPS 4
 #define G SWEEP_GROUPS
 MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
-                              const float* MYR_RESTRICT t3,
-                              const float* MYR_RESTRICT t4, int32_t cap,
-                              uint32_t* MYR_RESTRICT done_m,
-                              uint32_t* MYR_RESTRICT out_m) {
+                                  const float* MYR_RESTRICT t3,
+                                  const float* MYR_RESTRICT t4, int32_t cap,
+                                  uint32_t* MYR_RESTRICT done_m,
+                                  uint32_t* MYR_RESTRICT out_m) {
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i capv = _mm512_set1_epi32(cap), tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
   __mmask16 fin = 0, out = 0;
@@ -780,8 +780,8 @@ _Static_assert(LANES % PACK == 0, "LANES");
  * generator whichever lane and sweep it is in, so the schedule never
  * changes a result. */
 MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
-                           const int32_t* act, const uint8_t* pend,
-                           uint64_t clock, myr__stats* st) {
+                               const int32_t* act, const uint8_t* pend,
+                               uint64_t clock, myr__stats* st) {
   const ccasr_env* E = (const ccasr_env*)e->data;
   const int32_t cap = E->p.cap;
   feed D;

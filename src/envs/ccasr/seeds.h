@@ -1,9 +1,10 @@
 /*
  * seeds.h -- the SSA generators of many env-steps at once (host only):
  * myr_ccasr_rng_seed() for envs g0 + off[j] (off NULL: g0 + j), j < n,
- * 8 at a time in AVX-512 where it is compiled in (myr_philox8_draw).  Used by the gene circuit's and the
- * reaction network's lane refill; the values are myr_ccasr_rng_seed()'s
- * bit for bit (the Philox rounds are exact integer arithmetic).
+ * 8 at a time in AVX-512 where it is compiled in (myr_philox8_draw).
+ * Used by the gene circuit's and the reaction network's lane refill; the
+ * values are myr_ccasr_rng_seed()'s bit for bit (the Philox rounds are
+ * exact integer arithmetic).
  */
 #ifndef MYR_ENVS_CCASR_SEEDS_H
 #define MYR_ENVS_CCASR_SEEDS_H

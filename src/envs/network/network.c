@@ -208,7 +208,7 @@ typedef struct lanes {
 
 /* reaction j's propensity for every lane into out */
 MYR_WIDE static void eval(const myr__op* op, int32_t n, const lanes* L,
-                      double* MYR_RESTRICT out) {
+                          double* MYR_RESTRICT out) {
   double st[MYR__NET_STACK][LANES];
   int32_t k, l, sp = 0;
   for (k = 0; k < n; ++k) {
@@ -275,7 +275,7 @@ MYR_WIDE static void counts_to_double(lanes* L, int32_t S) {
  * current counts); returns 1 if that is already the final value (a
  * folded table), 0 if the clamp and the reactant check are still due */
 MYR_WIDE static int32_t propensity(const net_data* D, int32_t j, lanes* L,
-                               const float (*group)[LANES], int32_t* fresh) {
+                                   const float (*group)[LANES], int32_t* fresh) {
   int32_t l, n;
   const myr__op* op;
   if (D->kind[j] == K_GROUP) {
@@ -396,7 +396,7 @@ static void retire(feed* F, const lanes* L, int32_t l) {
 /* K_GROUP reactions read no species: their values for the lanes' envs
  * (again after a refill; an unchanged lane gets the same values) */
 MYR_WIDE static void group_values(const net_data* D, lanes* L,
-                              float (*group)[LANES]) {
+                                  float (*group)[LANES]) {
   int32_t j, l, n;
   for (j = 0; j < D->m->num_reactions; ++j)
     if (D->kind[j] == K_GROUP) {
@@ -816,9 +816,9 @@ MYR_WIDE static void ssa_fast(feed* F, lanes* L, int32_t cap) {
  * circuit).  Every env runs the same events on its own generator whichever
  * lane and sweep it is in, so the schedule never changes a result. */
 MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int64_t n,
-                           const int32_t* act, const float* act_f,
-                           const uint8_t* pend,
-                           uint64_t clock, myr__stats* st) {
+                               const int32_t* act, const float* act_f,
+                               const uint8_t* pend,
+                               uint64_t clock, myr__stats* st) {
   const net_data* D = (const net_data*)e->data;
   const int32_t cap = D->cap;
   feed F = {.e = e, .D = D, .begin = begin, .n = n, .act = act, .act_f = act_f,
@@ -906,7 +906,7 @@ static void net_reset(const myr__env* e, uint64_t clock, int64_t begin,
  * truncation at the horizon or a count at MYR_COUNT_MAX -- in loops the
  * compiler vectorises where the target is constant */
 MYR_WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
-                          const myr__io* io) {
+                              const myr__io* io) {
   const net_data* D = (const net_data*)e->data;
   const int32_t S = D->m->num_species, max_steps = D->max_steps;
   int32_t* MYR_RESTRICT t = e->col[S].i + begin;

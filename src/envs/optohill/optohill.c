@@ -221,7 +221,7 @@ static void oh_retire(oh_feed* D, oh_lanes* L, int32_t l) {
 #if defined(__AVX512F__) && defined(__AVX512DQ__)
 /* Philox4x32-10 on 8 lanes per vector (core/philox8.h) */
 MYR_WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
-                         uint64_t clock) {
+                             uint64_t clock) {
   const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
   const __m512i sub = _mm512_set1_epi64(0xFFFFFFll);
   const __m512i stream = _mm512_set1_epi64((int64_t)MYR_STREAM_SSA << 24);
@@ -259,7 +259,7 @@ MYR_WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed
 }
 #else
 MYR_WIDE static void oh_draw(oh_lanes* MYR_RESTRICT L, int32_t nl, uint64_t seed,
-                         uint64_t clock) {
+                             uint64_t clock) {
   int32_t l;
   for (l = 0; l < nl; ++l) {
     myr_philox_out r =
@@ -348,7 +348,7 @@ static void oh_move(oh_lanes* L, int32_t l, int32_t m) {
  * ccasr.c); each env draws from its own counters (env, clock, reaction),
  * so the lane schedule never changes a result. */
 MYR_WIDE static void oh_ssa_range(const myr__env* e, int64_t begin, int32_t n,
-                              const myr__io* io, myr__stats* st) {
+                                  const myr__io* io, myr__stats* st) {
   oh_feed D;
   oh_lanes L;
   int32_t l, busy = 0, nl = OH_LANES;
