@@ -57,24 +57,46 @@ static inline void myr_philox8(const myr_philox8_key* K, __m512i c[4]) {
 #ifdef MYR_HAVE_PHILOX8
 /* the draws myr_draw(seed, g0 + off[j .. j+7], clock, stream, sub) (off
  * NULL: g0 + j ..): the 4 output words in c[0..3], 8 lanes each */
-static inline void myr_philox8_draw(const myr_philox8_key* K, uint32_t g0,
-                                    const int32_t* off, int32_t j, uint64_t clock,
-                                    uint32_t stream, uint32_t sub, __m512i c[4]) {
-  const __m256i o = off != NULL ? _mm256_loadu_si256((const __m256i*)(off + j))
-                                : _mm256_add_epi32(_mm256_set1_epi32(j),
-                                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+static inline void myr_philox8_draw_o(const myr_philox8_key* K, uint32_t g0,
+                                      __m256i o, uint64_t clock, uint32_t stream,
+                                      uint32_t sub, __m512i c[4]) {
   c[0] = _mm512_cvtepu32_epi64(_mm256_add_epi32(o, _mm256_set1_epi32((int32_t)g0)));
   c[1] = _mm512_set1_epi64((int64_t)(uint32_t)clock);
   c[2] = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
   c[3] = _mm512_set1_epi64((int64_t)((stream << 24) | (sub & 0xFFFFFFu)));
   myr_philox8(K, c);
 }
+
+static inline void myr_philox8_draw(const myr_philox8_key* K, uint32_t g0,
+                                    const int32_t* off, int32_t j, uint64_t clock,
+                                    uint32_t stream, uint32_t sub, __m512i c[4]) {
+  const __m256i o = off != NULL ? _mm256_loadu_si256((const __m256i*)(off + j))
+                                : _mm256_add_epi32(_mm256_set1_epi32(j),
+                                                   _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  myr_philox8_draw_o(K, g0, o, clock, stream, sub, c);
+}
+
+#  if defined(__AVX512VL__)
+#    define MYR_HAVE_PHILOX8_TAIL 1
+/* the same for the n < 8 draws j .. j+n-1 (lanes n .. 7 hold draws for
+ * offset 0 and are to be dropped): off is read only where n allows */
+static inline void myr_philox8_draw_tail(const myr_philox8_key* K, uint32_t g0,
+                                         const int32_t* off, int32_t j, int32_t n,
+                                         uint64_t clock, uint32_t stream,
+                                         uint32_t sub, __m512i c[4]) {
+  const __m256i o = off != NULL
+                        ? _mm256_maskz_loadu_epi32((__mmask8)((1u << n) - 1u), off + j)
+                        : _mm256_add_epi32(_mm256_set1_epi32(j),
+                                           _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+  myr_philox8_draw_o(K, g0, o, clock, stream, sub, c);
+}
+#  endif
 #endif
 
 /* myr_draw(seed, g0 + off[j], clock, stream, sub) for j < n (off NULL:
  * g0 + j): word k of draw j into w[k * ld + j] (ld >= n), 8 draws per call
- * of myr_philox8() where AVX-512 is compiled in, the rest one by one; bit
- * for bit myr_draw() */
+ * of myr_philox8() where AVX-512 is compiled in, the last 1 .. 7 in one
+ * masked call (AVX-512VL) or one by one; bit for bit myr_draw() */
 static inline void myr_draw_list(uint64_t seed, uint32_t g0, const int32_t* off,
                                  int32_t n, uint64_t clock, uint32_t stream,
                                  uint32_t sub, uint32_t* w, int32_t ld) {
@@ -89,6 +111,17 @@ static inline void myr_draw_list(uint64_t seed, uint32_t g0, const int32_t* off,
       _mm256_storeu_si256((__m256i*)(w + (size_t)k * (size_t)ld + (size_t)j),
                           _mm512_cvtepi64_epi32(c[k]));
   }
+#  ifdef MYR_HAVE_PHILOX8_TAIL
+  if (j < n) { /* the last 1 .. 7 draws in one masked call */
+    __m512i c[4];
+    myr_philox8_draw_tail(&K, g0, off, j, n - j, clock, stream, sub, c);
+    for (k = 0; k < 4; ++k)
+      _mm256_mask_storeu_epi32(w + (size_t)k * (size_t)ld + (size_t)j,
+                               (__mmask8)((1u << (n - j)) - 1u),
+                               _mm512_cvtepi64_epi32(c[k]));
+    j = n;
+  }
+#  endif
 #endif
   for (; j < n; ++j) {
     myr_philox_out r = myr_draw(seed, g0 + (uint32_t)(off != NULL ? off[j] : j), clock,

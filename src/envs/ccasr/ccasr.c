@@ -65,6 +65,8 @@ MYR__CUDA_DECLARE(ccasr)
 _Static_assert(LANES % VEC == 0, "LANES");
 /* envs staged ahead of the lanes in one go */
 #define STAGE 256
+/* envs whose counts wait to be written back (the AVX-512 refill) */
+#define WRITEBACK 256
 /* target curve entries kept in a table (beyond: computed) */
 #define TARGET_TABLE_MAX 65536
 
@@ -336,6 +338,10 @@ typedef struct lanes {
   int32_t h_at[LANES];
   int32_t f_at[LANES];
   uint64_t rng[LANES];
+  /* the AVX-512 lane loop: live as one bit mask per group of VEC lanes
+   * (act, hit and live stay unused there: a live lane is active when a
+   * sweep starts, and a cap hit ends its step in that sweep) */
+  uint32_t live_m[LANES / VEC];
 } lanes;
 
 /* The envs of one SSA pass: the range (at most 2^30 envs, so k fits an
@@ -353,6 +359,7 @@ typedef struct feed {
   const uint8_t* pend;  /* pending flags, indexed by k */
   uint64_t clock;
   int32_t own;          /* some K or n per env: own propensities */
+  int32_t own_nu;       /* nu per env */
   int32_t sc, sp;       /* staged envs, the next one to load */
   int64_t sum_n, sum_hit;
   /* + VEC: whole vectors may be read past the staged envs */
@@ -362,7 +369,14 @@ typedef struct feed {
   float seta[STAGE + VEC];
   float snu[STAGE + VEC];
   uint64_t srng[STAGE + VEC];
+  /* the envs done whose counts are not written back yet (whole vectors
+   * are stored past the last one) */
+  int32_t wn;
+  _Alignas(64) int32_t wk[WRITEBACK + VEC];
+  int32_t wh[WRITEBACK + VEC];
+  int32_t wf[WRITEBACK + VEC];
 } feed;
+
 
 /* R3 (species 0, count H) or R4 (species 1, count F) propensity of env i:
  * the shared table when that reaction's parameters are shared, else the
@@ -385,7 +399,6 @@ static float nu_env(const myr__env* e, const ccasr_env* E, int64_t i) {
 #if defined(__AVX512F__) && defined(__BMI2__) && defined(__AVX512DQ__)
 #define MYR__CCASR_REFILL_VEC 1
 static int32_t stage(feed* D);
-static void retire(feed* D, lanes* L, int32_t l);
 
 /* stage() 16 envs at a time from env k while a block of 16 all step and
  * all have their counts inside the table (else the rest goes env by env);
@@ -430,38 +443,54 @@ static int32_t stage_vec(feed* D, int32_t k, int32_t end) {
   return k;
 }
 
-/* The refill of lanes g .. g+15 in AVX-512: the lanes in mask m (their
- * steps over) are written back, and take the next staged envs with one
- * expanding load per column.  The same as retire() and load() lane by
- * lane.  Returns the lanes left idle. */
+/* write the waiting counts back */
+static void flush(feed* D) {
+  int32_t j;
+  for (j = 0; j < D->wn; ++j) {
+    int64_t i = D->begin + D->wk[j];
+    D->H[i] = D->wh[j];
+    D->F[i] = D->wf[j];
+  }
+  D->wn = 0;
+}
+
+/* The refill of lanes g .. g+15 in AVX-512: the counts of the lanes in
+ * mask m (their steps over) are queued for write-back (compressed into
+ * the feed's buffer: written one by one right after the sweep's vector
+ * stores, they stalled on store forwarding), and the lanes take the next
+ * staged envs with one expanding load per column.  The same as retire()
+ * and load() lane by lane, with the reaction and cap-hit sums kept by
+ * sweep_vec().  Returns the lanes left idle. */
 static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
   __m512i k = _mm512_load_si512(L->k + g);
   __m512i h = _mm512_load_si512(L->h + g);
   __m512i f = _mm512_load_si512(L->f + g);
-  __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi32(1);
-  __m512i act = _mm512_load_si512(L->act + g);
-  __m512i live = _mm512_load_si512(L->live + g);
+  __m512i zero = _mm512_setzero_si512();
   __m512 eta_u = _mm512_load_ps(L->eta_u + g), nu = _mm512_load_ps(L->nu + g);
   __m512 rem = _mm512_load_ps(L->rem + g), dt = _mm512_set1_ps((float)D->E->p.dt);
-  __m512i n = _mm512_load_si512(L->n + g), hit = _mm512_load_si512(L->hit + g);
+  __m512i n = _mm512_load_si512(L->n + g);
   __m512i rng0 = _mm512_load_si512(L->rng + g);
   __m512i rng1 = _mm512_load_si512(L->rng + g + 8);
-  __mmask16 mm = (__mmask16)m;
+  uint32_t live = L->live_m[g / VEC];
   int32_t idle = 0;
 
-  uint32_t w = m;
-  while (w != 0) { /* write back (cheaper than scatters here) */
-    retire(D, L, g + __builtin_ctz(w));
-    w &= w - 1;
+  {
+    __mmask16 dm = (__mmask16)m;
+    int32_t w = D->wn;
+    _mm512_storeu_si512(D->wk + w, _mm512_maskz_compress_epi32(dm, k));
+    _mm512_storeu_si512(D->wh + w, _mm512_maskz_compress_epi32(dm, h));
+    _mm512_storeu_si512(D->wf + w, _mm512_maskz_compress_epi32(dm, f));
+    D->wn = w + _mm_popcnt_u32(m);
+    if (D->wn > WRITEBACK - VEC) flush(D);
   }
   while (m != 0) {
     uint32_t take = m;
     int32_t avail, s;
+    __mmask16 mm;
     if (D->sp == D->sc && stage(D) == 0) {
       /* the range is exhausted: these lanes idle */
       mm = (__mmask16)m;
-      live = _mm512_mask_mov_epi32(live, mm, zero);
-      act = _mm512_mask_mov_epi32(act, mm, zero);
+      live &= ~m;
       h = _mm512_mask_mov_epi32(h, mm, zero);
       f = _mm512_mask_mov_epi32(f, mm, zero);
       idle = _mm_popcnt_u32(m);
@@ -475,28 +504,24 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
     h = _mm512_mask_expandloadu_epi32(h, mm, D->sh + s);
     f = _mm512_mask_expandloadu_epi32(f, mm, D->sf + s);
     eta_u = _mm512_mask_expandloadu_ps(eta_u, mm, D->seta + s);
-    nu = _mm512_mask_expandloadu_ps(nu, mm, D->snu + s);
+    if (D->own_nu) nu = _mm512_mask_expandloadu_ps(nu, mm, D->snu + s);
     myr__expand64x16(&rng0, &rng1, take, D->srng + s);
     n = _mm512_mask_mov_epi32(n, mm, zero);
-    hit = _mm512_mask_mov_epi32(hit, mm, zero);
-    act = _mm512_mask_mov_epi32(act, mm, one);
-    live = _mm512_mask_mov_epi32(live, mm, one);
     rem = _mm512_mask_mov_ps(rem, mm, dt);
+    live |= take;
     D->sp = s + (int32_t)_mm_popcnt_u32(take);
     m &= ~take;
   }
   _mm512_store_si512(L->k + g, k);
   _mm512_store_si512(L->h + g, h);
   _mm512_store_si512(L->f + g, f);
-  _mm512_store_si512(L->act + g, act);
-  _mm512_store_si512(L->live + g, live);
   _mm512_store_ps(L->eta_u + g, eta_u);
   _mm512_store_ps(L->nu + g, nu);
   _mm512_store_ps(L->rem + g, rem);
   _mm512_store_si512(L->n + g, n);
-  _mm512_store_si512(L->hit + g, hit);
   _mm512_store_si512(L->rng + g, rng0);
   _mm512_store_si512(L->rng + g + 8, rng1);
+  L->live_m[g / VEC] = live;
   return idle;
 }
 
@@ -562,6 +587,7 @@ static void retire(feed* D, lanes* L, int32_t l) {
   D->sum_hit += L->hit[l];
 }
 
+#ifndef MYR__CCASR_REFILL_VEC
 /* a lane whose count left the table (shared K and n): the env finishes its
  * step here, as in stage() */
 static void finish_lane(const ccasr_env* E, lanes* L, int32_t l) {
@@ -570,6 +596,17 @@ static void finish_lane(const ccasr_env* E, lanes* L, int32_t l) {
                        &L->f[l], &L->rem[l], &L->rng[l], &L->n[l], &L->hit[l]);
   L->act[l] = 0;
 }
+#else
+/* the same in the AVX-512 lane loop, where every live lane is active and
+ * the sums are kept apart from the lanes */
+static void finish_lane_vec(feed* D, lanes* L, int32_t l) {
+  int32_t n0 = L->n[l], hit = 0;
+  myr_ccasr_ssa_shared(&D->E->tab, &D->E->p, L->eta_u[l], L->nu[l], &L->h[l],
+                       &L->f[l], &L->rem[l], &L->rng[l], &L->n[l], &hit);
+  D->sum_n += L->n[l] - n0;
+  D->sum_hit += hit;
+}
+#endif
 
 /* lane l takes the next staged env; returns 0 (the lane left idle) when
  * the range is exhausted */
@@ -636,20 +673,24 @@ MYR_WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
  * groups leave mostly waiting (4 ran 5% faster than 2 at 100K envs, 8
  * groups of 128 lanes slower).
  * Each operation is myr_ccasr_iter()'s (bounded = 0), in its order, so
- * every lane computes the same bits.  nl is a multiple of 16 * G. */
+ * every lane computes the same bits.  nl is a multiple of 16 * G.  Every
+ * live lane (L->live_m) is active: the lanes whose step ends here are
+ * refilled before the next sweep.  Adds the reactions applied and the cap
+ * hits to *sum. */
 #define SWEEP_GROUPS 4
 #define G SWEEP_GROUPS
 MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
                                   const float* MYR_RESTRICT t3,
                                   const float* MYR_RESTRICT t4, int32_t cap,
                                   uint32_t* MYR_RESTRICT done_m,
-                                  uint32_t* MYR_RESTRICT out_m) {
+                                  uint32_t* MYR_RESTRICT out_m,
+                                  int64_t* MYR_RESTRICT sum) {
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i capv = _mm512_set1_epi32(cap), tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
   __mmask16 fin = 0, out = 0;
-  int32_t l, j;
+  int32_t l, j, applied = 0, hits = 0;
   for (l = 0; l < nl; l += 16 * G) {
-    __m512i h[G], f[G], n[G], act[G], hit[G], live[G], w1[G], w2[G];
+    __m512i h[G], f[G], n[G], w1[G], w2[G];
     __m512 eta_u[G], nu[G], rem[G], c1[G], c2[G], c3[G], a0[G], safe[G];
     __m512 tau[G], left[G], r[G];
     __mmask16 lv[G], fire[G], b1[G], b2[G], b3[G], hitm[G], apply[G];
@@ -659,9 +700,6 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
       h[j] = _mm512_load_si512(L->h + o);
       f[j] = _mm512_load_si512(L->f + o);
       n[j] = _mm512_load_si512(L->n + o);
-      act[j] = _mm512_load_si512(L->act + o);
-      hit[j] = _mm512_load_si512(L->hit + o);
-      live[j] = _mm512_load_si512(L->live + o);
       eta_u[j] = _mm512_load_ps(L->eta_u + o);
       nu[j] = _mm512_load_ps(L->nu + o);
       rem[j] = _mm512_load_ps(L->rem + o);
@@ -687,7 +725,7 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
                                            myr__logf16(myr__u1_16(w1[j]))),
                              safe[j]);
     for (j = 0; j < G; ++j) {
-      __mmask16 on = _mm512_test_epi32_mask(act[j], act[j]);
+      __mmask16 on = (__mmask16)L->live_m[(l + 16 * j) / 16];
       left[j] = _mm512_sub_ps(rem[j], tau[j]);
       fire[j] = on & lv[j] & _mm512_cmp_ps_mask(left[j], _mm512_setzero_ps(), _CMP_GE_OQ);
       r[j] = _mm512_mul_ps(myr__u2_16(w2[j]), a0[j]);
@@ -711,10 +749,10 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
       _mm512_store_si512(L->f + o, f[j]);
       _mm512_store_ps(L->rem + o, _mm512_mask_mov_ps(rem[j], apply[j], left[j]));
       _mm512_store_si512(L->n + o, _mm512_mask_add_epi32(n[j], apply[j], n[j], one));
-      _mm512_store_si512(L->hit + o, _mm512_mask_mov_epi32(hit[j], hitm[j], one));
-      _mm512_store_si512(L->act + o, _mm512_maskz_mov_epi32(apply[j], one));
+      applied += _mm_popcnt_u32(apply[j]);
+      hits += _mm_popcnt_u32(hitm[j]);
       {
-        __mmask16 lvm = _mm512_test_epi32_mask(live[j], live[j]);
+        __mmask16 lvm = (__mmask16)L->live_m[o / 16];
         __mmask16 om = lvm & (_mm512_cmpge_epu32_mask(h[j], tab) |
                               _mm512_cmpge_epu32_mask(f[j], tab));
         /* the group's lanes whose step is over or whose count left the
@@ -726,6 +764,8 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
       }
     }
   }
+  sum[0] += applied;
+  sum[1] += hits;
   return (fin != 0) | ((out != 0) << 1);
 }
 #undef G
@@ -789,6 +829,7 @@ MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
   int32_t l, busy = 0, nl = LANES;
 #ifdef MYR__CCASR_REFILL_VEC
   uint32_t done_m[LANES / VEC], out_m[LANES / VEC]; /* sweep_vec()'s masks */
+  int64_t sums[2] = {0, 0}; /* and its reactions and cap hits */
 #endif
 
   D.e = e;
@@ -802,11 +843,23 @@ MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
   D.pend = pend;
   D.clock = clock;
   D.own = E->varies[1] | E->varies[2] | E->varies[3] | E->varies[4];
+  D.own_nu = E->varies[0];
   D.sc = 0;
   D.sp = 0;
   D.sum_n = 0;
   D.sum_hit = 0;
-  for (l = 0; l < LANES; ++l) busy += load(&D, &L, l);
+  D.wn = 0;
+  for (l = 0; l < LANES; ++l) {
+    L.nu[l] = (float)E->p.nu; /* idle lanes too: shared nu is never reloaded */
+    busy += load(&D, &L, l);
+  }
+#ifdef MYR__CCASR_REFILL_VEC
+  for (l = 0; l < LANES / VEC; ++l) {
+    int32_t j;
+    L.live_m[l] = 0;
+    for (j = 0; j < VEC; ++j) L.live_m[l] |= (uint32_t)L.live[l * VEC + j] << j;
+  }
+#endif
 
   while (busy > 0) {
     if (D.own) {
@@ -831,12 +884,12 @@ MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
       }
     } else
 #ifdef MYR__CCASR_REFILL_VEC
-    if (sweep_vec(&L, nl, E->tab.r3, E->tab.r4, cap, done_m, out_m) != 0) {
+    if (sweep_vec(&L, nl, E->tab.r3, E->tab.r4, cap, done_m, out_m, sums) != 0) {
       int32_t g;
       for (g = 0; g < nl; g += VEC) {
         uint32_t out = out_m[g / VEC], m = done_m[g / VEC];
         while (out != 0) { /* rare: finish beyond the table first */
-          finish_lane(E, &L, g + __builtin_ctz(out));
+          finish_lane_vec(&D, &L, g + __builtin_ctz(out));
           out &= out - 1;
         }
         if (m != 0) busy -= refill_group(&D, &L, g, m);
@@ -866,6 +919,11 @@ MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
       nl = (busy + PACK - 1) / PACK * PACK;
     }
   }
+#ifdef MYR__CCASR_REFILL_VEC
+  flush(&D);
+  D.sum_n += sums[0];
+  D.sum_hit += sums[1];
+#endif
   st->reactions += D.sum_n;
   st->cap_hits += D.sum_hit;
 }
