@@ -28,9 +28,10 @@ static const char* tune_usage =
     "(default 3).  The winner is cached in $XDG_CACHE_HOME/myriad/ (else\n"
     "~/.cache/myriad/), keyed by CPU model, env and build; --tuned on run,\n"
     "demo and bench applies it unless --threads/--block/--chunk are given.\n"
-    "The defaults (all CPUs, block 1024, chunk 64) are kept unless the best\n"
-    "point beats them by more than the measured noise (the larger spread,\n"
-    "(max - min) / median, of the two points' timed runs).\n"
+    "The defaults (all CPUs, the env's block: 1024, or 8192 for the SSA envs;\n"
+    "chunk 64) are kept unless the best point beats them by more than the\n"
+    "measured noise (the larger spread, (max - min) / median, of the two\n"
+    "points' timed runs).\n"
     "--smoke measures tiny runs (tests).\n";
 
 typedef struct tune_point {

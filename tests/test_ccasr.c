@@ -276,16 +276,16 @@ static uint64_t rollout_hash(const char* env, int32_t threads, int64_t block,
 }
 
 static void test_determinism(void) {
-  static const int32_t threads[3] = {1, 2, 3};
-  static const int64_t blocks[3] = {1024, 100, 37};
-  static const int64_t chunks[3] = {64, 1, 7};
+  static const int32_t threads[4] = {1, 2, 3, 2};
+  static const int64_t blocks[4] = {1024, 100, 37, 0}; /* 0: the default */
+  static const int64_t chunks[4] = {64, 1, 7, 64};
   int32_t m, k;
   for (m = 0; m < 2; ++m) {
     myr_autoreset mode = m == 0 ? MYR_AUTORESET_SAME_STEP : MYR_AUTORESET_NEXT_STEP;
     int64_t r0 = 0, rk = 0;
     uint64_t h0 = rollout_hash("gene-circuit", 1, 1024, 64, mode, &r0);
     CHECK(h0 != 0 && r0 > 0);
-    for (k = 0; k < 3; ++k) {
+    for (k = 0; k < 4; ++k) {
       uint64_t hk = rollout_hash("gene-circuit", threads[k], blocks[k],
                                  chunks[k], mode, &rk);
       CHECK_MSG(hk == h0 && rk == r0,
@@ -293,6 +293,32 @@ static void test_determinism(void) {
                 m, (int)threads[k], (long long)blocks[k], (long long)chunks[k],
                 (unsigned long long)hk, (unsigned long long)h0);
     }
+  }
+}
+
+/* the SSA envs start with blocks of MYR__SSA_BLOCK envs, the others with
+ * 1024; block size 0 goes back to the env's default */
+static void test_default_block(void) {
+  static const struct {
+    const char* env;
+    int64_t block;
+  } want[] = {{"gene-circuit", 8192}, {"ccasr-gfp-sysid", 8192},
+              {"opto-hill-1d", 8192}, {"reaction-network", 8192},
+              {"cartpole", 1024}, {"acrobot", 1024}};
+  size_t k;
+  for (k = 0; k < sizeof want / sizeof want[0]; ++k) {
+    myr_batch* b;
+    myr_batch_def d = myr_batch_def_default();
+    d.threads = 1;
+    CHECK_OK(myr_batch_create(want[k].env, 100, &d, &b));
+    if (b == NULL) continue;
+    CHECK_MSG(myr_batch_block_size(b) == want[k].block, "%s: block %lld", want[k].env,
+              (long long)myr_batch_block_size(b));
+    CHECK_OK(myr_batch_set_block_size(b, 300));
+    CHECK(myr_batch_block_size(b) == 300);
+    CHECK_OK(myr_batch_set_block_size(b, 0));
+    CHECK(myr_batch_block_size(b) == want[k].block);
+    myr_batch_destroy(b);
   }
 }
 
@@ -564,6 +590,7 @@ int main(void) {
   test_cme_reference();
   test_cap();
   test_determinism();
+  test_default_block();
   test_step_equals_rollout();
   test_control_obs();
   test_bad_params();

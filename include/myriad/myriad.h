@@ -378,8 +378,9 @@ MYR_API int64_t myr_batch_bad_propensities(const myr_batch* batch);
  * allocation or a thread's start failed; the old pool is kept), MYR_EBUSY. */
 MYR_API int myr_batch_set_threads(myr_batch* batch, int32_t threads);
 /* Set the number of envs a worker advances together in a CPU fused rollout
- * (the working set kept in cache): block_size in [0, 4194304], 0 = default
- * 1024.  Results do not depend on it.  Returns MYR_EINVAL (batch NULL,
+ * (the working set kept in cache): block_size in [0, 4194304], 0 = the
+ * env's default (1024; 8192 for the SSA envs: gene circuit, opto-hill-1d,
+ * reaction-network).  Results do not depend on it.  Returns MYR_EINVAL (batch NULL,
  * block_size out of range), MYR_ENOMEM (scratch allocation failed),
  * MYR_EBUSY. */
 MYR_API int myr_batch_set_block_size(myr_batch* batch, int64_t block_size);

@@ -59,6 +59,11 @@ myr__stats* myr__worker_stats(myr_batch* b, int32_t worker) {
                        (size_t)worker * b->scratch_stride);
 }
 
+/* the block size of a batch of class cls when the caller sets none */
+static int64_t default_block(const myr__env_class* cls) {
+  return cls->default_block > 0 ? cls->default_block : MYR__DEFAULT_BLOCK;
+}
+
 static int alloc_scratch(myr_batch* b, int32_t threads, int64_t block) {
   myr_batch tmp = *b;
   void* mem;
@@ -235,13 +240,13 @@ int myr_batch_create(const char* env_id, int64_t num_envs,
   b->v.seed = def.seed;
   b->v.precision = def.precision;
   b->v.autoreset = def.autoreset;
-  b->block_size = MYR__DEFAULT_BLOCK;
+  b->block_size = default_block(cls);
 
   rc = myr__resolve_params(cls, &def, b->param_values, b->param_dist,
                            b->param_randomised);
   if (rc == MYR_OK) rc = init_class(b);
   if (rc == MYR_OK) rc = alloc_state(b, threads);
-  if (rc == MYR_OK) rc = alloc_scratch(b, threads, MYR__DEFAULT_BLOCK);
+  if (rc == MYR_OK) rc = alloc_scratch(b, threads, b->block_size);
   if (rc == MYR_OK) rc = myr__pool_create(threads, &b->pool);
   if (rc == MYR_OK) {
     b->threads = threads;
@@ -374,7 +379,7 @@ static int batch_set_block_size(myr_batch* b, int64_t block) {
   if (block < 0 || block > MYR__BLOCK_MAX)
     return myr__fail(MYR_EINVAL, "block size must be in [0, %d] (got %lld)",
                      MYR__BLOCK_MAX, (long long)block);
-  if (block == 0) block = MYR__DEFAULT_BLOCK;
+  if (block == 0) block = default_block(b->cls);
   if (block == b->block_size) return MYR_OK;
   {
     int32_t slots = b->threads;

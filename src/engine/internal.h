@@ -205,8 +205,8 @@ int myr__destroy_requested(const myr_batch* b);
 /* work on the envs goes through the pool in contiguous ranges aligned to
  * 64 envs (whole cache lines of every float array) */
 #define MYR__RANGE_ALIGN 64
-/* envs a fused rollout advances together when the caller gives no size,
- * and the ranges of the settings */
+/* envs a fused rollout advances together when the caller gives no size
+ * and the env class none (default_block), and the ranges of the settings */
 #define MYR__DEFAULT_BLOCK 1024
 #define MYR__BLOCK_MAX (1 << 22)
 #define MYR__CHUNK_MAX (1 << 24)

@@ -1026,6 +1026,7 @@ const myr__env_class myr__ccasr_control_class = {
     .validate = control_validate, .init = control_init, .fini = cc_fini,
     .reset = cc_reset, .step = cc_step, .observe = cc_observe,
     .derive = cc_derive, .cuda = MYR__CUDA_ENV(ccasr),
+    .default_block = MYR__SSA_BLOCK,
 };
 
 const myr__env_class myr__ccasr_sysid_class = {
@@ -1042,5 +1043,5 @@ const myr__env_class myr__ccasr_sysid_class = {
     /* the kinetic parameters (init() refuses the others) */
     .per_env_params = 1, .init = sysid_init, .fini = cc_fini,
     .reset = cc_reset, .step = cc_step, .observe = cc_observe,
-    .derive = cc_derive,
+    .derive = cc_derive, .default_block = MYR__SSA_BLOCK,
 };

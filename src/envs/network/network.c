@@ -1419,4 +1419,5 @@ const myr__env_class myr__network_class = {
     .per_env_params = 1, /* the model's parameters (init refuses the own ones) */
     .init = net_init, .fini = net_fini, .reset = net_reset, .step = net_step,
     .observe = net_observe, .build = net_build,
+    .default_block = MYR__SSA_BLOCK,
 };

@@ -447,4 +447,5 @@ const myr__env_class myr__optohill_class = {
     /* no init(): no constants, every parameter is read per env */
     MYR__CLASS_COLS, .per_env_params = 1,
     .reset = oh_reset, .step = oh_step, .observe = oh_observe,
+    .default_block = MYR__SSA_BLOCK,
 };
