@@ -806,6 +806,9 @@ static void move_lane(lanes* L, int32_t l, int32_t m) {
 
 #ifdef MYR__CCASR_REFILL_VEC
 #  define PACK (SWEEP_GROUPS * VEC) /* sweep_vec() runs them together */
+/* so the AVX-512 loop never packs lanes: move_lane() keeps L.live, which
+ * that loop replaces by L.live_m */
+_Static_assert(PACK == LANES, "PACK");
 #else
 #  define PACK VEC
 #endif
@@ -938,9 +941,11 @@ static void ended(const myr__env* e, int64_t i) {
 
 /* Pass 1 of the contract after the SSA (passes.h): every env's step as a
  * RUN step -- step counter, reward -|F - target| (control) added to the
- * return where the env ran (no pending flag), truncation -- in loops the
+ * return where the env ran (no pending flag), truncation -- 16 envs at a
+ * time in AVX-512 (one pass over the columns), the rest in loops the
  * compiler vectorises; the target from its table where the table covers
- * every step of the range (else target_at one by one) */
+ * every step of the 16 envs or the rest (else target_at one by one: the
+ * same values) */
 MYR_WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
                               const myr__io* io) {
   const ccasr_env* E = (const ccasr_env*)e->data;
@@ -952,27 +957,75 @@ MYR_WIDE static void run_pass(const myr__env* e, int64_t begin, int64_t n,
   uint8_t* MYR_RESTRICT term = io->terminated;
   uint8_t* MYR_RESTRICT trunc = io->truncated;
   const int32_t tmax = E->max_steps;
-  int64_t k;
+  const int control = E->task == TASK_CONTROL;
+  int64_t k = 0, k0;
   int32_t tm = 0;
-  /* loops simple enough for the vectoriser, one quantity each */
-  for (k = 0; k < n; ++k) t[k] += 1;
-  for (k = 0; k < n; ++k) {
+#if defined(__AVX512F__) && defined(__AVX512BW__) && defined(__AVX512VL__)
+  {
+    const __m512i one = _mm512_set1_epi32(1), tmaxv = _mm512_set1_epi32(tmax);
+    const __m512i cmax = _mm512_set1_epi32(MYR_COUNT_MAX);
+    const __m512i tlen = _mm512_set1_epi32((int32_t)E->target_len);
+    const __m512 sign = _mm512_set1_ps(-0.0f);
+    double* MYR_RESTRICT ret = control ? e->col[CC_RET].d + begin : NULL;
+    for (; k + 16 <= n; k += 16) {
+      __m512i tk = _mm512_add_epi32(_mm512_loadu_si512(t + k), one);
+      __m512i fk = _mm512_loadu_si512(F + k);
+      __mmask16 tr = _mm512_cmpge_epi32_mask(tk, tmaxv) |
+                     _mm512_cmpge_epi32_mask(_mm512_loadu_si512(H + k), cmax) |
+                     _mm512_cmpge_epi32_mask(fk, cmax);
+      __m512 tg, r;
+      __mmask16 run;
+      _mm512_storeu_si512(t + k, tk);
+      _mm_storeu_si128((__m128i*)(term + k), _mm_setzero_si128());
+      _mm_storeu_si128((__m128i*)(trunc + k), _mm_maskz_mov_epi8(tr, _mm_set1_epi8(1)));
+      if (!control) {
+        _mm512_storeu_ps(rew + k, _mm512_setzero_ps());
+        continue;
+      }
+      if (_mm512_cmpge_epi32_mask(tk, tlen) == 0) {
+        tg = _mm512_i32gather_ps(tk, E->target, 4);
+      } else {
+        float v[16];
+        int32_t j;
+        for (j = 0; j < 16; ++j) v[j] = target_at(E, t[k + j]);
+        tg = _mm512_loadu_ps(v);
+      }
+      /* myr_ccasr_reward: -|F - target|, the sign bit set */
+      r = _mm512_or_ps(_mm512_sub_ps(_mm512_cvtepi32_ps(fk), tg), sign);
+      run = _mm_cmpeq_epi8_mask(_mm_loadu_si128((const __m128i*)(pend + k)),
+                                _mm_setzero_si128());
+      {
+        __m512d lo = _mm512_loadu_pd(ret + k), hi = _mm512_loadu_pd(ret + k + 8);
+        _mm512_storeu_pd(ret + k, _mm512_mask_add_pd(lo, (__mmask8)run, lo,
+                                                    _mm512_cvtps_pd(_mm512_castps512_ps256(r))));
+        _mm512_storeu_pd(ret + k + 8,
+                         _mm512_mask_add_pd(hi, (__mmask8)(run >> 8), hi,
+                                            _mm512_cvtps_pd(_mm512_extractf32x8_ps(r, 1))));
+      }
+      _mm512_storeu_ps(rew + k, _mm512_maskz_mov_ps(run, r));
+    }
+  }
+#endif
+  /* the rest: loops simple enough for the vectoriser, one quantity each */
+  k0 = k;
+  for (k = k0; k < n; ++k) t[k] += 1;
+  for (k = k0; k < n; ++k) {
     term[k] = 0;
     trunc[k] = (uint8_t)myr_ccasr_truncated(t[k], tmax, H[k], F[k]);
   }
-  if (E->task != TASK_CONTROL) {
-    for (k = 0; k < n; ++k) rew[k] = 0.0f;
+  if (!control) {
+    for (k = k0; k < n; ++k) rew[k] = 0.0f;
     return;
   }
   /* the reward at the step just reached, added to the return where the
    * env ran (no pending flag), and reported there (0 elsewhere) */
-  for (k = 0; k < n; ++k) tm = t[k] > tm ? t[k] : tm;
+  for (k = k0; k < n; ++k) tm = t[k] > tm ? t[k] : tm;
   if (tm < E->target_len)
-    for (k = 0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], E->target[t[k]]);
+    for (k = k0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], E->target[t[k]]);
   else
-    for (k = 0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], target_at(E, t[k]));
-  myr__add_where_run(e->col[CC_RET].d + begin, rew, pend, n);
-  for (k = 0; k < n; ++k) rew[k] = pend[k] == 0 ? rew[k] : 0.0f;
+    for (k = k0; k < n; ++k) rew[k] = myr_ccasr_reward(F[k], target_at(E, t[k]));
+  myr__add_where_run(e->col[CC_RET].d + begin + k0, rew + k0, pend + k0, n - k0);
+  for (k = k0; k < n; ++k) rew[k] = pend[k] == 0 ? rew[k] : 0.0f;
 }
 
 static void cc_step(const myr__env* e, int64_t begin, int64_t end,
