@@ -296,10 +296,60 @@ static void test_integer_and_reset(void) {
   myr_batch_destroy(b);
 }
 
+/* autoresets with reset_bound per env, both precisions: every env that
+ * ends an episode restarts within its own bound (the bounds span a factor
+ * 50, so a bound read for the wrong env shows), and the new episodes do
+ * not all start alike */
+static void test_autoreset_bound(void) {
+  enum { N = 203, STEPS = 120 };
+  myr_param_setting ps[1] = {{"reset_bound", MYR_DIST_UNIFORM, 0.001, 0.05}};
+  int32_t p;
+  for (p = 0; p < 2; ++p) {
+    myr_batch* b = NULL;
+    double rb[N];
+    int32_t act[N];
+    float obs[4 * N], rew[N];
+    uint8_t term[N], trunc[N];
+    myr_step_out out;
+    int64_t i, s, ends = 0, outside = 0;
+    double spread = 0.0;
+    CHECK_OK(make(N, 2, p == 0 ? MYR_FLOAT32 : MYR_FLOAT64, MYR_AUTORESET_SAME_STEP,
+                  1, ps, &b));
+    if (b == NULL) return;
+    CHECK_OK(myr_batch_get_param(b, "reset_bound", rb));
+    out.obs = obs;
+    out.reward = rew;
+    out.terminated = term;
+    out.truncated = trunc;
+    out.final_obs = NULL;
+    for (s = 0; s < STEPS; ++s) {
+      /* pushes that fell most poles within some 10 to 40 steps */
+      for (i = 0; i < N; ++i) act[i] = (int32_t)((i / 3 + s / 7) & 1);
+      CHECK_OK(myr_batch_step(b, act, &out));
+      for (i = 0; i < N; ++i) {
+        int32_t c;
+        if (!(term[i] | trunc[i])) continue;
+        ends += 1;
+        for (c = 0; c < 4; ++c) {
+          double v = fabs((double)obs[4 * i + c]);
+          outside += v > rb[i] * (1 + 1e-6);
+          spread = v > spread ? v : spread;
+        }
+      }
+    }
+    CHECK_MSG(ends > N, "precision %d: %lld episodes ended", (int)p, (long long)ends);
+    CHECK_MSG(outside == 0, "precision %d: %lld reset values beyond their env's bound",
+              (int)p, (long long)outside);
+    CHECK(spread > 0.01);
+    myr_batch_destroy(b);
+  }
+}
+
 int main(void) {
   test_distributions();
   test_degenerate();
   test_per_env_values();
   test_integer_and_reset();
+  test_autoreset_bound();
   return check_summary("test_cartpole_random");
 }

@@ -155,15 +155,59 @@ static inline __attribute__((always_inline)) void physics_f32(
   }
 }
 
-/* Autoreset of the listed envs (offsets from begin), in three loops: the
- * Philox draws (8 at a time, myr_draw_list), the states from the draws, the
- * scatter into the columns.  Same formula as myr__cartpole_draw(): lo +
- * width * u, in double, then float, with the env's own bound if it is
- * randomised. */
+/* Autoreset of the listed envs (offsets from begin): the same formula as
+ * myr__cartpole_draw(): lo + width * u in double, then float, with the
+ * env's own bound if it is randomised. */
 #define RESET_BATCH 256
 /* resets listed before they are applied */
 #define RESET_LIST 1024
 
+#if defined(MYR_HAVE_PHILOX8_TAIL) && defined(__AVX512DQ__)
+/* In AVX-512, 8 envs at a time in registers: one Philox call per env
+ * (myr_philox8), the four uniforms u = (w >> 8) 2^-24 converted straight
+ * to double (exact, as float then double is), the affine map, and
+ * scatters into the columns (stores of values just computed one by one
+ * would wait on store forwarding) */
+static void reset_batch(const myr__env* e, int64_t begin, uint64_t clock,
+                        const int32_t* list, int32_t m) {
+  const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
+  const double* bound = e->param_env[CP_RESET_BOUND]; /* per env, or NULL */
+  const uint32_t g0 = (uint32_t)(e->env_offset + begin);
+  float* col[4];
+  int32_t* t = e->col[CP_T].i + begin;
+  const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
+  const __m512d scale = _mm512_set1_pd(5.9604644775390625e-8);
+  myr_philox8_key K;
+  int32_t j, c;
+  for (c = 0; c < 4; ++c) col[c] = e->col[CP_X + c].f + begin;
+  myr_philox8_key_init(&K, e->seed);
+  for (j = 0; j < m; j += 8) {
+    const __mmask8 mk = (__mmask8)(m - j >= 8 ? 0xFFu : (1u << (m - j)) - 1u);
+    const __m256i off = _mm256_maskz_loadu_epi32(mk, list + j);
+    __m512i w[4];
+    __m512d b, lo, width;
+    myr_philox8_draw_o(&K, g0, off, clock, MYR_STREAM_AUTORESET, e->epoch, w);
+    b = bound != NULL ? _mm512_mask_i32gather_pd(_mm512_setzero_pd(), mk, off,
+                                                 bound + begin, 8)
+                      : _mm512_set1_pd(D->p.reset_bound);
+    lo = _mm512_xor_pd(b, _mm512_set1_pd(-0.0)); /* -b */
+    width = _mm512_mul_pd(_mm512_set1_pd(2.0), b);
+    for (c = 0; c < 4; ++c) {
+      __m512d u = _mm512_mul_pd(
+          _mm512_cvtepi64_pd(_mm512_srli_epi64(_mm512_and_si512(w[c], lo32), 8)), scale);
+#  if defined(__FP_FAST_FMA)
+      __m512d q = _mm512_fmadd_pd(width, u, lo);
+#  else
+      __m512d q = _mm512_add_pd(lo, _mm512_mul_pd(width, u));
+#  endif
+      _mm256_mask_i32scatter_ps(col[c], mk, off, _mm512_cvtpd_ps(q), 4);
+    }
+    _mm256_mask_i32scatter_epi32(t, mk, off, _mm256_setzero_si256(), 4);
+  }
+}
+#else
+/* in three loops: the Philox draws (8 at a time where AVX-512 is,
+ * myr_draw_list), the states from the draws, the scatter into the columns */
 static void reset_batch(const myr__env* e, int64_t begin, uint64_t clock,
                         const int32_t* list, int32_t m) {
   const myr__cartpole_data* D = (const myr__cartpole_data*)e->data;
@@ -194,6 +238,7 @@ static void reset_batch(const myr__env* e, int64_t begin, uint64_t clock,
     e->col[CP_T].i[i] = 0;
   }
 }
+#endif
 
 /* the listed envs, RESET_BATCH at a time */
 static void reset_listed(const myr__env* e, int64_t begin, uint64_t clock,
