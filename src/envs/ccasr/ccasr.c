@@ -19,17 +19,18 @@
  * The step runs in three passes over the range:
  *  1. the SSA in LANES "lanes": a lane loop whose body is the branch-free
  *     myr_ccasr_iter(), which the compiler vectorises (16 lanes per
- *     AVX-512 instruction; under AVX-512 the loop is written out with two
- *     groups of 16 lanes interleaved, so that two long dependency chains
+ *     AVX-512 instruction; under AVX-512 the loop is written out with four
+ *     groups of 16 lanes interleaved, so that four long dependency chains
  *     overlap, with the same operations in the same order).  The
  *     envs of the range that step are staged ahead (a window at a time:
  *     counts, eta * U, nu and the Philox seed of their generator; under
  *     AVX-512 16 envs and 8 seeds per instruction); after a sweep in which
- *     some lane's env finished its step, that env is written back and the
- *     lane loads the next staged env (stream compaction: under AVX-512 one
- *     expanding load per column and group of 16 lanes, lane by lane
- *     otherwise), so lanes idle only once the range runs out, and then the
- *     live lanes are packed into the fewest groups.  An env whose
+ *     some lane's env finished its step, that env is written back (under
+ *     AVX-512 queued, and written a buffer at a time) and the lane loads
+ *     the next staged env (stream compaction: under AVX-512 one expanding
+ *     load per column and group of 16 lanes, lane by lane otherwise), so
+ *     lanes idle only once the range runs out (the lane-by-lane loop then
+ *     packs the live lanes into the fewest groups).  An env whose
  *     count leaves the table (at staging or in a sweep) finishes its step
  *     alone with the same iteration and the exact propensity formula
  *     beyond the table.  Per-env K or n (sysid priors): each lane carries
@@ -38,9 +39,10 @@
  *     from its own generator, advanced only by its own iterations, and
  *     every env runs the same arithmetic whichever lane, sweep or path
  *     runs it, so the schedule never changes a result;
- *  2. step counter, reward and truncation of every env in a loop the
- *     compiler vectorises, then statistics and autoreset of the few envs
- *     with a flag (src/task/passes.h, as CartPole's step);
+ *  2. step counter, reward and truncation of every env in one AVX-512 pass
+ *     (loops the compiler vectorises in other builds), then statistics and
+ *     autoreset of the few envs with a flag (src/task/passes.h, as
+ *     CartPole's step);
  *  3. observations, if requested.
  */
 #include <math.h>
