@@ -379,7 +379,6 @@ typedef struct feed {
   int32_t wf[WRITEBACK + VEC];
 } feed;
 
-
 /* R3 (species 0, count H) or R4 (species 1, count F) propensity of env i:
  * the shared table when that reaction's parameters are shared, else the
  * formula with the env's own K and n */
