@@ -385,9 +385,11 @@ MYR_API int myr_batch_set_threads(myr_batch* batch, int32_t threads);
  * MYR_EBUSY. */
 MYR_API int myr_batch_set_block_size(myr_batch* batch, int64_t block_size);
 MYR_API int64_t myr_batch_block_size(const myr_batch* batch);
-/* Chunk size a fused rollout of this batch uses when myr_rollout_def's
- * chunk_size is 0 (the backend's default: 64 steps on the CPU, 1024 steps
- * per kernel launch on CUDA); 0 for a NULL batch. */
+/* Chunk size a recorded fused rollout of this batch uses when
+ * myr_rollout_def's chunk_size is 0 (the backend's default: 64 steps on
+ * the CPU, 1024 steps per kernel launch on CUDA); a CPU rollout without
+ * recording uses up to 1024 steps per chunk instead (its chunk only sets
+ * how often the state streams through memory); 0 for a NULL batch. */
 MYR_API int64_t myr_batch_default_chunk(const myr_batch* batch);
 /* Bytes one env adds to one recorded trajectory row (obs, action, reward,
  * terminated, truncated: 4 obs_dim + 4 action_dim + 6): a recorded rollout
@@ -557,8 +559,9 @@ typedef struct myr_rollout_def {
   const char* policy;
   int64_t chunk_size;  /* steps a block advances while resident, and rows
                           per recorded chunk: in [0, 16777216], 0 (default)
-                          = myr_batch_default_chunk(); a CPU rollout
-                          without recording uses at most steps */
+                          = myr_batch_default_chunk() when recording; a
+                          CPU rollout without recording uses at most
+                          steps, and 1024 by default */
   myr_chunk_fn on_chunk; /* NULL (default): no recording; CUDA: must be
                             NULL */
   void* user;          /* passed to on_chunk */

@@ -78,9 +78,10 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
     uint64_t clock = j->clock0 + (uint64_t)step;
     myr__io io;
     void* act;
-    /* Ctrl-C inside a long chunk: stop here (the batch becomes torn) */
+    /* Ctrl-C or myr_batch_destroy() inside a long chunk: stop here (the
+     * batch becomes torn) */
     if (atomic_load_explicit(&j->cut, memory_order_relaxed) ||
-        myr__stop_requested(j->stop)) {
+        myr__stop_requested(j->stop) || myr__destroy_requested(b)) {
       atomic_store(&j->cut, 1);
       return;
     }
@@ -174,7 +175,9 @@ int myr__cpu_rollout(myr_batch* b, const myr_rollout_def* def,
   atomic_init(&j.cut, 0);
   j.policy = *policy;
   if ((rc = myr__policy_begin(b, &j.policy)) != MYR_OK) return rc;
-  chunk = def->chunk_size > 0 ? def->chunk_size : MYR__CPU_DEFAULT_CHUNK;
+  chunk = def->chunk_size > 0     ? def->chunk_size
+          : def->on_chunk != NULL ? MYR__CPU_DEFAULT_CHUNK
+                                  : MYR__CPU_UNRECORDED_CHUNK;
   if (def->steps > 0 && chunk > def->steps && def->on_chunk == NULL)
     chunk = def->steps;
   od = b->info.obs_dim;
@@ -228,9 +231,13 @@ int myr__cpu_rollout(myr_batch* b, const myr_rollout_def* def,
     if (atomic_load(&j.cut)) {
       /* some envs took fewer of this chunk's steps than others */
       b->torn = 1;
-      rc = myr__fail(MYR_EINTR, "rollout interrupted inside a chunk after %lld "
-                     "whole steps; the envs are at different steps until the "
-                     "batch is reset", (long long)done);
+      if (myr__destroy_requested(b))
+        rc = myr__fail(MYR_EINTR, "batch destroyed during the rollout (inside "
+                       "a chunk, after %lld whole steps)", (long long)done);
+      else
+        rc = myr__fail(MYR_EINTR, "rollout interrupted inside a chunk after %lld "
+                       "whole steps; the envs are at different steps until the "
+                       "batch is reset", (long long)done);
       break;
     }
     b->clock += (uint64_t)n;
