@@ -18,12 +18,17 @@
 /* the 10 round keys of a seed */
 typedef struct myr_philox8_key {
   __m512i k0[10], k1[10];
+  uint32_t s0[2], s1[2]; /* the keys of rounds 0 and 1 as scalars */
 } myr_philox8_key;
 
 static inline void myr_philox8_key_init(myr_philox8_key* K, uint64_t seed) {
   uint32_t a = (uint32_t)seed, b = (uint32_t)(seed >> 32);
   int i;
   for (i = 0; i < 10; ++i) {
+    if (i < 2) {
+      K->s0[i] = a;
+      K->s1[i] = b;
+    }
     K->k0[i] = _mm512_set1_epi64((int64_t)a);
     K->k1[i] = _mm512_set1_epi64((int64_t)b);
     a += MYR_PHILOX_W0;
@@ -31,13 +36,13 @@ static inline void myr_philox8_key_init(myr_philox8_key* K, uint64_t seed) {
   }
 }
 
-/* the 10 rounds on counters c[0..3] (8 lanes each), in place */
-static inline void myr_philox8(const myr_philox8_key* K, __m512i c[4]) {
+/* rounds i0 .. 9 on counters c[0..3] (8 lanes each), in place */
+static inline void myr_philox8_from(const myr_philox8_key* K, int i0, __m512i c[4]) {
   const __m512i m0 = _mm512_set1_epi64(MYR_PHILOX_M0);
   const __m512i m1 = _mm512_set1_epi64(MYR_PHILOX_M1);
   __m512i c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3];
   int i;
-  for (i = 0; i < 10; ++i) {
+  for (i = i0; i < 10; ++i) {
     __m512i p0 = _mm512_mul_epu32(c0, m0);
     __m512i p1 = _mm512_mul_epu32(c2, m1);
     __m512i n0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), c1, K->k0[i], 0x96);
@@ -52,6 +57,40 @@ static inline void myr_philox8(const myr_philox8_key* K, __m512i c[4]) {
   c[2] = c2;
   c[3] = c3;
 }
+
+/* the 10 rounds on counters c[0..3] (8 lanes each), in place */
+static inline void myr_philox8(const myr_philox8_key* K, __m512i c[4]) {
+  myr_philox8_from(K, 0, c);
+}
+
+/* The 10 rounds on counters whose words 1 .. 3 are the same in every lane
+ * (u1 .. u3; word 0 in c0): in round 0 the product of word 2 and the new
+ * word 0 are then the same in every lane, in round 1 the product of word
+ * 0, so those are computed once in scalar arithmetic.  The low 32 bits of
+ * each lane's words are myr_philox8()'s; the high halves, which nothing
+ * reads, may differ. */
+static inline void myr_philox8_uniform(const myr_philox8_key* K, __m512i c0,
+                                       uint32_t u1, uint32_t u2, uint32_t u3,
+                                       __m512i c[4]) {
+  const uint32_t k00 = K->s0[0], k01 = K->s0[1], k10 = K->s1[0], k11 = K->s1[1];
+  const __m512i m0 = _mm512_set1_epi64(MYR_PHILOX_M0);
+  const __m512i m1 = _mm512_set1_epi64(MYR_PHILOX_M1);
+  /* round 0: c0 varies, the product of word 2 does not */
+  uint64_t q1 = (uint64_t)MYR_PHILOX_M1 * u2;
+  uint32_t w0 = (uint32_t)(q1 >> 32) ^ u1 ^ k00; /* new word 0, uniform */
+  uint32_t w1 = (uint32_t)q1;                    /* new word 1, uniform */
+  __m512i p0 = _mm512_mul_epu32(c0, m0);          /* new word 3 */
+  __m512i w2 = _mm512_xor_si512(_mm512_srli_epi64(p0, 32),
+                                _mm512_set1_epi64((int64_t)(u3 ^ k10)));
+  /* round 1: now word 0 is uniform, word 2 varies */
+  uint64_t q0 = (uint64_t)MYR_PHILOX_M0 * w0;
+  __m512i p1 = _mm512_mul_epu32(w2, m1);
+  c[0] = _mm512_xor_si512(_mm512_srli_epi64(p1, 32), _mm512_set1_epi64((int64_t)(w1 ^ k01)));
+  c[2] = _mm512_xor_si512(p0, _mm512_set1_epi64((int64_t)((uint32_t)(q0 >> 32) ^ k11)));
+  c[1] = p1;
+  c[3] = _mm512_set1_epi64((int64_t)q0);
+  myr_philox8_from(K, 2, c);
+}
 #endif
 
 #ifdef MYR_HAVE_PHILOX8
@@ -60,11 +99,9 @@ static inline void myr_philox8(const myr_philox8_key* K, __m512i c[4]) {
 static inline void myr_philox8_draw_o(const myr_philox8_key* K, uint32_t g0,
                                       __m256i o, uint64_t clock, uint32_t stream,
                                       uint32_t sub, __m512i c[4]) {
-  c[0] = _mm512_cvtepu32_epi64(_mm256_add_epi32(o, _mm256_set1_epi32((int32_t)g0)));
-  c[1] = _mm512_set1_epi64((int64_t)(uint32_t)clock);
-  c[2] = _mm512_set1_epi64((int64_t)(uint32_t)(clock >> 32));
-  c[3] = _mm512_set1_epi64((int64_t)((stream << 24) | (sub & 0xFFFFFFu)));
-  myr_philox8(K, c);
+  myr_philox8_uniform(K, _mm512_cvtepu32_epi64(_mm256_add_epi32(o, _mm256_set1_epi32((int32_t)g0))),
+                      (uint32_t)clock, (uint32_t)(clock >> 32),
+                      (stream << 24) | (sub & 0xFFFFFFu), c);
 }
 
 static inline void myr_philox8_draw(const myr_philox8_key* K, uint32_t g0,
