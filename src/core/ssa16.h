@@ -85,6 +85,39 @@ static inline __m512 myr__logf16(__m512 v) {
   return _mm512_add_ps(_mm512_add_ps(x, y), _mm512_mul_ps(_mm512_set1_ps(0.693359375f), ef));
 }
 
+/* -myr_logf_fast(u1) of the u1 = ((w1 >> 8) + 1) 2^-24 of myr__u1_16(),
+ * bit for bit 0 - myr__logf16(myr__u1_16(w1)) (+0 where u1 = 1), in fewer
+ * operations: the exponent and mantissa of v = u1 2^24 (exact) by
+ * vgetexpps and vgetmantps (u1 = m 2^e, m in [0.5, 1): e = getexp(v) - 23,
+ * m = getmant(v)), and the negation carried through the polynomial by
+ * negated coefficients (round to nearest is symmetric, so each step is
+ * exactly the negative of myr__logf16()'s: -(y x - c) = (-y) x + c). */
+static inline __m512 myr__neglog_u1_16(__m512i w1) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  __m512 v = _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_srli_epi32(w1, 8),
+                                                 _mm512_set1_epi32(1)));
+  __m512 x = _mm512_getmant_ps(v, _MM_MANT_NORM_p5_1, _MM_MANT_SIGN_src);
+  __m512 ef = _mm512_sub_ps(_mm512_getexp_ps(v), _mm512_set1_ps(23.0f));
+  __m512 z, y;
+  __mmask16 lo = _mm512_cmp_ps_mask(x, _mm512_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
+  ef = _mm512_mask_sub_ps(ef, lo, ef, one);
+  x = _mm512_sub_ps(_mm512_mask_add_ps(x, lo, x, x), one);
+  z = _mm512_mul_ps(x, x);
+  y = _mm512_set1_ps(-7.0376836292e-2f);
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.1514610310e-1f));
+  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.1676998740e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.2420140846e-1f));
+  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.4249322787e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.6668057665e-1f));
+  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(2.0000714765e-1f));
+  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(2.4999993993e-1f));
+  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(3.3333331174e-1f));
+  y = _mm512_mul_ps(_mm512_mul_ps(y, x), z);
+  y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_set1_ps(2.12194440e-4f), ef));
+  y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_set1_ps(0.5f), z));
+  return _mm512_add_ps(_mm512_sub_ps(y, x), _mm512_mul_ps(_mm512_set1_ps(-0.693359375f), ef));
+}
+
 #  if defined(__BMI2__)
 /* Lane refill from staged envs: the lanes of m that take one when avail
  * are staged (all of m, or its lowest avail lanes), and the expanding load

@@ -677,7 +677,9 @@ MYR_WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
  * every lane computes the same bits.  nl is a multiple of 16 * G.  Every
  * live lane (L->live_m) is active: the lanes whose step ends here are
  * refilled before the next sweep.  Adds the reactions applied and the cap
- * hits to *sum. */
+ * hits to *sum; done_m and out_m get each group's lanes to refill and to
+ * finish beyond the table; returns whether there are any.  (The log is
+ * myr__neglog_u1_16(), 0 - myr__logf16() in fewer operations.) */
 #define SWEEP_GROUPS 4
 #define G SWEEP_GROUPS
 MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
@@ -688,7 +690,7 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
                                   int64_t* MYR_RESTRICT sum) {
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i capv = _mm512_set1_epi32(cap), tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
-  __mmask16 fin = 0, out = 0;
+  __mmask16 any = 0;
   int32_t l, j, applied = 0, hits = 0;
   for (l = 0; l < nl; l += 16 * G) {
     __m512i h[G], f[G], n[G], w1[G], w2[G];
@@ -721,10 +723,7 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
       safe[j] = _mm512_mask_mov_ps(_mm512_set1_ps(1.0f), lv[j], a0[j]);
     }
     /* tau = -log(u1) / safe */
-    for (j = 0; j < G; ++j)
-      tau[j] = _mm512_div_ps(_mm512_sub_ps(_mm512_setzero_ps(),
-                                           myr__logf16(myr__u1_16(w1[j]))),
-                             safe[j]);
+    for (j = 0; j < G; ++j) tau[j] = _mm512_div_ps(myr__neglog_u1_16(w1[j]), safe[j]);
     for (j = 0; j < G; ++j) {
       __mmask16 on = (__mmask16)L->live_m[(l + 16 * j) / 16];
       left[j] = _mm512_sub_ps(rem[j], tau[j]);
@@ -753,21 +752,22 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
       applied += _mm_popcnt_u32(apply[j]);
       hits += _mm_popcnt_u32(hitm[j]);
       {
+        /* an idle lane holds h = f = 0, so only live lanes leave the
+         * table */
         __mmask16 lvm = (__mmask16)L->live_m[o / 16];
-        __mmask16 om = lvm & (_mm512_cmpge_epu32_mask(h[j], tab) |
-                              _mm512_cmpge_epu32_mask(f[j], tab));
+        __mmask16 om = _mm512_cmpge_epu32_mask(_mm512_max_epu32(h[j], f[j]), tab);
         /* the group's lanes whose step is over or whose count left the
          * table, and those of the latter */
-        done_m[o / 16] = (uint32_t)((lvm & (__mmask16)~apply[j]) | om);
+        __mmask16 dm = (lvm & (__mmask16)~apply[j]) | om;
+        done_m[o / 16] = (uint32_t)dm;
         out_m[o / 16] = (uint32_t)om;
-        fin |= lvm & (__mmask16)~apply[j];
-        out |= om;
+        any |= dm;
       }
     }
   }
   sum[0] += applied;
   sum[1] += hits;
-  return (fin != 0) | ((out != 0) << 1);
+  return any != 0;
 }
 #undef G
 #endif
