@@ -499,10 +499,9 @@ INLINE uint64_t fast_event(const net_data* D, lanes* L, int32_t cap,
     safe[g] = _mm512_mask_mov_ps(_mm512_set1_ps(1.0f), lv[g], a0[g]);
   }
   for (g = 0; g < NV; ++g) {
-    __m512 lg = myr__logf16(myr__u1_16(w1[g]));
-    tau[g] = _mm512_div_ps(_mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(lg),
-                                                                _mm512_set1_epi32(INT32_MIN))),
-                           safe[g]);
+    /* +0 where u1 = 1 (the scalar negation gives -0): rem - tau is the
+     * same either way, as rem >= +0 */
+    tau[g] = _mm512_div_ps(myr__neglog_u1_16(w1[g]), safe[g]);
   }
   for (g = 0; g < NV; ++g) {
     left[g] = _mm512_sub_ps(_mm512_load_ps(L->rem + 16 * g), tau[g]);
