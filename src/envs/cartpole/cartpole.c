@@ -175,7 +175,6 @@ static void reset_batch(const myr__env* e, int64_t begin, uint64_t clock,
   const uint32_t g0 = (uint32_t)(e->env_offset + begin);
   float* col[4];
   int32_t* t = e->col[CP_T].i + begin;
-  const __m512i lo32 = _mm512_set1_epi64(0xFFFFFFFFll);
   const __m512d scale = _mm512_set1_pd(5.9604644775390625e-8);
   myr_philox8_key K;
   int32_t j, c;
@@ -193,8 +192,10 @@ static void reset_batch(const myr__env* e, int64_t begin, uint64_t clock,
     lo = _mm512_xor_pd(b, _mm512_set1_pd(-0.0)); /* -b */
     width = _mm512_mul_pd(_mm512_set1_pd(2.0), b);
     for (c = 0; c < 4; ++c) {
+      /* (w >> 8) 2^-24 of each lane's low word (the high word cleared by
+       * the shift's zero mask) */
       __m512d u = _mm512_mul_pd(
-          _mm512_cvtepi64_pd(_mm512_srli_epi64(_mm512_and_si512(w[c], lo32), 8)), scale);
+          _mm512_cvtepi64_pd(_mm512_maskz_srli_epi32((__mmask16)0x5555, w[c], 8)), scale);
 #  if defined(__FP_FAST_FMA)
       __m512d q = _mm512_fmadd_pd(width, u, lo);
 #  else
