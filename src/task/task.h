@@ -233,8 +233,14 @@ static inline double myr__param(const myr__env* e, int32_t k, int64_t i) {
  * reward, terminated, truncated are always given. */
 typedef struct myr__io {
   uint64_t clock;       /* batch clock before this step */
-  const int32_t* act_i; /* discrete actions (or NULL for box) */
+  const int32_t* act_i; /* discrete actions (or NULL for box, or packed) */
   const float* act_f;   /* box actions (or NULL for discrete) */
+  /* two actions packed as bits, given only to a class with
+   * packed_actions (the fused rollout's random policy, not recording):
+   * the action of io index k is (act_bits[k] >> act_shift) & 1, and act_i
+   * is NULL; otherwise act_bits is NULL */
+  const uint32_t* act_bits;
+  uint32_t act_shift;
   float* obs;
   float* reward;
   uint8_t* terminated;
@@ -242,6 +248,12 @@ typedef struct myr__io {
   float* final_obs;
   uint8_t* pending;     /* the envs' pending flags (see myr__step_kind) */
 } myr__io;
+
+/* the discrete action of io index k, from act_i or packed in act_bits */
+static inline int32_t myr__io_action(const myr__io* io, int64_t k) {
+  return io->act_bits != NULL ? (int32_t)((io->act_bits[k] >> io->act_shift) & 1u)
+                              : io->act_i[k];
+}
 
 /* What init() may declare beyond the parameter values: the batch's
  * observation size, and per-env distributions of its own (sysid priors). */
@@ -306,6 +318,10 @@ typedef struct myr__env_class {
    * block-step while the slowest envs finish, and their state per env is
    * small (MYR__SSA_BLOCK) */
   int32_t default_block;
+  /* optional: step() takes two actions packed as bits (myr__io.act_bits),
+   * which spares the fused rollout a pass unpacking its random policy's
+   * bits into act_i */
+  int32_t packed_actions;
   /* optional: a class made per batch from its def (the reaction network:
    * fields and parameters come from def->model).  myr_batch_create calls
    * the registered class's build() first and uses the class it returns

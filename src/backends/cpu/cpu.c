@@ -27,6 +27,8 @@ static void step_envs(step_job* j, int64_t begin, int64_t end, int32_t w,
   myr__io io;
   io.clock = b->clock;
   io.act_i = act_i;
+  io.act_bits = NULL;
+  io.act_shift = 0;
   io.act_f = j->act_f ? j->act_f + begin * ad : NULL;
   io.obs = j->out->obs + begin * od;
   io.reward = j->out->reward + begin;

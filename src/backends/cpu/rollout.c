@@ -10,8 +10,10 @@
  * streams through memory and how much trajectory memory recording needs
  * (chunk_size x N rows); block_size sets the working set.  The random
  * policy's Philox words are cached per block (128 steps per draw for two
- * actions).  Each step is exactly cls->step() with the policy's actions, so
- * a fused rollout equals the step API driven with the same actions.
+ * actions; a class with packed_actions reads its bits straight from the
+ * cache when nothing is recorded).  Each step is exactly cls->step() with
+ * the policy's actions, so a fused rollout equals the step API driven with
+ * the same actions.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -59,6 +61,9 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
   int32_t box = info->action_space.kind == MYR_SPACE_BOX;
   int32_t ad = box ? info->action_space.n : 1;
   int32_t two = !box && info->action_space.n == 2;
+  /* the random bits go to step() packed, where the class takes them and
+   * no recording needs the actions */
+  int32_t packed = two && b->cls->packed_actions && j->rec == NULL;
   unsigned char* s = myr__scratch(b, worker);
   uint32_t* words = (uint32_t*)s;
   void* act_scratch = s + (size_t)b->block_size * 16;
@@ -101,6 +106,8 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
       io.truncated = trunc_scratch;
     }
     io.final_obs = NULL;
+    io.act_bits = NULL;
+    io.act_shift = 0;
 
     /* the policy's actions for this step */
     if (j->policy.kind == MYR__POLICY_CONSTANT) {
@@ -121,7 +128,12 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
         refill_words(b, begin, n, cached, 0, words);
       }
       w = words + (size_t)((clock >> 5) & 3u) * (size_t)n;
-      for (e = 0; e < n; ++e) a[e] = (int32_t)((w[e] >> bit) & 1u);
+      if (packed) {
+        io.act_bits = w;
+        io.act_shift = bit;
+      } else {
+        for (e = 0; e < n; ++e) a[e] = (int32_t)((w[e] >> bit) & 1u);
+      }
     } else {
       for (d = 0; d < ad; ++d) {
         const uint32_t* MYR_RESTRICT w;
@@ -141,7 +153,7 @@ static void run_block(rollout_job* j, int64_t begin, int64_t end,
         }
       }
     }
-    io.act_i = box ? NULL : (const int32_t*)act;
+    io.act_i = box || io.act_bits != NULL ? NULL : (const int32_t*)act;
     io.act_f = box ? (const float*)act : NULL;
     io.pending = b->pending + begin;
     b->cls->step(&b->v, begin, end, &io, myr__worker_stats(b, worker));

@@ -102,7 +102,7 @@ static inline __attribute__((always_inline)) void physics_span(
     const myr_cartpole_params_f* Pp, const myr__col* pc, int64_t k0,
     float* MYR_RESTRICT x, float* MYR_RESTRICT xd, float* MYR_RESTRICT th,
     float* MYR_RESTRICT thd, int32_t* MYR_RESTRICT t,
-    const int32_t* MYR_RESTRICT act, uint8_t* MYR_RESTRICT term,
+    const uint32_t* MYR_RESTRICT act, uint32_t abit, uint8_t* MYR_RESTRICT term,
     uint8_t* MYR_RESTRICT trunc, float* MYR_RESTRICT rew, int64_t n,
     const int32_t small) {
   const myr_cartpole_params_f S = *Pp;
@@ -118,7 +118,7 @@ static inline __attribute__((always_inline)) void physics_span(
     q.x_dot = xd[k];
     q.theta = th[k];
     q.theta_dot = thd[k];
-    r = myr_cartpole_step_fs(&P, q, act[k], small);
+    r = myr_cartpole_step_fs(&P, q, (act[k] & abit) != 0, small);
     x[k] = r.x;
     xd[k] = r.x_dot;
     th[k] = r.theta;
@@ -137,7 +137,7 @@ static inline __attribute__((always_inline)) void physics_span(
 static inline __attribute__((always_inline)) void physics_f32(
     const myr_cartpole_params_f* Pp, const myr__col* pc, float* MYR_RESTRICT x,
     float* MYR_RESTRICT xd, float* MYR_RESTRICT th, float* MYR_RESTRICT thd,
-    int32_t* MYR_RESTRICT t, const int32_t* MYR_RESTRICT act,
+    int32_t* MYR_RESTRICT t, const uint32_t* MYR_RESTRICT act, uint32_t abit,
     uint8_t* MYR_RESTRICT term, uint8_t* MYR_RESTRICT trunc,
     float* MYR_RESTRICT rew, int64_t n) {
   int64_t k0, k;
@@ -148,10 +148,10 @@ static inline __attribute__((always_inline)) void physics_f32(
     for (k = 0; k < m; ++k) big |= !(fabsf(th[k0 + k]) <= MYR_SINCOSF_SMALL);
     if (big)
       physics_span(Pp, pc, k0, x + k0, xd + k0, th + k0, thd + k0, t + k0,
-                   act + k0, term + k0, trunc + k0, rew + k0, m, 0);
+                   act + k0, abit, term + k0, trunc + k0, rew + k0, m, 0);
     else
       physics_span(Pp, pc, k0, x + k0, xd + k0, th + k0, thd + k0, t + k0,
-                   act + k0, term + k0, trunc + k0, rew + k0, m, 1);
+                   act + k0, abit, term + k0, trunc + k0, rew + k0, m, 1);
   }
 }
 
@@ -259,6 +259,8 @@ MYR_WIDE static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   float* th;
   float* thd;
   int32_t* t;
+  const uint32_t* act;
+  uint32_t abit;
   float* rew = io->reward;
   uint8_t* term = io->terminated;
   uint8_t* trunc = io->truncated;
@@ -282,13 +284,21 @@ MYR_WIDE static void cp_step(const myr__env* e, int64_t begin, int64_t end,
   thd = e->col[CP_THETA_DOT].f + begin;
   t = e->col[CP_T].i + begin;
 
-  /* 1. physics, with the shared constants or each env's own */
+  /* 1. physics, with the shared constants or each env's own; the actions
+   * (0 or 1) as they are or packed as bits */
+  if (io->act_bits != NULL) {
+    act = io->act_bits;
+    abit = 1u << io->act_shift;
+  } else {
+    act = (const uint32_t*)io->act_i;
+    abit = 1u;
+  }
   if (D->random) {
     myr__col pc[CPK_COUNT];
     myr__pcols_from(pc, e, CPK_COUNT, begin);
-    physics_f32(&D->pf, pc, x, xd, th, thd, t, io->act_i, term, trunc, rew, n);
+    physics_f32(&D->pf, pc, x, xd, th, thd, t, act, abit, term, trunc, rew, n);
   } else {
-    physics_f32(&D->pf, NULL, x, xd, th, thd, t, io->act_i, term, trunc, rew,
+    physics_f32(&D->pf, NULL, x, xd, th, thd, t, act, abit, term, trunc, rew,
                 n);
   }
 
@@ -368,4 +378,5 @@ const myr__env_class myr__cartpole_class = {
     .reset = cp_reset, .step = cp_step, .observe = cp_observe,
     .cuda = MYR__CUDA_ENV(cartpole),
     .num_pcols = CPK_COUNT, .derive_pcols = cp_derive_pcols,
+    .packed_actions = 1,
 };

@@ -56,7 +56,7 @@ void myr__cartpole_step64(const myr__env* e, int64_t begin, int64_t end,
       q.x_dot = x_dot[i];
       q.theta = theta[i];
       q.theta_dot = theta_dot[i];
-      r = myr_cartpole_step_d(P, q, io->act_i[k]);
+      r = myr_cartpole_step_d(P, q, myr__io_action(io, k));
       io->terminated[k] = (uint8_t)myr_cartpole_terminated_d(P, r);
       io->truncated[k] = (uint8_t)(tk >= P->max_steps);
       io->reward[k] = myr__step_reward(kind, 1.0f);
