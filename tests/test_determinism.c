@@ -104,6 +104,21 @@ static void replay_test(myr_autoreset mode) {
   CHECK_MSG(bad_flags == 0, "%lld reward/flag rows differ", (long long)bad_flags);
   CHECK(myr_batch_state_hash(a) == myr_batch_state_hash(b));
   CHECK(myr_batch_clock(a) == myr_batch_clock(b));
+  {
+    /* unrecorded, the rollout hands CartPole its random bits packed
+     * (myr__io.act_bits): the same trajectory */
+    myr_batch* c = NULL;
+    myr_rollout_def rc = myr_rollout_def_default();
+    def.threads = 2;
+    CHECK_OK(myr_batch_create("cartpole", n, &def, &c));
+    rc.steps = steps;
+    CHECK_OK(myr_batch_rollout(c, &rc, NULL));
+    CHECK_MSG(myr_batch_state_hash(c) == myr_batch_state_hash(a),
+              "unrecorded rollout %016llx vs recorded %016llx (mode %s)",
+              (unsigned long long)myr_batch_state_hash(c),
+              (unsigned long long)myr_batch_state_hash(a), myr_autoreset_name(mode));
+    myr_batch_destroy(c);
+  }
   myr_batch_destroy(a);
   myr_batch_destroy(b);
   free(t.action);
