@@ -695,8 +695,7 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
   for (l = 0; l < nl; l += 16 * G) {
     __m512i h[G], f[G], n[G], w1[G], w2[G];
     __m512 eta_u[G], nu[G], rem[G], c1[G], c2[G], c3[G], a0[G], safe[G];
-    __m512 tau[G], left[G], r[G];
-    __mmask16 lv[G], fire[G], b1[G], b2[G], b3[G], hitm[G], apply[G];
+    __m512 tau[G];
     for (j = 0; j < G; ++j) {
       int32_t o = l + 16 * j;
       myr__splitmix16(L->rng + o, &w1[j], &w2[j]);
@@ -718,39 +717,40 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
       c3[j] = _mm512_add_ps(c2[j], _mm512_mul_ps(nu[j], _mm512_cvtepi32_ps(h[j])));
     for (j = 0; j < G; ++j)
       a0[j] = _mm512_add_ps(c3[j], _mm512_mul_ps(nu[j], _mm512_cvtepi32_ps(f[j])));
-    for (j = 0; j < G; ++j) {
-      lv[j] = _mm512_cmp_ps_mask(a0[j], _mm512_setzero_ps(), _CMP_GT_OQ);
-      safe[j] = _mm512_mask_mov_ps(_mm512_set1_ps(1.0f), lv[j], a0[j]);
-    }
+    /* safe = a0, or 1 where a0 = 0 (vfixupimmps: the zero class to +1,
+     * any other value kept), so that no mask register stays live */
+    for (j = 0; j < G; ++j)
+      safe[j] = _mm512_fixupimm_ps(a0[j], a0[j], _mm512_set1_epi32(0x11111A11), 0);
     /* tau = -log(u1) / safe */
     for (j = 0; j < G; ++j) tau[j] = _mm512_div_ps(myr__neglog_u1_16(w1[j]), safe[j]);
-    for (j = 0; j < G; ++j) {
-      __mmask16 on = (__mmask16)L->live_m[(l + 16 * j) / 16];
-      left[j] = _mm512_sub_ps(rem[j], tau[j]);
-      fire[j] = on & lv[j] & _mm512_cmp_ps_mask(left[j], _mm512_setzero_ps(), _CMP_GE_OQ);
-      r[j] = _mm512_mul_ps(myr__u2_16(w2[j]), a0[j]);
-      b1[j] = _mm512_cmp_ps_mask(r[j], c1[j], _CMP_LT_OQ);
-      b2[j] = _mm512_cmp_ps_mask(r[j], c2[j], _CMP_LT_OQ);
-      b3[j] = _mm512_cmp_ps_mask(r[j], c3[j], _CMP_LT_OQ);
-    }
+    /* the masks of one group are made and used in one go (with all four
+     * groups' masks live at once, they spilled to general registers) */
     for (j = 0; j < G; ++j) {
       int32_t o = l + 16 * j;
       __m512i dh, df;
-      hitm[j] = fire[j] & _mm512_cmpge_epi32_mask(n[j], capv);
-      apply[j] = fire[j] & (__mmask16)~hitm[j];
+      __mmask16 on = (__mmask16)L->live_m[o / 16], lv, fire, b1, b2, b3, hitm, apply;
+      __m512 left = _mm512_sub_ps(rem[j], tau[j]);
+      __m512 r = _mm512_mul_ps(myr__u2_16(w2[j]), a0[j]);
+      lv = _mm512_cmp_ps_mask(a0[j], _mm512_setzero_ps(), _CMP_GT_OQ);
+      fire = on & lv & _mm512_cmp_ps_mask(left, _mm512_setzero_ps(), _CMP_GE_OQ);
+      b1 = _mm512_cmp_ps_mask(r, c1[j], _CMP_LT_OQ);
+      b2 = _mm512_cmp_ps_mask(r, c2[j], _CMP_LT_OQ);
+      b3 = _mm512_cmp_ps_mask(r, c3[j], _CMP_LT_OQ);
+      hitm = fire & _mm512_cmpge_epi32_mask(n[j], capv);
+      apply = fire & (__mmask16)~hitm;
       /* dh = b1 - (b3 & !b2), df = (b2 & !b1) - !b3 */
-      dh = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b1[j], one),
-                            _mm512_maskz_mov_epi32(b3[j] & (__mmask16)~b2[j], one));
-      df = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b2[j] & (__mmask16)~b1[j], one),
-                            _mm512_maskz_mov_epi32((__mmask16)~b3[j], one));
-      h[j] = _mm512_mask_add_epi32(h[j], apply[j], h[j], dh);
-      f[j] = _mm512_mask_add_epi32(f[j], apply[j], f[j], df);
+      dh = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b1, one),
+                            _mm512_maskz_mov_epi32(b3 & (__mmask16)~b2, one));
+      df = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b2 & (__mmask16)~b1, one),
+                            _mm512_maskz_mov_epi32((__mmask16)~b3, one));
+      h[j] = _mm512_mask_add_epi32(h[j], apply, h[j], dh);
+      f[j] = _mm512_mask_add_epi32(f[j], apply, f[j], df);
       _mm512_store_si512(L->h + o, h[j]);
       _mm512_store_si512(L->f + o, f[j]);
-      _mm512_store_ps(L->rem + o, _mm512_mask_mov_ps(rem[j], apply[j], left[j]));
-      _mm512_store_si512(L->n + o, _mm512_mask_add_epi32(n[j], apply[j], n[j], one));
-      applied += _mm_popcnt_u32(apply[j]);
-      hits += _mm_popcnt_u32(hitm[j]);
+      _mm512_store_ps(L->rem + o, _mm512_mask_mov_ps(rem[j], apply, left));
+      _mm512_store_si512(L->n + o, _mm512_mask_add_epi32(n[j], apply, n[j], one));
+      applied += _mm_popcnt_u32(apply);
+      hits += _mm_popcnt_u32(hitm);
       {
         /* an idle lane holds h = f = 0, so only live lanes leave the
          * table */
@@ -758,7 +758,7 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
         __mmask16 om = _mm512_cmpge_epu32_mask(_mm512_max_epu32(h[j], f[j]), tab);
         /* the group's lanes whose step is over or whose count left the
          * table, and those of the latter */
-        __mmask16 dm = (lvm & (__mmask16)~apply[j]) | om;
+        __mmask16 dm = (lvm & (__mmask16)~apply) | om;
         done_m[o / 16] = (uint32_t)dm;
         out_m[o / 16] = (uint32_t)om;
         any |= dm;
