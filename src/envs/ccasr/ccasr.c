@@ -688,7 +688,7 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
                                   uint32_t* MYR_RESTRICT done_m,
                                   uint32_t* MYR_RESTRICT out_m,
                                   int64_t* MYR_RESTRICT sum) {
-  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i one = _mm512_set1_epi32(1), minus_one = _mm512_set1_epi32(-1);
   const __m512i capv = _mm512_set1_epi32(cap), tab = _mm512_set1_epi32(MYR_CCASR_TABLE);
   __mmask16 any = 0;
   int32_t l, j, applied = 0, hits = 0;
@@ -728,21 +728,23 @@ MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
     for (j = 0; j < G; ++j) {
       int32_t o = l + 16 * j;
       __m512i dh, df;
-      __mmask16 on = (__mmask16)L->live_m[o / 16], lv, fire, b1, b2, b3, hitm, apply;
+      __mmask16 on = (__mmask16)L->live_m[o / 16], lv, fire, b1, b2, nb3, hitm, apply;
       __m512 left = _mm512_sub_ps(rem[j], tau[j]);
       __m512 r = _mm512_mul_ps(myr__u2_16(w2[j]), a0[j]);
       lv = _mm512_cmp_ps_mask(a0[j], _mm512_setzero_ps(), _CMP_GT_OQ);
       fire = on & lv & _mm512_cmp_ps_mask(left, _mm512_setzero_ps(), _CMP_GE_OQ);
       b1 = _mm512_cmp_ps_mask(r, c1[j], _CMP_LT_OQ);
       b2 = _mm512_cmp_ps_mask(r, c2[j], _CMP_LT_OQ);
-      b3 = _mm512_cmp_ps_mask(r, c3[j], _CMP_LT_OQ);
+      nb3 = _mm512_cmp_ps_mask(r, c3[j], _CMP_NLT_UQ); /* !(r < c3) */
       hitm = fire & _mm512_cmpge_epi32_mask(n[j], capv);
       apply = fire & (__mmask16)~hitm;
-      /* dh = b1 - (b3 & !b2), df = (b2 & !b1) - !b3 */
-      dh = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b1, one),
-                            _mm512_maskz_mov_epi32(b3 & (__mmask16)~b2, one));
-      df = _mm512_sub_epi32(_mm512_maskz_mov_epi32(b2 & (__mmask16)~b1, one),
-                            _mm512_maskz_mov_epi32((__mmask16)~b3, one));
+      /* dh = b1 - (b3 & !b2), df = (b2 & !b1) - !b3: as b1 implies b2
+       * and b2 implies b3 (c1 <= c2 <= c3), the two terms of each never
+       * hold at once, so each is +1, -1 or 0 by two masked moves */
+      dh = _mm512_mask_mov_epi32(_mm512_maskz_mov_epi32(b1, one), (__mmask16)~(b2 | nb3),
+                                 minus_one);
+      df = _mm512_mask_mov_epi32(_mm512_maskz_mov_epi32(b2 & (__mmask16)~b1, one), nb3,
+                                 minus_one);
       h[j] = _mm512_mask_add_epi32(h[j], apply, h[j], dh);
       f[j] = _mm512_mask_add_epi32(f[j], apply, f[j], df);
       _mm512_store_si512(L->h + o, h[j]);
