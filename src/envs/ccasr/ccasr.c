@@ -357,7 +357,8 @@ typedef struct feed {
   int32_t* F;
   int64_t begin;
   int32_t n, next;
-  const int32_t* act;   /* actions, indexed by k */
+  const uint32_t* act;  /* actions, indexed by k: light on where act & abit */
+  uint32_t abit;        /* 1, or the bit of packed actions (myr__io) */
   const uint8_t* pend;  /* pending flags, indexed by k */
   uint64_t clock;
   int32_t own;          /* some K or n per env: own propensities */
@@ -429,8 +430,11 @@ static int32_t stage_vec(feed* D, int32_t k, int32_t end) {
     _mm512_storeu_si512(D->sk + c, _mm512_add_epi32(_mm512_set1_epi32(k), iota));
     _mm512_storeu_si512(D->sh + c, h);
     _mm512_storeu_si512(D->sf + c, f);
+    /* eta * U, U = 1 or 0 */
     _mm512_storeu_ps(D->seta + c,
-                     _mm512_mul_ps(eta, _mm512_cvtepi32_ps(_mm512_loadu_si512(D->act + k))));
+                     _mm512_maskz_mov_ps(_mm512_test_epi32_mask(_mm512_loadu_si512(D->act + k),
+                                                                _mm512_set1_epi32((int32_t)D->abit)),
+                                         eta));
     if (pnu != NULL) {
       __m256 lo = _mm512_cvtpd_ps(_mm512_loadu_pd(pnu + i));
       __m256 hi = _mm512_cvtpd_ps(_mm512_loadu_pd(pnu + i + 8));
@@ -557,7 +561,7 @@ MYR_WIDE static int32_t stage(feed* D) {
         uint64_t rng = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)k, D->clock);
         float rem = (float)E->p.dt;
         int32_t nr = 0, hit = 0;
-        myr_ccasr_ssa_shared(&E->tab, &E->p, eta * (float)D->act[k],
+        myr_ccasr_ssa_shared(&E->tab, &E->p, eta * (float)((D->act[k] & D->abit) != 0),
                              nu_env(e, E, i), &h, &f, &rem, &rng, &nr, &hit);
         D->H[i] = h;
         D->F[i] = f;
@@ -568,7 +572,7 @@ MYR_WIDE static int32_t stage(feed* D) {
       D->sk[c] = k;
       D->sh[c] = h;
       D->sf[c] = f;
-      D->seta[c] = eta * (float)D->act[k];
+      D->seta[c] = eta * (float)((D->act[k] & D->abit) != 0);
       D->snu[c] = nu_env(e, E, i);
       D->sc = c + 1;
     }
@@ -826,8 +830,9 @@ _Static_assert(LANES % PACK == 0, "LANES");
  * generator whichever lane and sweep it is in, so the schedule never
  * changes a result. */
 MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
-                               const int32_t* act, const uint8_t* pend,
-                               uint64_t clock, myr__stats* st) {
+                               const uint32_t* act, uint32_t abit,
+                               const uint8_t* pend, uint64_t clock,
+                               myr__stats* st) {
   const ccasr_env* E = (const ccasr_env*)e->data;
   const int32_t cap = E->p.cap;
   feed D;
@@ -846,6 +851,7 @@ MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
   D.n = n;
   D.next = 0;
   D.act = act;
+  D.abit = abit;
   D.pend = pend;
   D.clock = clock;
   D.own = E->varies[1] | E->varies[2] | E->varies[3] | E->varies[4];
@@ -1036,11 +1042,14 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
   const ccasr_env* E = (const ccasr_env*)e->data;
   const double* ret = E->task == TASK_CONTROL ? e->col[CC_RET].d : NULL;
   int64_t n = end - begin, k;
+  /* the light (0 or 1) as given or packed as bits */
+  const uint32_t* act = io->act_bits != NULL ? io->act_bits : (const uint32_t*)io->act_i;
+  const uint32_t abit = io->act_bits != NULL ? 1u << io->act_shift : 1u;
 
   /* 1. the SSA of the range, in pieces of at most 2^30 envs */
   for (k = 0; k < n; k += (int64_t)1 << 30) {
     int64_t m = n - k < ((int64_t)1 << 30) ? n - k : (int64_t)1 << 30;
-    ssa_range(e, begin + k, (int32_t)m, io->act_i + k, io->pending + k,
+    ssa_range(e, begin + k, (int32_t)m, act + k, abit, io->pending + k,
               io->clock, st);
   }
   /* 2. step counter, reward, truncation for all */
@@ -1082,7 +1091,7 @@ const myr__env_class myr__ccasr_control_class = {
     .validate = control_validate, .init = control_init, .fini = cc_fini,
     .reset = cc_reset, .step = cc_step, .observe = cc_observe,
     .derive = cc_derive, .cuda = MYR__CUDA_ENV(ccasr),
-    .default_block = MYR__SSA_BLOCK,
+    .default_block = MYR__SSA_BLOCK, .packed_actions = 1,
 };
 
 const myr__env_class myr__ccasr_sysid_class = {
@@ -1099,5 +1108,5 @@ const myr__env_class myr__ccasr_sysid_class = {
     /* the kinetic parameters (init() refuses the others) */
     .per_env_params = 1, .init = sysid_init, .fini = cc_fini,
     .reset = cc_reset, .step = cc_step, .observe = cc_observe,
-    .derive = cc_derive, .default_block = MYR__SSA_BLOCK,
+    .derive = cc_derive, .default_block = MYR__SSA_BLOCK, .packed_actions = 1,
 };
