@@ -249,7 +249,7 @@ static void ac_event(void* ctx, int64_t k) {
     reset1(e, i, io->clock, MYR_STREAM_AUTORESET);
 }
 
-static void ac_step(const myr__env* e, int64_t begin, int64_t end,
+MYR_WIDE static void ac_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   ac_events ctx;
 

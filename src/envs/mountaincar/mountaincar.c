@@ -172,7 +172,7 @@ static void mc_event(void* ctx, int64_t k) {
 static void mc_observe(const myr__env* e, int64_t begin, int64_t end,
                        float* obs);
 
-static void mc_step(const myr__env* e, int64_t begin, int64_t end,
+MYR_WIDE static void mc_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   const mc_data* D = (const mc_data*)e->data;
   int64_t n = end - begin;

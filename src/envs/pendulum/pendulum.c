@@ -183,7 +183,7 @@ static void pd_event(void* ctx, int64_t k) {
     reset1(e, i, c->io->clock, MYR_STREAM_AUTORESET);
 }
 
-static void pd_step(const myr__env* e, int64_t begin, int64_t end,
+MYR_WIDE static void pd_step(const myr__env* e, int64_t begin, int64_t end,
                     const myr__io* io, myr__stats* st) {
   const pd_data* D = (const pd_data*)e->data;
   int64_t n = end - begin;
