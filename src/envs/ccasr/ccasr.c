@@ -364,6 +364,7 @@ typedef struct feed {
   int32_t own;          /* some K or n per env: own propensities */
   int32_t own_nu;       /* nu per env */
   int32_t sc, sp;       /* staged envs, the next one to load */
+  float dt;             /* min, one step */
   int64_t sum_n, sum_hit;
   /* + VEC: whole vectors may be read past the staged envs */
   _Alignas(64) int32_t sk[STAGE + VEC];
@@ -472,7 +473,7 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
   __m512i f = _mm512_load_si512(L->f + g);
   __m512i zero = _mm512_setzero_si512();
   __m512 eta_u = _mm512_load_ps(L->eta_u + g), nu = _mm512_load_ps(L->nu + g);
-  __m512 rem = _mm512_load_ps(L->rem + g), dt = _mm512_set1_ps((float)D->E->p.dt);
+  __m512 rem = _mm512_load_ps(L->rem + g), dt = _mm512_set1_ps(D->dt);
   __m512i n = _mm512_load_si512(L->n + g);
   __m512i rng0 = _mm512_load_si512(L->rng + g);
   __m512i rng1 = _mm512_load_si512(L->rng + g + 8);
@@ -521,7 +522,7 @@ static int32_t refill_group(feed* D, lanes* L, int32_t g, uint32_t m) {
   _mm512_store_si512(L->h + g, h);
   _mm512_store_si512(L->f + g, f);
   _mm512_store_ps(L->eta_u + g, eta_u);
-  _mm512_store_ps(L->nu + g, nu);
+  if (D->own_nu) _mm512_store_ps(L->nu + g, nu);
   _mm512_store_ps(L->rem + g, rem);
   _mm512_store_si512(L->n + g, n);
   _mm512_store_si512(L->rng + g, rng0);
@@ -635,7 +636,7 @@ static int32_t load(feed* D, lanes* L, int32_t l) {
   L->hit[l] = 0;
   L->act[l] = 1;
   L->live[l] = 1;
-  L->rem[l] = (float)D->E->p.dt;
+  L->rem[l] = D->dt;
   if (D->own) {
     int64_t i = D->begin + L->k[l];
     L->h_at[l] = L->h[l];
@@ -858,6 +859,7 @@ MYR_WIDE static void ssa_range(const myr__env* e, int64_t begin, int32_t n,
   D.own_nu = E->varies[0];
   D.sc = 0;
   D.sp = 0;
+  D.dt = (float)E->p.dt;
   D.sum_n = 0;
   D.sum_hit = 0;
   D.wn = 0;
