@@ -23,15 +23,16 @@ static const char* tune_usage =
     "\n"
     "Search threads (1, 2, 4, ..., all CPUs) x block size (envs a worker\n"
     "advances together, 256 .. 16384) x chunk (steps a block advances while\n"
-    "cache-resident, 16 .. 256) for the fastest fused random rollout of N envs\n"
-    "(default 1M; --env default cartpole-v1), R timed runs per point\n"
+    "cache-resident, 16 .. 256 and 1024) for the fastest fused random rollout\n"
+    "of N envs"
+    " (default 1M; --env default cartpole-v1), R timed runs per point\n"
     "(default 3).  The winner is cached in $XDG_CACHE_HOME/myriad/ (else\n"
     "~/.cache/myriad/), keyed by CPU model, env and build; --tuned on run,\n"
     "demo and bench applies it unless --threads/--block/--chunk are given.\n"
     "The defaults (all CPUs, the env's block: 1024, or 8192 for the SSA envs;\n"
-    "chunk 64) are kept unless the best point beats them by more than the\n"
-    "measured noise (the larger spread, (max - min) / median, of the two\n"
-    "points' timed runs).\n"
+    "chunk 1024, a rollout's default without recording) are kept unless the\n"
+    "best point beats them by more than the measured noise (the larger\n"
+    "spread, (max - min) / median, of the two points' timed runs).\n"
     "--smoke measures tiny runs (tests).\n";
 
 typedef struct tune_point {
@@ -86,10 +87,12 @@ static int measure(tune_ctx* t, int32_t threads, int64_t block, int64_t chunk,
 static int tune_env(const cli_opts* o, const bench_suite_opts* s,
                     const myr_env_info* e) {
   static const int64_t blocks[] = {256, 512, 1024, 2048, 4096, 8192, 16384};
-  static const int64_t chunks[] = {16, 32, 64, 128, 256};
-  /* --smoke: chunks 32 and 64 only (the defaults stay among the points) */
-  size_t nb = sizeof blocks / sizeof blocks[0], nc = s->smoke ? 3 : 5, i, j;
-  size_t j0 = s->smoke ? 1 : 0;
+  /* the last is the chunk a CPU rollout without recording uses by default
+   * (up to 1024 steps, myriad.h), as tune's rollouts are */
+  static const int64_t chunks[] = {16, 32, 64, 128, 256, 1024};
+  /* --smoke: chunks 256 and 1024 only (the defaults stay among the points) */
+  size_t nb = sizeof blocks / sizeof blocks[0], nc = sizeof chunks / sizeof chunks[0], i, j;
+  size_t j0 = s->smoke ? nc - 2 : 0;
   int32_t cpus = myr_cpu_count() < BENCH_MAX_THREADS ? myr_cpu_count()
                                                      : BENCH_MAX_THREADS;
   int32_t th;
@@ -105,7 +108,7 @@ static int tune_env(const cli_opts* o, const bench_suite_opts* s,
   /* the library's defaults, to weigh the winner against */
   if ((rc = cli_tiny_batch(o, e, &tiny)) != 0) return rc;
   default_block = myr_batch_block_size(tiny);
-  default_chunk = myr_batch_default_chunk(tiny);
+  default_chunk = chunks[nc - 1];
   myr_batch_destroy(tiny);
   memset(&t, 0, sizeof t);
   memset(&defaults, 0, sizeof defaults);
