@@ -172,8 +172,8 @@ static void test_tune(void) {
   text = slurp(log);
   CHECK_MSG(text != NULL && (strstr(text, "measured noise") != NULL ||
                              strstr(text, "best for cartpole-v1: threads 2, block 1024, "
-                                          "chunk 64") != NULL ||
-                             strstr(text, "(threads 1, block 1024, chunk 64)") != NULL),
+                                          "chunk 1024") != NULL ||
+                             strstr(text, "(threads 1, block 1024, chunk 1024)") != NULL),
             "%s", text ? text : "");
   free(text);
   /* --tuned uses it */

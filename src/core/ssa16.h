@@ -1,11 +1,10 @@
 /*
  * ssa16.h -- the direct method's draws for 16 lanes at once in AVX-512,
  * host only: one SplitMix64 output per lane split into the two 32-bit
- * words, u1 in (0, 1] and u2 in [0, 1) from them, and myr_logf_fast.
- * Bit for bit what myr_ccasr_iter() (ccasr/physics.h) computes lane by
- * lane: the same integer steps and the same float operations in the same
- * order (IEEE, round to nearest), so a lane's event never depends on
- * which path ran it.  Used by the gene circuit's lane loop and the
+ * words, u2 in [0, 1) and -log(u1) (u1 in (0, 1]) from them.  Bit for bit
+ * what myr_ccasr_iter() (ccasr/physics.h) computes lane by lane: the same
+ * integer steps and float results (IEEE, round to nearest), so a lane's
+ * event never depends on which path ran it.  Used by the gene circuit's lane loop and the
  * reaction network's small-network kernel.
  */
 #ifndef MYR_CORE_SSA16_H
@@ -43,55 +42,21 @@ static inline void myr__splitmix16(uint64_t* rng, __m512i* w1, __m512i* w2) {
   *w2 = _mm512_permutex2var_epi32(z0, hi_idx, z1);
 }
 
-/* u1 = ((w1 >> 8) + 1) 2^-24 in (0, 1] */
-static inline __m512 myr__u1_16(__m512i w1) {
-  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_srli_epi32(w1, 8),
-                                                           _mm512_set1_epi32(1))),
-                       _mm512_set1_ps(5.9604644775390625e-8f));
-}
-
 /* u2 = (w2 >> 8) 2^-24 in [0, 1) */
 static inline __m512 myr__u2_16(__m512i w2) {
   return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(w2, 8)),
                        _mm512_set1_ps(5.9604644775390625e-8f));
 }
 
-/* myr_logf_fast() of 16 positive normal floats */
-static inline __m512 myr__logf16(__m512 v) {
-  const __m512i one = _mm512_set1_epi32(1);
-  __m512i bits = _mm512_castps_si512(v);
-  __m512i e = _mm512_sub_epi32(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(126));
-  __m512 x, z, y, ef;
-  __mmask16 lo;
-  x = _mm512_castsi512_ps(_mm512_or_si512(
-      _mm512_and_si512(bits, _mm512_set1_epi32(0x007FFFFF)), _mm512_set1_epi32(0x3F000000)));
-  lo = _mm512_cmp_ps_mask(x, _mm512_set1_ps(0.707106781186547524f), _CMP_LT_OQ);
-  e = _mm512_mask_sub_epi32(e, lo, e, one);
-  x = _mm512_sub_ps(_mm512_mask_add_ps(x, lo, x, x), _mm512_set1_ps(1.0f));
-  ef = _mm512_cvtepi32_ps(e);
-  z = _mm512_mul_ps(x, x);
-  y = _mm512_set1_ps(7.0376836292e-2f);
-  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.1514610310e-1f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.1676998740e-1f));
-  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.2420140846e-1f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.4249322787e-1f));
-  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(1.6668057665e-1f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(2.0000714765e-1f));
-  y = _mm512_sub_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(2.4999993993e-1f));
-  y = _mm512_add_ps(_mm512_mul_ps(y, x), _mm512_set1_ps(3.3333331174e-1f));
-  y = _mm512_mul_ps(_mm512_mul_ps(y, x), z);
-  y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_set1_ps(-2.12194440e-4f), ef));
-  y = _mm512_add_ps(y, _mm512_mul_ps(_mm512_set1_ps(-0.5f), z));
-  return _mm512_add_ps(_mm512_add_ps(x, y), _mm512_mul_ps(_mm512_set1_ps(0.693359375f), ef));
-}
-
-/* -myr_logf_fast(u1) of the u1 = ((w1 >> 8) + 1) 2^-24 of myr__u1_16(),
- * bit for bit 0 - myr__logf16(myr__u1_16(w1)) (+0 where u1 = 1), in fewer
- * operations: the exponent and mantissa of v = u1 2^24 (exact) by
- * vgetexpps and vgetmantps (u1 = m 2^e, m in [0.5, 1): e = getexp(v) - 23,
- * m = getmant(v)), and the negation carried through the polynomial by
- * negated coefficients (round to nearest is symmetric, so each step is
- * exactly the negative of myr__logf16()'s: -(y x - c) = (-y) x + c). */
+/* -myr_logf_fast(u1) of 16 lanes' u1 = ((w1 >> 8) + 1) 2^-24 in (0, 1]
+ * (ccasr/physics.h), bit for bit (+0 where u1 = 1, where the scalar
+ * negation gives -0; rem - tau is the same either way): the exponent and
+ * mantissa of v = u1 2^24 (exact) by vgetexpps and vgetmantps (u1 = m 2^e,
+ * m in [0.5, 1): e = getexp(v) - 23, m = getmant(v)), and the negation
+ * carried through the polynomial by negated coefficients (round to
+ * nearest is symmetric, so each step is exactly the negative of the
+ * scalar one: -(y x - c) = (-y) x + c).  tests/test_ssa16.c checks all
+ * 2^24 inputs. */
 static inline __m512 myr__neglog_u1_16(__m512i w1) {
   const __m512 one = _mm512_set1_ps(1.0f);
   __m512 v = _mm512_cvtepi32_ps(_mm512_add_epi32(_mm512_srli_epi32(w1, 8),

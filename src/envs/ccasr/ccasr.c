@@ -683,8 +683,7 @@ MYR_WIDE static int32_t sweep(lanes* MYR_RESTRICT L, int32_t nl,
  * live lane (L->live_m) is active: the lanes whose step ends here are
  * refilled before the next sweep.  Adds the reactions applied and the cap
  * hits to *sum; done_m and out_m get each group's lanes to refill and to
- * finish beyond the table; returns whether there are any.  (The log is
- * myr__neglog_u1_16(), 0 - myr__logf16() in fewer operations.) */
+ * finish beyond the table; returns whether there are any. */
 #define SWEEP_GROUPS 4
 #define G SWEEP_GROUPS
 MYR_WIDE static int32_t sweep_vec(lanes* MYR_RESTRICT L, int32_t nl,
