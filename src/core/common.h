@@ -37,6 +37,19 @@
 #  define MYR_WIDE
 #endif
 
+/* a if m == 1, b if m == 0, by bit masks (no branch, vectorises) */
+MYR_HD float myr_selectf(int32_t m, float a, float b) {
+  union {
+    float f;
+    uint32_t u;
+  } x, y;
+  uint32_t mask = (uint32_t)0 - (uint32_t)m;
+  x.f = a;
+  y.f = b;
+  x.u = (x.u & mask) | (y.u & ~mask);
+  return x.f;
+}
+
 /* pi to double precision (M_PI is not ISO C) */
 #define MYR_PI 3.14159265358979323846
 

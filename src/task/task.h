@@ -255,6 +255,17 @@ static inline int32_t myr__io_action(const myr__io* io, int64_t k) {
                               : io->act_i[k];
 }
 
+/* the actions of a two-action class either way as words and a bit: action
+ * k is 1 where (words[k] & *bit) != 0 (act_i holds 0 or 1: bit 1) */
+static inline const uint32_t* myr__io_action_bits(const myr__io* io, uint32_t* bit) {
+  if (io->act_bits != NULL) {
+    *bit = 1u << io->act_shift;
+    return io->act_bits;
+  }
+  *bit = 1u;
+  return (const uint32_t*)io->act_i;
+}
+
 /* What init() may declare beyond the parameter values: the batch's
  * observation size, and per-env distributions of its own (sysid priors). */
 typedef struct myr__decl {

@@ -286,13 +286,7 @@ MYR_WIDE static void cp_step(const myr__env* e, int64_t begin, int64_t end,
 
   /* 1. physics, with the shared constants or each env's own; the actions
    * (0 or 1) as they are or packed as bits */
-  if (io->act_bits != NULL) {
-    act = io->act_bits;
-    abit = 1u << io->act_shift;
-  } else {
-    act = (const uint32_t*)io->act_i;
-    abit = 1u;
-  }
+  act = myr__io_action_bits(io, &abit);
   if (D->random) {
     myr__col pc[CPK_COUNT];
     myr__pcols_from(pc, e, CPK_COUNT, begin);

@@ -381,6 +381,11 @@ typedef struct feed {
   int32_t wf[WRITEBACK + VEC];
 } feed;
 
+/* U, the light of env k (0 or 1) */
+static float light(const feed* D, int32_t k) {
+  return (float)((D->act[k] & D->abit) != 0);
+}
+
 /* R3 (species 0, count H) or R4 (species 1, count F) propensity of env i:
  * the shared table when that reaction's parameters are shared, else the
  * formula with the env's own K and n */
@@ -560,9 +565,9 @@ MYR_WIDE static int32_t stage(feed* D) {
       if (!D->own &&
           ((uint32_t)h >= MYR_CCASR_TABLE || (uint32_t)f >= MYR_CCASR_TABLE)) {
         uint64_t rng = myr_ccasr_rng_seed(e->seed, g0 + (uint32_t)k, D->clock);
-        float rem = (float)E->p.dt;
+        float rem = D->dt;
         int32_t nr = 0, hit = 0;
-        myr_ccasr_ssa_shared(&E->tab, &E->p, eta * (float)((D->act[k] & D->abit) != 0),
+        myr_ccasr_ssa_shared(&E->tab, &E->p, eta * light(D, k),
                              nu_env(e, E, i), &h, &f, &rem, &rng, &nr, &hit);
         D->H[i] = h;
         D->F[i] = f;
@@ -573,7 +578,7 @@ MYR_WIDE static int32_t stage(feed* D) {
       D->sk[c] = k;
       D->sh[c] = h;
       D->sf[c] = f;
-      D->seta[c] = eta * (float)((D->act[k] & D->abit) != 0);
+      D->seta[c] = eta * light(D, k);
       D->snu[c] = nu_env(e, E, i);
       D->sc = c + 1;
     }
@@ -1044,8 +1049,8 @@ static void cc_step(const myr__env* e, int64_t begin, int64_t end,
   const double* ret = E->task == TASK_CONTROL ? e->col[CC_RET].d : NULL;
   int64_t n = end - begin, k;
   /* the light (0 or 1) as given or packed as bits */
-  const uint32_t* act = io->act_bits != NULL ? io->act_bits : (const uint32_t*)io->act_i;
-  const uint32_t abit = io->act_bits != NULL ? 1u << io->act_shift : 1u;
+  uint32_t abit;
+  const uint32_t* act = myr__io_action_bits(io, &abit);
 
   /* 1. the SSA of the range, in pieces of at most 2^30 envs */
   for (k = 0; k < n; k += (int64_t)1 << 30) {

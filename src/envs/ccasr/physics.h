@@ -114,19 +114,6 @@ MYR_HD float myr_ccasr_r4(const myr_ccasr_tables* t, const myr_ccasr_params* p,
                              : myr_ccasr_prop((double)f, p->a, p->Kf, p->nf);
 }
 
-/* a if m == 1, b if m == 0, by bit masks (no branch, vectorises) */
-MYR_HD float myr_selectf(int32_t m, float a, float b) {
-  union {
-    float f;
-    uint32_t u;
-  } x, y;
-  uint32_t mask = (uint32_t)0 - (uint32_t)m;
-  x.f = a;
-  y.f = b;
-  x.u = (x.u & mask) | (y.u & ~mask);
-  return x.f;
-}
-
 /* natural log of a positive normal float: Cephes logf (Moshier 1989),
  * range reduction to [sqrt(1/2), sqrt(2)) and a degree-9 polynomial, about
  * 1 ulp; branch-free so that lane loops vectorise */

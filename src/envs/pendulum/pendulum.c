@@ -144,18 +144,10 @@ static inline __attribute__((always_inline)) void physics_f32(
     th[k] = nth;
     thd[k] = nthd;
     t[k] = tk;
-    {
-      /* reward, or +0 where pending, by an integer mask: written as a
-       * select on the byte flag it did not vectorise on every target
-       * (GCC could not convert the byte mask to the double lanes') */
-      union {
-        float f;
-        uint32_t u;
-      } add;
-      add.f = reward;
-      add.u &= (uint32_t)0 - (uint32_t)(pend[k] == 0);
-      ret[k] = ret[k] + (double)add.f;
-    }
+    /* reward, or +0 where pending, by bit masks: as a select on the byte
+     * flag it did not vectorise on every target (GCC could not convert
+     * the byte mask to the double lanes') */
+    ret[k] = ret[k] + (double)myr_selectf(pend[k] == 0, reward, 0.0f);
     term[k] = 0;
     trunc[k] = (uint8_t)(tk >= P.max_steps);
     rew[k] = reward;
